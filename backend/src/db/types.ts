@@ -1,0 +1,48 @@
+/**
+ * One database interface with two engines behind it (PGlite and node-postgres), so every
+ * service of the embedded back end and every database test is written once.
+ */
+
+export interface Field {
+	name: string;
+	/** Postgres type OID, as both engines report it. */
+	dataTypeID: number;
+}
+
+export interface Result<Row = Record<string, unknown>> {
+	rows: Row[];
+	fields: Field[];
+	/** Rows touched by INSERT/UPDATE/DELETE, or returned by SELECT. */
+	rowCount: number;
+}
+
+/** Queries inside one open transaction (or on one checked-out connection). */
+export interface Queryable {
+	query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Result<Row>>;
+	/** Runs a script of several statements without parameters (migrations, seed). */
+	exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+	readonly engine: 'pglite' | 'postgres';
+	/**
+	 * BEGIN … COMMIT around `fn`, ROLLBACK if it throws. Runs on one connection; on PGlite it
+	 * holds the single connection, so keep transactions short.
+	 */
+	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+	/** LISTEN on a channel; resolves to an unlisten function. Notifications arrive after commit. */
+	listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+	close(): Promise<void>;
+}
+
+/** A Postgres error as both engines raise it, narrowed to the fields the services use. */
+export interface PgError extends Error {
+	code: string;
+	detail?: string;
+	hint?: string;
+	constraint?: string;
+}
+
+export function isPgError(e: unknown): e is PgError {
+	return e instanceof Error && typeof (e as { code?: unknown }).code === 'string';
+}
