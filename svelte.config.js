@@ -9,7 +9,16 @@ const config = {
 		runes: ({ filename }) => (filename.split(/[/\\]/).includes('node_modules') ? undefined : true)
 	},
 	kit: {
-		adapter: adapter()
+		adapter: adapter(),
+		typescript: {
+			// The embedded back end and the project scripts run on Node's type stripping, so they
+			// are type-checked with the app and limited to erasable syntax.
+			config(config) {
+				config.include.push('../backend/**/*.ts', '../scripts/**/*.ts', '../playwright.config.ts');
+				config.compilerOptions.erasableSyntaxOnly = true;
+				config.compilerOptions.types = ['node'];
+			}
+		}
 	}
 };
 

@@ -1,12 +1,27 @@
-// See https://svelte.dev/docs/kit/types#app.d.ts
-// for information about these interfaces
+import type { Session, SupabaseClient, User } from '@supabase/supabase-js';
+import type { Database } from '$lib/database.types';
+
 declare global {
 	namespace App {
-		// interface Error {}
-		// interface Locals {}
-		// interface PageData {}
-		// interface PageState {}
-		// interface Platform {}
+		interface Locals {
+			supabase: SupabaseClient<Database>;
+			/** The session and user, trusted only after the auth server validated the token. */
+			safeGetSession: () => Promise<{ session: Session | null; user: User | null }>;
+			session: Session | null;
+			user: User | null;
+		}
+		interface PageData {
+			user: SessionUser | null;
+		}
+		interface Error {
+			message: string;
+		}
+	}
+
+	/** What the UI needs to know about the signed-in person. */
+	interface SessionUser {
+		id: string;
+		displayName: string;
 	}
 }
 

@@ -1,0 +1,258 @@
+-- What a hosted Supabase database already has before the first migration runs: the API roles,
+-- the auth schema with the columns and functions apps use, the default grants that make every new
+-- public table reachable through the API (so RLS is the only barrier), and the realtime
+-- publication. Hosted projects never run this file; here it turns a plain PostgreSQL 15+ or PGlite
+-- into the same starting point. Every statement is safe to run again.
+--
+-- Sources: supabase/postgres migrations/db/init-scripts (initial schema, auth schema, post setup),
+-- GoTrue migrations for the final auth.users columns and auth.uid()/role()/email()/jwt().
+
+-- Roles are cluster-wide on a real server: several test databases may be bootstrapping at once,
+-- so a role that another session just created is fine, and its settings are only made once.
+do $$
+declare
+	spec record;
+begin
+	for spec in
+		select * from (values
+			('anon', 'nologin noinherit'),
+			('authenticated', 'nologin noinherit'),
+			('service_role', 'nologin noinherit bypassrls'),
+			('authenticator', 'login noinherit'),
+			('supabase_admin', 'nologin'),
+			('supabase_auth_admin', 'nologin noinherit'),
+			('supabase_realtime_admin', 'nologin noinherit'),
+			('dashboard_user', 'nologin')
+		) as r (name, options)
+	loop
+		if not exists (select from pg_roles where rolname = spec.name) then
+			begin
+				execute format('create role %I %s', spec.name, spec.options);
+				if spec.name = 'anon' then
+					alter role anon set statement_timeout = '3s';
+				elsif spec.name = 'authenticated' then
+					alter role authenticated set statement_timeout = '8s';
+				elsif spec.name = 'authenticator' then
+					alter role authenticator set statement_timeout = '8s';
+					alter role authenticator set lock_timeout = '8s';
+				end if;
+			exception when duplicate_object or unique_violation then
+				null;
+			end;
+		end if;
+	end loop;
+
+	-- PostgREST connects as authenticator and switches to one of these per request.
+	if not pg_has_role('authenticator', 'anon', 'member')
+		or not pg_has_role('authenticator', 'authenticated', 'member')
+		or not pg_has_role('authenticator', 'service_role', 'member') then
+		begin
+			grant anon, authenticated, service_role to authenticator;
+		exception when others then
+			-- A concurrent bootstrap granted it first ("tuple concurrently updated").
+			null;
+		end;
+	end if;
+end
+$$;
+
+create schema if not exists extensions;
+create schema if not exists auth;
+create schema if not exists realtime;
+create schema if not exists storage;
+create schema if not exists graphql_public;
+create schema if not exists supabase_migrations;
+
+create extension if not exists "uuid-ossp" with schema extensions;
+create extension if not exists pgcrypto with schema extensions;
+
+grant usage on schema public to postgres, anon, authenticated, service_role;
+grant usage on schema extensions to postgres, anon, authenticated, service_role;
+grant usage on schema realtime to postgres, anon, authenticated, service_role;
+-- Usage on auth lets policies call auth.uid(); its tables stay ungranted, so the API cannot read them.
+grant usage on schema auth to anon, authenticated, service_role;
+
+-- What a hosted dump shows: whatever the migration owner creates in public is fully granted to the
+-- API roles, and row level security decides.
+alter default privileges for role postgres in schema public
+	grant all on tables to postgres, anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+	grant all on sequences to postgres, anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+	grant all on functions to postgres, anon, authenticated, service_role;
+
+-- auth ---------------------------------------------------------------------------------------------
+
+create table if not exists auth.users (
+	instance_id uuid,
+	id uuid not null,
+	aud varchar(255),
+	role varchar(255),
+	email varchar(255),
+	encrypted_password varchar(255),
+	email_confirmed_at timestamptz,
+	invited_at timestamptz,
+	confirmation_token varchar(255),
+	confirmation_sent_at timestamptz,
+	recovery_token varchar(255),
+	recovery_sent_at timestamptz,
+	email_change_token_new varchar(255),
+	email_change varchar(255),
+	email_change_sent_at timestamptz,
+	last_sign_in_at timestamptz,
+	raw_app_meta_data jsonb,
+	raw_user_meta_data jsonb,
+	is_super_admin boolean,
+	created_at timestamptz,
+	updated_at timestamptz,
+	phone text default null,
+	phone_confirmed_at timestamptz,
+	phone_change text default '',
+	phone_change_token varchar(255) default '',
+	phone_change_sent_at timestamptz,
+	confirmed_at timestamptz generated always as (least(email_confirmed_at, phone_confirmed_at)) stored,
+	email_change_token_current varchar(255) default '',
+	email_change_confirm_status smallint default 0
+		check (email_change_confirm_status >= 0 and email_change_confirm_status <= 2),
+	banned_until timestamptz,
+	reauthentication_token varchar(255) default '',
+	reauthentication_sent_at timestamptz,
+	is_sso_user boolean not null default false,
+	deleted_at timestamptz,
+	is_anonymous boolean not null default false,
+	constraint users_pkey primary key (id),
+	constraint users_phone_key unique (phone)
+);
+comment on table auth.users is 'Auth: Stores user login data within a secure schema.';
+create index if not exists users_instance_id_idx on auth.users (instance_id);
+create index if not exists users_is_anonymous_idx on auth.users (is_anonymous);
+create unique index if not exists users_email_partial_key on auth.users (email)
+	where (is_sso_user = false);
+
+do $$
+begin
+	if to_regtype('auth.aal_level') is null then
+		create type auth.aal_level as enum ('aal1', 'aal2', 'aal3');
+	end if;
+end
+$$;
+
+create table if not exists auth.sessions (
+	id uuid not null primary key,
+	user_id uuid not null references auth.users (id) on delete cascade,
+	created_at timestamptz,
+	updated_at timestamptz,
+	factor_id uuid,
+	aal auth.aal_level,
+	not_after timestamptz,
+	refreshed_at timestamp,
+	user_agent text,
+	ip inet,
+	tag text
+);
+comment on table auth.sessions is 'Auth: Stores session data associated to a user.';
+create index if not exists sessions_user_id_idx on auth.sessions (user_id);
+create index if not exists sessions_not_after_idx on auth.sessions (not_after desc);
+
+create table if not exists auth.refresh_tokens (
+	instance_id uuid,
+	id bigserial primary key,
+	token varchar(255),
+	user_id varchar(255),
+	revoked boolean,
+	created_at timestamptz,
+	updated_at timestamptz,
+	parent varchar(255),
+	session_id uuid references auth.sessions (id) on delete cascade,
+	constraint refresh_tokens_token_unique unique (token)
+);
+comment on table auth.refresh_tokens is 'Auth: Store of tokens used to refresh JWT tokens once they expire.';
+create index if not exists refresh_tokens_instance_id_user_id_idx
+	on auth.refresh_tokens (instance_id, user_id);
+create index if not exists refresh_tokens_parent_idx on auth.refresh_tokens (parent);
+create index if not exists refresh_tokens_session_id_revoked_idx
+	on auth.refresh_tokens (session_id, revoked);
+
+create table if not exists auth.identities (
+	provider_id text not null,
+	user_id uuid not null references auth.users (id) on delete cascade,
+	identity_data jsonb not null,
+	provider text not null,
+	last_sign_in_at timestamptz,
+	created_at timestamptz,
+	updated_at timestamptz,
+	email text generated always as (lower(identity_data ->> 'email')) stored,
+	id uuid not null default gen_random_uuid() primary key,
+	constraint identities_provider_id_provider_unique unique (provider_id, provider)
+);
+comment on table auth.identities is 'Auth: Stores identities associated to a user.';
+create index if not exists identities_user_id_idx on auth.identities (user_id);
+
+-- GoTrue enables RLS on its tables; with no policies and no grants the API roles see nothing.
+alter table auth.users enable row level security;
+alter table auth.sessions enable row level security;
+alter table auth.refresh_tokens enable row level security;
+alter table auth.identities enable row level security;
+
+-- The request's JWT, as PostgREST leaves it in transaction-local settings. Outside a request the
+-- settings read '' (after a transaction) or are missing, hence nullif and missing_ok.
+create or replace function auth.uid()
+returns uuid
+language sql stable
+as $$
+  select
+  coalesce(
+    nullif(current_setting('request.jwt.claim.sub', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
+  )::uuid
+$$;
+comment on function auth.uid() is 'Deprecated. Use auth.jwt() -> ''sub'' instead.';
+
+create or replace function auth.role()
+returns text
+language sql stable
+as $$
+  select
+  coalesce(
+    nullif(current_setting('request.jwt.claim.role', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
+  )::text
+$$;
+comment on function auth.role() is 'Deprecated. Use auth.jwt() -> ''role'' instead.';
+
+create or replace function auth.email()
+returns text
+language sql stable
+as $$
+  select
+  coalesce(
+    nullif(current_setting('request.jwt.claim.email', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
+  )::text
+$$;
+comment on function auth.email() is 'Deprecated. Use auth.jwt() -> ''email'' instead.';
+
+create or replace function auth.jwt()
+returns jsonb
+language sql stable
+as $$
+  select
+    coalesce(
+        nullif(current_setting('request.jwt.claim', true), ''),
+        nullif(current_setting('request.jwt.claims', true), '')
+    )::jsonb
+$$;
+
+grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt()
+	to anon, authenticated, service_role;
+
+-- realtime -----------------------------------------------------------------------------------------
+
+-- Empty, as on hosted; migrations add tables with `alter publication supabase_realtime add table`.
+do $$
+begin
+	if not exists (select from pg_publication where pubname = 'supabase_realtime') then
+		create publication supabase_realtime;
+	end if;
+end
+$$;

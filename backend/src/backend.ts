@@ -1,0 +1,138 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createAuth } from './auth/service.ts';
+import type { Db } from './db/types.ts';
+import { isPreflight, preflight, withCors } from './http/cors.ts';
+import { defaultKeys, resolveCredentials, type KeySet } from './http/credentials.ts';
+import { ApiError } from './http/errors.ts';
+import { LOCAL_JWT_SECRET } from './keys.ts';
+import { createRealtime } from './realtime/index.ts';
+import { createRest } from './rest/service.ts';
+
+export interface BackendOptions {
+	db: Db;
+	/** Default: the CLI's local secret, so `supabase start` keys work unchanged. */
+	jwtSecret?: string;
+	/** Default: the CLI's local keys (or keys signed with `jwtSecret` when it differs). */
+	keys?: Partial<Omit<KeySet, 'jwtSecret'>>;
+	/** Public URL of this back end; the access tokens' `iss` is `<apiUrl>/auth/v1`. */
+	apiUrl?: string;
+	/** `[auth] site_url`. */
+	siteUrl?: string;
+	/** `[api] max_rows`; null for no cap. Default 1000. */
+	maxRows?: number | null;
+	/** `[api] schemas`. Default `['public']`. */
+	schemas?: string[];
+	/** `[api] extra_search_path`. Default `['public', 'extensions']`. */
+	extraSearchPath?: string[];
+	/** `[auth] jwt_expiry` in seconds. Default 3600. */
+	jwtExpiry?: number;
+	/** `[auth] enable_anonymous_sign_ins`. Default true (this app needs them). */
+	anonymousSignIns?: boolean;
+	/** Anonymous sign-ins per IP and hour; 0 = unlimited (default; the CLI's config says 30). */
+	anonymousSignInsPerHour?: number;
+	/** `[auth] refresh_token_reuse_interval` in seconds. Default 10. */
+	refreshTokenReuseInterval?: number;
+	/** Largest accepted request body. Default 4 MiB. */
+	maxBodyBytes?: number;
+}
+
+export interface RequestInfo {
+	/** The client's address, for per-IP rate limits. */
+	remoteAddress?: string;
+}
+
+export interface Backend {
+	/** Serves `/auth/v1/…`, `/rest/v1/…` and `/realtime/v1/api/…` (404 for anything else). */
+	fetch(req: Request, info?: RequestInfo): Promise<Response>;
+	/** Takes over a WebSocket upgrade on `/realtime/v1/websocket`; false when it is not ours. */
+	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+	/** Resolves once realtime's change capture is installed. */
+	readonly ready: Promise<void>;
+	readonly keys: KeySet;
+	/** Re-reads the REST schema cache and realtime's publication (after migrations while serving). */
+	reloadSchema(): Promise<void>;
+	/** Waits for in-flight requests and stops realtime; the caller closes the Db. */
+	close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 54321;
+
+export function createBackend(options: BackendOptions): Backend {
+	const jwtSecret = options.jwtSecret ?? LOCAL_JWT_SECRET;
+	const keys: KeySet = { ...defaultKeys(jwtSecret), ...options.keys, jwtSecret };
+	const apiUrl = (options.apiUrl ?? `http://127.0.0.1:${DEFAULT_PORT}`).replace(/\/+$/, '');
+	const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+	const { db } = options;
+
+	const rest = createRest({
+		db,
+		keys,
+		schemas: options.schemas ?? ['public'],
+		extraSearchPath: options.extraSearchPath ?? ['public', 'extensions'],
+		maxRows: options.maxRows === undefined ? 1000 : options.maxRows,
+		maxBodyBytes
+	});
+	const auth = createAuth({
+		db,
+		keys,
+		token: { jwtSecret, issuer: `${apiUrl}/auth/v1`, expiry: options.jwtExpiry ?? 3600 },
+		anonymousSignIns: options.anonymousSignIns ?? true,
+		anonymousSignInsPerHour: options.anonymousSignInsPerHour ?? 0,
+		refreshTokenReuseInterval: options.refreshTokenReuseInterval ?? 10,
+		siteUrl: options.siteUrl ?? 'http://127.0.0.1:3000',
+		maxBodyBytes
+	});
+
+	const realtime = createRealtime({
+		db,
+		keys,
+		resolveCredentials: (input) => resolveCredentials(input, keys)
+	});
+	const ready = realtime.ready.catch((e: unknown) => {
+		console.error('[backend] realtime change capture failed to start', e);
+	});
+	let closed = false;
+
+	const inFlight = new Set<Promise<unknown>>();
+
+	async function route(req: Request, info: RequestInfo): Promise<Response> {
+		const { pathname } = new URL(req.url);
+		if (isPreflight(req)) return preflight(req);
+		let res: Response;
+		const service = /^\/(auth|rest|realtime)\/v1(\/.*)?$/.exec(pathname);
+		if (service?.[1] === 'auth') res = await auth.handle(req, service[2] ?? '/', info);
+		else if (service?.[1] === 'rest') res = await rest.handle(req, service[2] ?? '/');
+		else if (service?.[1] === 'realtime') res = await realtime.fetch(req);
+		else res = ApiError.gateway(404, 'no Route matched with those values').getResponse();
+		return withCors(res);
+	}
+
+	return {
+		keys,
+		ready,
+		fetch(req, info = {}) {
+			if (closed) {
+				return Promise.resolve(
+					withCors(ApiError.gateway(503, 'The server is shutting down').getResponse())
+				);
+			}
+			const pending = route(req, info);
+			inFlight.add(pending);
+			void pending.finally(() => inFlight.delete(pending)).catch(() => {});
+			return pending;
+		},
+		handleUpgrade(req, socket, head) {
+			return realtime.handleUpgrade(req, socket, head);
+		},
+		async reloadSchema() {
+			await Promise.all([rest.reloadSchema(), realtime.refresh()]);
+		},
+		async close() {
+			closed = true;
+			await ready;
+			await Promise.allSettled([...inFlight]);
+			await realtime.close();
+		}
+	};
+}

@@ -1,0 +1,148 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupDatabase } from '../migrate.ts';
+import { DbError } from './errors.ts';
+import { openPglite } from './pglite.ts';
+import { openPostgres } from './postgres.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import type { Db } from './types.ts';
+
+let dir: string;
+beforeAll(async () => {
+	dir = await mkdtemp(join(tmpdir(), 'db-spec-'));
+	await writeFile(
+		join(dir, '20250101000000_things.sql'),
+		`create table things (id int primary key, name text not null);
+		 create function notify_thing() returns trigger language plpgsql as $$
+		 begin perform pg_notify('things:changes', new.name); return new; end $$;
+		 create trigger things_notify after insert on things for each row execute function notify_thing();`
+	);
+	await writeFile(join(dir, 'seed.sql'), `insert into things values (1, 'seeded');`);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const engines: Record<Db['engine'], () => Promise<{ db: Db; done(): Promise<void> }>> = {
+	async postgres() {
+		const database: TestDatabase = await createTestDatabase();
+		const db = await openPostgres(database.url);
+		return {
+			db,
+			async done() {
+				await db.close();
+				await database.drop();
+			}
+		};
+	},
+	async pglite() {
+		const db = await openPglite();
+		return { db, done: () => db.close() };
+	}
+};
+
+describe.each(Object.keys(engines) as Db['engine'][])('%s', (engine) => {
+	let db: Db;
+	let done: () => Promise<void>;
+	beforeAll(async () => {
+		({ db, done } = await engines[engine]());
+		await setupDatabase(db, { migrationsDir: dir, seedFile: join(dir, 'seed.sql') });
+	}, 30_000);
+	afterAll(() => done());
+
+	it('applies bootstrap, migrations and seed once, recorded as the CLI records them', async () => {
+		const again = await setupDatabase(db, { migrationsDir: dir, seedFile: join(dir, 'seed.sql') });
+		expect(again).toEqual({ bootstrapped: false, applied: [], seeded: false });
+		const { rows } = await db.query(
+			'select version, name, array_length(statements, 1) as n from supabase_migrations.schema_migrations'
+		);
+		expect(rows).toEqual([{ version: '20250101000000', name: 'things', n: 3 }]);
+		expect((await db.query('select name from things')).rows).toEqual([{ name: 'seeded' }]);
+		const roles = await db.query<{ rolname: string; rolbypassrls: boolean }>(
+			`select rolname, rolbypassrls from pg_roles
+			 where rolname in ('anon', 'authenticated', 'service_role', 'authenticator') order by 1`
+		);
+		expect(roles.rows.map((r) => [r.rolname, r.rolbypassrls])).toEqual([
+			['anon', false],
+			['authenticated', false],
+			['authenticator', false],
+			['service_role', true]
+		]);
+	});
+
+	it('returns bigint as number and the same field shape on both engines', async () => {
+		const r = await db.query('select 1::bigint as id, $1::text as t', ['x']);
+		expect(r).toEqual({
+			rows: [{ id: 1, t: 'x' }],
+			fields: [
+				{ name: 'id', dataTypeID: 20 },
+				{ name: 't', dataTypeID: 25 }
+			],
+			rowCount: 1
+		});
+	});
+
+	it('commits a transaction and rolls one back when it throws', async () => {
+		await db.transaction((tx) => tx.query(`insert into things values (2, 'two')`));
+		await expect(
+			db.transaction(async (tx) => {
+				await tx.query(`insert into things values (3, 'three')`);
+				throw new Error('nope');
+			})
+		).rejects.toThrow('nope');
+		const ids = await db.query('select id from things order by id');
+		expect(ids.rows).toEqual([{ id: 1 }, { id: 2 }]);
+	});
+
+	it('raises server errors as DbError with the same fields on both engines', async () => {
+		const error = await db.query(`insert into things values (1, 'dup')`).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(DbError);
+		expect({ ...(error as DbError), message: (error as DbError).message }).toEqual({
+			name: 'DbError',
+			code: '23505',
+			message: 'duplicate key value violates unique constraint "things_pkey"',
+			detail: 'Key (id)=(1) already exists.',
+			constraint: 'things_pkey',
+			schema: 'public',
+			table: 'things',
+			severity: 'ERROR'
+		});
+	});
+
+	it('delivers notifications after commit, not after rollback, until unlisten', async () => {
+		const received: string[] = [];
+		let arrived: () => void;
+		const delivered = new Promise<void>((resolve) => (arrived = resolve));
+		const unlisten = await db.listen('things:changes', (payload) => {
+			received.push(payload);
+			arrived();
+		});
+		await db
+			.transaction(async (tx) => {
+				await tx.query(`insert into things values (10, 'rolled back')`);
+				throw new Error('rollback');
+			})
+			.catch(() => {});
+		await db.query(`insert into things values (11, 'eleven')`);
+		await delivered;
+		await unlisten();
+		await db.query(`insert into things values (12, 'after unlisten')`);
+		// A round trip after the insert: any notification for it would have been delivered by now.
+		await db.query('select 1');
+		expect(received).toEqual(['eleven']);
+	});
+
+	it('never interleaves a query into another caller’s open transaction', async () => {
+		let release: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		const tx = db.transaction(async (t) => {
+			await t.query(`insert into things values (20, 'in tx')`);
+			await held;
+			throw new Error('rollback');
+		});
+		const outside = db.query('select count(*)::int as n from things where id = 20');
+		release!();
+		await expect(tx).rejects.toThrow('rollback');
+		expect((await outside).rows).toEqual([{ n: 0 }]);
+	});
+});

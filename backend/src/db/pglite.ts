@@ -1,0 +1,107 @@
+import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
+import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
+import { normalizeError } from './errors.ts';
+import { SerialQueue } from './queue.ts';
+import type { Db, Queryable, Result } from './types.ts';
+
+export interface PgliteOptions {
+	/** Directory to persist to; in memory when absent. */
+	dataDir?: string;
+	/** A tarball from `dumpDataDir()` to start from (a fast clone of a prepared database). */
+	loadDataDir?: Blob;
+}
+
+export interface PgliteDb extends Db {
+	readonly engine: 'pglite';
+	/** A snapshot of the whole database, for `openPglite({ loadDataDir })`. */
+	dumpDataDir(): Promise<Blob>;
+}
+
+/** Hosted Supabase has these extensions; migrations may `create extension … with schema extensions`. */
+const extensions = { uuid_ossp, pgcrypto };
+
+export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb> {
+	const pg = await PGlite.create({
+		dataDir: options.dataDir,
+		loadDataDir: options.loadDataDir,
+		extensions
+	});
+	const queue = new SerialQueue();
+	const direct = queryable(pg);
+	// PGlite's own listen() folds or mangles channel names with ':' (its unlisten fails on them), so
+	// LISTEN is issued here, quoted as on Postgres, and notifications are routed by exact name.
+	const listeners = new Map<string, Set<(payload: string) => void>>();
+	pg.onNotification((channel, payload) => {
+		for (const handler of listeners.get(channel) ?? []) handler(payload);
+	});
+
+	return {
+		engine: 'pglite',
+		query: (sql, params) => queue.run(() => direct.query(sql, params)),
+		exec: (sql) => queue.run(() => direct.exec(sql)),
+		transaction: (fn) =>
+			queue.run(async () => {
+				await direct.exec('begin');
+				let result;
+				try {
+					result = await fn(direct);
+				} catch (e) {
+					await direct.exec('rollback');
+					throw e;
+				}
+				await direct.exec('commit');
+				return result;
+			}),
+		async listen(channel, onPayload) {
+			let handlers = listeners.get(channel);
+			if (!handlers) {
+				handlers = new Set();
+				listeners.set(channel, handlers);
+				await queue.run(() => direct.exec(`listen ${quoteIdent(channel)}`));
+			}
+			handlers.add(onPayload);
+			return async () => {
+				handlers.delete(onPayload);
+				if (handlers.size === 0 && listeners.get(channel) === handlers) {
+					listeners.delete(channel);
+					await queue.run(() => direct.exec(`unlisten ${quoteIdent(channel)}`));
+				}
+			};
+		},
+		dumpDataDir: () => queue.run(() => pg.dumpDataDir('none')),
+		close: () => queue.run(() => pg.close())
+	};
+}
+
+/** Raw access to the single connection; only ever used from inside the queue. */
+function queryable(pg: PGlite | Transaction): Queryable {
+	return {
+		async query<Row>(sql: string, params?: unknown[]): Promise<Result<Row>> {
+			try {
+				return toResult<Row>(await pg.query<Row>(sql, params));
+			} catch (e) {
+				throw normalizeError(e);
+			}
+		},
+		async exec(sql: string) {
+			try {
+				await pg.exec(sql);
+			} catch (e) {
+				throw normalizeError(e);
+			}
+		}
+	};
+}
+
+function toResult<Row>(r: Results<Row>): Result<Row> {
+	return {
+		rows: r.rows,
+		fields: r.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),
+		rowCount: r.affectedRows || r.rows.length
+	};
+}
+
+function quoteIdent(name: string) {
+	return `"${name.replaceAll('"', '""')}"`;
+}

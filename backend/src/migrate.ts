@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Db } from './db/types.ts';
+import { splitStatements } from './sql-script.ts';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export const BOOTSTRAP_FILE = fileURLToPath(new URL('../sql/bootstrap.sql', import.meta.url));
+export const MIGRATIONS_DIR = join(repoRoot, 'supabase/migrations');
+export const SEED_FILE = join(repoRoot, 'supabase/seed.sql');
+
+export interface SetupOptions {
+	/** Default: the project's `supabase/migrations`. */
+	migrationsDir?: string;
+	/** Default: the project's `supabase/seed.sql`; a missing file is no seed. */
+	seedFile?: string;
+	/** Seed a brand-new database (default true). An existing database is never re-seeded. */
+	seed?: boolean;
+}
+
+export interface SetupReport {
+	bootstrapped: boolean;
+	/** Versions applied by this call, in order. */
+	applied: string[];
+	seeded: boolean;
+}
+
+/**
+ * Brings a database to the project's schema the way hosted Supabase plus `supabase db push` would:
+ * the Supabase bootstrap if missing, then each pending migration in its own transaction, recorded
+ * in `supabase_migrations.schema_migrations` exactly as the CLI records it (so the CLI and this
+ * function agree on what is applied), then the seed, on a database that had no migrations yet.
+ */
+export async function setupDatabase(db: Db, options: SetupOptions = {}): Promise<SetupReport> {
+	const { migrationsDir = MIGRATIONS_DIR, seedFile = SEED_FILE, seed = true } = options;
+
+	const { rows } = await db.query<{ ready: boolean }>(
+		`select to_regclass('auth.users') is not null and to_regprocedure('auth.uid()') is not null as ready`
+	);
+	const bootstrapped = !rows[0].ready;
+	if (bootstrapped) await db.exec(await readFile(BOOTSTRAP_FILE, 'utf8'));
+
+	await db.exec(MIGRATION_HISTORY_DDL);
+	const applied = new Set(
+		(
+			await db.query<{ version: string }>(
+				'select version from supabase_migrations.schema_migrations'
+			)
+		).rows.map((r) => r.version)
+	);
+	const brandNew = applied.size === 0;
+
+	const appliedNow: string[] = [];
+	for (const migration of await listMigrations(migrationsDir)) {
+		if (applied.has(migration.version)) continue;
+		const script = await readFile(migration.path, 'utf8');
+		await db
+			.transaction(async (tx) => {
+				await tx.exec(script);
+				await tx.query(
+					`insert into supabase_migrations.schema_migrations (version, name, statements)
+					 values ($1, $2, $3)`,
+					[migration.version, migration.name, splitStatements(script)]
+				);
+			})
+			.catch((e: unknown) => {
+				throw new Error(`migration ${basename(migration.path)} failed: ${String(e)}`, { cause: e });
+			});
+		appliedNow.push(migration.version);
+	}
+
+	let seeded = false;
+	if (seed && brandNew) {
+		const script = await readFile(seedFile, 'utf8').catch(() => undefined);
+		if (script !== undefined) {
+			const seeding = db.transaction(async (tx) => {
+				await tx.exec(script);
+				await tx.query(
+					`insert into supabase_migrations.seed_files (path, hash) values ($1, $2)
+					 on conflict (path) do update set hash = excluded.hash`,
+					['supabase/seed.sql', createHash('sha256').update(script).digest('hex')]
+				);
+			});
+			await seeding.catch((e: unknown) => {
+				throw new Error(`seed ${basename(seedFile)} failed: ${String(e)}`, { cause: e });
+			});
+			seeded = true;
+		}
+	}
+
+	return { bootstrapped, applied: appliedNow, seeded };
+}
+
+export interface Migration {
+	version: string;
+	name: string;
+	path: string;
+}
+
+/** `<version>_<name>.sql` files, in version order, as the CLI reads `supabase/migrations`. */
+export async function listMigrations(dir: string = MIGRATIONS_DIR): Promise<Migration[]> {
+	const files = await readdir(dir).catch(() => [] as string[]);
+	return files
+		.map((file) => /^(\d+)_(.*)\.sql$/.exec(file))
+		.filter((m) => m !== null)
+		.map((m) => ({ version: m[1], name: m[2], path: join(dir, m[0]) }))
+		.sort((a, b) => a.version.localeCompare(b.version));
+}
+
+/** The Supabase CLI's own history tables (pkg/migration/history.go), created the same way. */
+const MIGRATION_HISTORY_DDL = `
+create schema if not exists supabase_migrations;
+create table if not exists supabase_migrations.schema_migrations (version text not null primary key);
+alter table supabase_migrations.schema_migrations add column if not exists statements text[];
+alter table supabase_migrations.schema_migrations add column if not exists name text;
+create table if not exists supabase_migrations.seed_files (path text not null primary key, hash text not null);
+`;

@@ -1,0 +1,200 @@
+import type { Db } from '../db/types.ts';
+
+/**
+ * Change capture without logical decoding (PGlite has none): an AFTER ROW trigger on every table in
+ * publication `supabase_realtime` appends the row images to a queue table and notifies. Both are
+ * transactional, so rolled-back writes never appear; the reader deletes what it reads in id order,
+ * so a burst of commits is drained completely however many notifications were coalesced.
+ */
+
+export type ChangeType = 'INSERT' | 'UPDATE' | 'DELETE';
+export type Row = Record<string, unknown>;
+
+export interface Change {
+	id: number;
+	schema: string;
+	table: string;
+	type: ChangeType;
+	record?: Row;
+	old?: Row;
+	commitTimestamp: string;
+}
+
+const NOTIFY_CHANNEL = '_realtime_changes';
+const TRIGGER = '_realtime_capture';
+const BATCH = 1000;
+const POLL_MS = 2000;
+
+const INSTALL_SQL = `
+create schema if not exists _realtime;
+revoke all on schema _realtime from public;
+create unlogged table if not exists _realtime.changes (
+	id bigint generated always as identity primary key,
+	schema_name text not null,
+	table_name text not null,
+	op text not null,
+	record jsonb,
+	old_record jsonb,
+	captured_at timestamptz not null default clock_timestamp()
+);
+revoke all on _realtime.changes from public;
+create or replace function _realtime.capture() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+	insert into _realtime.changes (schema_name, table_name, op, record, old_record)
+	values (tg_table_schema, tg_table_name, tg_op,
+		case when tg_op <> 'DELETE' then to_jsonb(new) end,
+		case when tg_op <> 'INSERT' then to_jsonb(old) end);
+	-- identical notifications in one transaction collapse into one
+	perform pg_notify('${NOTIFY_CHANNEL}', '');
+	return null;
+end $$;
+revoke all on function _realtime.capture() from public;
+`;
+
+const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/**
+ * Installs the queue and puts the capture trigger on exactly the tables of the publication (and
+ * removes it from tables that left it). Idempotent; run it after migrations.
+ */
+export async function installChangeCapture(db: Db): Promise<Set<string>> {
+	await db.exec(INSTALL_SQL);
+	const { rows } = await db.query<{
+		schema: string;
+		name: string;
+		published: boolean;
+		has: boolean;
+	}>(
+		`with pub as (
+			select c.oid, p.schemaname, p.tablename from pg_publication_tables p
+			join pg_namespace n on n.nspname = p.schemaname
+			join pg_class c on c.relnamespace = n.oid and c.relname = p.tablename
+			where p.pubname = 'supabase_realtime'
+		), trg as (
+			select t.tgrelid as oid from pg_trigger t where t.tgname = '${TRIGGER}'
+		)
+		select n.nspname as schema, c.relname as name, pub.oid is not null as published,
+			trg.oid is not null as has
+		from pub full join trg on trg.oid = pub.oid
+		join pg_class c on c.oid = coalesce(pub.oid, trg.oid)
+		join pg_namespace n on n.oid = c.relnamespace`
+	);
+	const captured = new Set<string>();
+	for (const t of rows) {
+		const target = `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+		if (t.published && !t.has) {
+			await db.exec(
+				`create trigger ${TRIGGER} after insert or update or delete on ${target}
+				for each row execute function _realtime.capture()`
+			);
+		} else if (!t.published && t.has) {
+			await db.exec(`drop trigger if exists ${TRIGGER} on ${target}`);
+		}
+		if (t.published) captured.add(`${t.schema}.${t.name}`);
+	}
+	return captured;
+}
+
+type Raw = { rawJSON: string };
+const json = JSON as unknown as {
+	parse(
+		text: string,
+		reviver: (k: string, v: unknown, ctx: { source?: string }) => unknown
+	): unknown;
+	rawJSON(text: string): Raw;
+};
+
+/** Keeps numbers JavaScript would round (int8, numeric) as their exact JSON text. */
+export function parseRow(text: string | null): Row | undefined {
+	if (text === null) return undefined;
+	return json.parse(text, (_k, v, ctx) =>
+		typeof v === 'number' && ctx.source !== undefined && String(v) !== ctx.source
+			? json.rawJSON(ctx.source)
+			: v
+	) as Row;
+}
+
+export class ChangeReader {
+	#db: Db;
+	#onBatch: (changes: Change[]) => Promise<void>;
+	#pending = false;
+	#running: Promise<void> | undefined;
+	#unlisten: (() => Promise<void>) | undefined;
+	#poll: ReturnType<typeof setInterval> | undefined;
+	#closed = false;
+
+	constructor(db: Db, onBatch: (changes: Change[]) => Promise<void>) {
+		this.#db = db;
+		this.#onBatch = onBatch;
+	}
+
+	async start(): Promise<void> {
+		this.#unlisten = await this.#db.listen(NOTIFY_CHANNEL, () => this.kick());
+		// A safety net for notifications lost with a dropped LISTEN connection.
+		this.#poll = setInterval(() => this.kick(), POLL_MS);
+		this.#poll.unref();
+		this.kick();
+	}
+
+	kick(): void {
+		if (this.#closed) return;
+		this.#pending = true;
+		this.#running ??= this.#drain().finally(() => (this.#running = undefined));
+	}
+
+	async #drain(): Promise<void> {
+		while (this.#pending && !this.#closed) {
+			this.#pending = false;
+			let changes: Change[];
+			try {
+				changes = await this.#read();
+			} catch (e) {
+				if (!this.#closed) console.error('[realtime] reading changes failed:', e);
+				return;
+			}
+			if (changes.length === BATCH) this.#pending = true;
+			if (changes.length === 0) continue;
+			try {
+				await this.#onBatch(changes);
+			} catch (e) {
+				console.error('[realtime] dispatching changes failed:', e);
+			}
+		}
+	}
+
+	async #read(): Promise<Change[]> {
+		const { rows } = await this.#db.query<{
+			id: string;
+			schema_name: string;
+			table_name: string;
+			op: ChangeType;
+			record: string | null;
+			old_record: string | null;
+			ts: string;
+		}>(
+			`delete from _realtime.changes
+			where id in (select id from _realtime.changes order by id limit ${BATCH})
+			returning id::text, schema_name, table_name, op, record::text, old_record::text,
+				to_char(captured_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ts`
+		);
+		return rows
+			.map((r) => ({
+				id: Number(r.id),
+				schema: r.schema_name,
+				table: r.table_name,
+				type: r.op,
+				record: parseRow(r.record),
+				old: parseRow(r.old_record),
+				commitTimestamp: r.ts
+			}))
+			.sort((a, b) => a.id - b.id);
+	}
+
+	async close(): Promise<void> {
+		this.#closed = true;
+		clearInterval(this.#poll);
+		await this.#running;
+		await this.#unlisten?.().catch(() => {});
+	}
+}

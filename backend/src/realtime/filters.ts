@@ -1,0 +1,179 @@
+/**
+ * `postgres_changes` filters (`column=op.value`, comma-joined = AND, optional `not.`), parsed once at
+ * subscribe time and evaluated in JS against each captured row. Values compare by the column's type
+ * so `event_id=eq.5` matches the JSON number 5, as Realtime's casts do.
+ */
+
+export type Op = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'is' | 'like' | 'ilike';
+
+export interface Condition {
+	column: string;
+	op: Op;
+	negate: boolean;
+	/** Normalized comparison keys (one, or several for `in`); `is` keeps the literal. */
+	values: Key[];
+	pattern?: RegExp;
+}
+
+type Key = string | number | boolean | null;
+
+const OPS = new Set<string>(['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'in', 'is', 'like', 'ilike']);
+const NUMERIC = new Set(['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'oid', 'money']);
+const TIME = new Set(['timestamptz', 'timestamp', 'date']);
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+const MAX_IN_VALUES = 100;
+
+export class FilterError extends Error {}
+
+/** Splits on `sep` outside parentheses and double quotes. */
+function splitTop(text: string, sep: string): string[] {
+	const out: string[] = [];
+	let depth = 0;
+	let quoted = false;
+	let start = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i];
+		if (c === '"' && text[i - 1] !== '\\') quoted = !quoted;
+		else if (!quoted && c === '(') depth++;
+		else if (!quoted && c === ')') depth--;
+		else if (!quoted && depth === 0 && c === sep) {
+			out.push(text.slice(start, i));
+			start = i + 1;
+		}
+	}
+	out.push(text.slice(start));
+	return out;
+}
+
+const unquote = (s: string) =>
+	s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replace(/\\"/g, '"') : s;
+
+/** Comparison key of a value of column type `type`; `undefined` when it cannot be cast. */
+export function keyOf(value: unknown, type: string): Key | undefined {
+	if (value === null || value === undefined) return null;
+	if (typeof value === 'object' && 'rawJSON' in value)
+		value = (value as { rawJSON: string }).rawJSON;
+	if (NUMERIC.has(type)) {
+		const n = typeof value === 'number' ? value : Number(String(value).trim());
+		return typeof value === 'string' && value.trim() === ''
+			? undefined
+			: Number.isNaN(n)
+				? undefined
+				: n;
+	}
+	if (type === 'bool') {
+		if (typeof value === 'boolean') return value;
+		const s = String(value).toLowerCase();
+		if (['t', 'true', 'y', 'yes', 'on', '1'].includes(s)) return true;
+		if (['f', 'false', 'n', 'no', 'off', '0'].includes(s)) return false;
+		return undefined;
+	}
+	if (TIME.has(type)) {
+		const t = Date.parse(String(value));
+		return Number.isNaN(t) ? undefined : t;
+	}
+	if (type === 'uuid') {
+		const s = String(value);
+		return UUID.test(s) ? s.replace(/-/g, '').toLowerCase() : undefined;
+	}
+	return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function likeToRegExp(pattern: string, insensitive: boolean): RegExp {
+	let src = '';
+	for (let i = 0; i < pattern.length; i++) {
+		const c = pattern[i];
+		if (c === '\\' && i + 1 < pattern.length)
+			src += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+		else if (c === '%' || c === '*') src += '.*';
+		else if (c === '_') src += '.';
+		else src += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	}
+	return new RegExp(`^${src}$`, insensitive ? 'is' : 's');
+}
+
+/**
+ * Parses a filter string against the table's columns (`types`: column name → typname, only the
+ * columns the subscriber may select). Throws FilterError on anything Realtime would refuse.
+ */
+export function parseFilter(filter: string, types: ReadonlyMap<string, string>): Condition[] {
+	return splitTop(filter, ',').map((part) => {
+		const eq = part.indexOf('=');
+		if (eq <= 0) throw new FilterError(`invalid filter: ${part}`);
+		const column = unquote(part.slice(0, eq).trim());
+		let rest = part.slice(eq + 1);
+		let negate = false;
+		if (rest.startsWith('not.')) {
+			negate = true;
+			rest = rest.slice(4);
+		}
+		const dot = rest.indexOf('.');
+		const op = dot < 0 ? rest : rest.slice(0, dot);
+		const raw = dot < 0 ? '' : rest.slice(dot + 1);
+		if (!OPS.has(op)) throw new FilterError(`unsupported operator: ${op}`);
+		const type = types.get(column);
+		if (type === undefined) throw new FilterError(`unknown or unselectable column: ${column}`);
+		const cast = (v: string) => {
+			const k = keyOf(v, type);
+			if (k === undefined || k === null) throw new FilterError(`invalid value for ${column}: ${v}`);
+			return k;
+		};
+		const cond: Condition = { column, op: op as Op, negate, values: [] };
+		if (op === 'in') {
+			if (!raw.startsWith('(') || !raw.endsWith(')'))
+				throw new FilterError(`invalid in list: ${raw}`);
+			const items = splitTop(raw.slice(1, -1), ',').map((s) => unquote(s.trim()));
+			if (items.length > MAX_IN_VALUES) throw new FilterError('too many values in in filter');
+			cond.values = items.map(cast);
+		} else if (op === 'is') {
+			const v = raw.toLowerCase();
+			if (v === 'null' || (type === 'bool' && (v === 'true' || v === 'false' || v === 'unknown'))) {
+				cond.values = [v === 'null' || v === 'unknown' ? null : v === 'true'];
+			} else throw new FilterError(`invalid is value: ${raw}`);
+		} else if (op === 'like' || op === 'ilike') {
+			cond.pattern = likeToRegExp(unquote(raw), op === 'ilike');
+		} else {
+			cond.values = [cast(unquote(raw))];
+		}
+		return cond;
+	});
+}
+
+/** SQL three-valued result of one condition; `null` = unknown (fails the filter). */
+function test(c: Condition, record: Record<string, unknown>, type: string): boolean | null {
+	if (!(c.column in record)) return false; // a record missing the column fails closed
+	const v = keyOf(record[c.column], type);
+	if (c.op === 'is') return v === c.values[0];
+	if (v === null || v === undefined) return null;
+	switch (c.op) {
+		case 'eq':
+			return v === c.values[0];
+		case 'neq':
+			return v !== c.values[0];
+		case 'lt':
+			return v < (c.values[0] as number | string);
+		case 'lte':
+			return v <= (c.values[0] as number | string);
+		case 'gt':
+			return v > (c.values[0] as number | string);
+		case 'gte':
+			return v >= (c.values[0] as number | string);
+		case 'in':
+			return c.values.includes(v);
+		case 'like':
+		case 'ilike':
+			return c.pattern!.test(String(record[c.column]));
+	}
+}
+
+export function matches(
+	conds: readonly Condition[],
+	record: Record<string, unknown>,
+	types: ReadonlyMap<string, string>
+): boolean {
+	for (const c of conds) {
+		const r = test(c, record, types.get(c.column) ?? 'text');
+		if (r === null || r === c.negate) return false;
+	}
+	return true;
+}

@@ -1,0 +1,370 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/types.ts';
+import type { Claims } from '../jwt.ts';
+import type { Access, Catalog, TableInfo } from './catalog.ts';
+import type { Change, ChangeType, Row } from './change-capture.ts';
+import { FilterError, keyOf, matches, parseFilter, type Condition } from './filters.ts';
+import { encodeRaw, type Vsn } from './serializer.ts';
+import { visibleRows } from './visibility.ts';
+
+/**
+ * postgres_changes subscriptions and their fan-out. Built for many subscribers per change: single
+ * `eq` filters are indexed by value, RLS probes run once per (role[, claims]) group for a whole batch
+ * of rows, and each distinct frame is encoded once and handed to every socket that gets it.
+ */
+
+/** A joined channel, as postgres_changes sees it. */
+export interface Subscriber {
+	readonly topic: string;
+	readonly vsn: Vsn;
+	readonly role: string;
+	readonly claims: Claims;
+	/** Stable text of `claims`, the grouping key when policies read claims. */
+	readonly claimsKey: string;
+	sendFrame(frame: Buffer): void;
+}
+
+type EventFilter = '*' | ChangeType;
+
+interface Binding {
+	id: number;
+	event: EventFilter;
+	schema: string;
+	/** '*' = every published table of `schema` ('*' = every schema). */
+	table: string;
+	conditions: Condition[];
+	/** Single `eq` condition, indexed by its value. */
+	eq?: { column: string; key: string };
+}
+
+interface Subscription {
+	subscriber: Subscriber;
+	binding: Binding;
+}
+
+interface TableSubscriptions {
+	scan: Set<Subscription>;
+	eq: Map<string, Map<string, Set<Subscription>>>;
+}
+
+export interface SubscribeResult {
+	/** The join reply's `postgres_changes`: the client's params echoed verbatim plus `id`. */
+	reply: Record<string, unknown>[];
+	/** Set when Realtime would refuse the subscription (sent as a `system` error). */
+	error?: string;
+}
+
+/** `:erlang.phash2`'s role: a stable non-zero 27-bit id per distinct params object. */
+function bindingId(params: Record<string, unknown>): number {
+	const canonical = JSON.stringify(
+		Object.keys(params)
+			.sort()
+			.map((k) => [k, params[k]])
+	);
+	const id = createHash('sha1').update(canonical).digest().readUInt32BE(0) & 0x7ffffff;
+	return id === 0 ? 1 : id;
+}
+
+const EVENTS = new Set(['INSERT', 'UPDATE', 'DELETE']);
+
+function describe(p: Record<string, unknown>): string {
+	const filter = typeof p.filter === 'string' ? `[${JSON.stringify(p.filter)}]` : '[]';
+	return `[event: ${p.event ?? '*'}, schema: ${p.schema ?? 'public'}, table: ${p.table ?? '*'}, filters: ${filter}, select: nil]`;
+}
+
+const strKey = (k: unknown) => (typeof k === 'string' ? k : JSON.stringify(k));
+const pick = (row: Row | undefined, cols: Iterable<string>): Row => {
+	const out: Row = {};
+	if (row) for (const c of cols) if (c in row) out[c] = row[c];
+	return out;
+};
+
+export class PostgresChanges {
+	#db: Db;
+	#catalog: Catalog;
+	#ensureCaptured: (table: string) => Promise<void>;
+	#tables = new Map<string, TableSubscriptions>();
+	#wild = new Set<Subscription>();
+	#bySubscriber = new Map<Subscriber, Subscription[]>();
+
+	constructor(db: Db, catalog: Catalog, ensureCaptured: (table: string) => Promise<void>) {
+		this.#db = db;
+		this.#catalog = catalog;
+		this.#ensureCaptured = ensureCaptured;
+	}
+
+	get size(): number {
+		return this.#bySubscriber.size;
+	}
+
+	/**
+	 * Validates and registers `params` (the join's `config.postgres_changes`) for `subscriber`.
+	 * Registration completes before this resolves, so changes committed afterwards are delivered.
+	 */
+	async subscribe(subscriber: Subscriber, params: unknown[]): Promise<SubscribeResult> {
+		this.unsubscribe(subscriber);
+		const reply: Record<string, unknown>[] = [];
+		const bindings: Binding[] = [];
+		let error: string | undefined;
+		for (const raw of params) {
+			const p =
+				raw && typeof raw === 'object' && !Array.isArray(raw)
+					? (raw as Record<string, unknown>)
+					: {};
+			const id = bindingId(p);
+			reply.push({ ...p, id });
+			if (error) continue;
+			try {
+				bindings.push(await this.#binding(p, id, subscriber.role));
+			} catch (e) {
+				if (!(e instanceof FilterError)) throw e;
+				error = `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: ${describe(p)}`;
+			}
+		}
+		if (!error && bindings.length > 0) {
+			const subs = bindings.map((binding) => ({ subscriber, binding }));
+			for (const s of subs) this.#index(s, true);
+			this.#bySubscriber.set(subscriber, subs);
+		}
+		return { reply, error };
+	}
+
+	unsubscribe(subscriber: Subscriber): void {
+		const subs = this.#bySubscriber.get(subscriber);
+		if (!subs) return;
+		for (const s of subs) this.#index(s, false);
+		this.#bySubscriber.delete(subscriber);
+	}
+
+	async #binding(p: Record<string, unknown>, id: number, role: string): Promise<Binding> {
+		const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+		const ev = str(p.event)?.toUpperCase() ?? '*';
+		const event = (EVENTS.has(ev) ? ev : '*') as EventFilter;
+		const schema = str(p.schema) ?? 'public';
+		const table = str(p.table) ?? (p.schema === undefined ? '' : '*');
+		const filter = str(p.filter);
+		if (!table || (p.filter !== undefined && filter === undefined))
+			throw new FilterError('bad params');
+		if (schema === '*' || table === '*') {
+			if (filter) throw new FilterError('filters need a table');
+			const exists = await this.#db.query('select 1 from pg_roles where rolname = $1', [role]);
+			if (exists.rows.length === 0) throw new FilterError('unknown role');
+			return { id, event, schema, table, conditions: [] };
+		}
+		const key = `${schema}.${table}`;
+		// a table added to the publication moments ago is not in the cached list yet
+		const published =
+			(await this.#catalog.publication()).has(key) ||
+			(await this.#catalog.publication(true)).has(key);
+		if (!published) throw new FilterError('not published');
+		const info = await this.#catalog.table(schema, table);
+		if (!info) throw new FilterError('no such table');
+		const access = await this.#catalog.access(info, role);
+		if (!access) throw new FilterError('unknown role');
+		await this.#ensureCaptured(key);
+		const types = new Map([...info.types].filter(([c]) => access.selectable.has(c)));
+		const conditions = filter ? parseFilter(filter, types) : [];
+		const binding: Binding = { id, event, schema, table, conditions };
+		const [only] = conditions;
+		if (conditions.length === 1 && only.op === 'eq' && !only.negate) {
+			binding.eq = { column: only.column, key: strKey(only.values[0]) };
+		}
+		return binding;
+	}
+
+	#index(s: Subscription, add: boolean): void {
+		const { schema, table, eq } = s.binding;
+		if (schema === '*' || table === '*') {
+			if (add) this.#wild.add(s);
+			else this.#wild.delete(s);
+			return;
+		}
+		const key = `${schema}.${table}`;
+		let t = this.#tables.get(key);
+		if (!t) {
+			if (!add) return;
+			t = { scan: new Set(), eq: new Map() };
+			this.#tables.set(key, t);
+		}
+		if (!eq) {
+			if (add) t.scan.add(s);
+			else t.scan.delete(s);
+		} else {
+			let byValue = t.eq.get(eq.column);
+			if (!byValue) t.eq.set(eq.column, (byValue = new Map()));
+			let set = byValue.get(eq.key);
+			if (!set) byValue.set(eq.key, (set = new Set()));
+			if (add) set.add(s);
+			else {
+				set.delete(s);
+				if (set.size === 0) byValue.delete(eq.key);
+				if (byValue.size === 0) t.eq.delete(eq.column);
+			}
+		}
+		if (!add && t.scan.size === 0 && t.eq.size === 0) this.#tables.delete(key);
+	}
+
+	/** The row image filters are evaluated against: the new row, or a DELETE's replica identity. */
+	#filterRow(change: Change, info: TableInfo): Row | undefined {
+		return change.type === 'DELETE' ? this.#identity(change, info) : change.record;
+	}
+
+	#identity(change: Change, info: TableInfo): Row {
+		return info.replicaFull ? (change.old ?? {}) : pick(change.old, info.pk);
+	}
+
+	#candidates(change: Change, info: TableInfo): Subscription[] {
+		const out: Subscription[] = [];
+		const row = this.#filterRow(change, info);
+		const t = this.#tables.get(`${change.schema}.${change.table}`);
+		const eventOk = (b: Binding) => b.event === '*' || b.event === change.type;
+		if (t && row) {
+			for (const s of t.scan) {
+				if (eventOk(s.binding) && matches(s.binding.conditions, row, info.types)) out.push(s);
+			}
+			for (const [column, byValue] of t.eq) {
+				if (!(column in row)) continue;
+				const k = keyOf(row[column], info.types.get(column) ?? 'text');
+				if (k === null || k === undefined) continue;
+				const set = byValue.get(strKey(k));
+				if (set) for (const s of set) if (eventOk(s.binding)) out.push(s);
+			}
+		}
+		for (const s of this.#wild) {
+			const b = s.binding;
+			if (!eventOk(b) || (b.schema !== '*' && b.schema !== change.schema)) continue;
+			out.push(s);
+		}
+		return out;
+	}
+
+	/** Delivers a batch of captured changes, in order. */
+	async dispatch(changes: Change[]): Promise<void> {
+		if (this.#bySubscriber.size === 0) return;
+		const publication = await this.#catalog.publication();
+		interface Pending {
+			change: Change;
+			info: TableInfo;
+			/** subscriber → matched binding ids; and its probe group, when RLS must be asked */
+			targets: Map<Subscriber, { ids: number[]; access: Access; group?: string }>;
+		}
+		const pending: Pending[] = [];
+		// thousands of subscribers share a handful of roles: one catalog lookup per role per batch
+		const accessCache = new Map<string, Access | undefined>();
+		const groups = new Map<
+			string,
+			{ info: TableInfo; role: string; claims: Claims; keys: unknown[][]; at: Map<number, number> }
+		>();
+		for (const change of changes) {
+			const key = `${change.schema}.${change.table}`;
+			if (!publication.has(key)) continue;
+			const info = await this.#catalog.table(change.schema, change.table);
+			if (!info) continue;
+			const candidates = this.#candidates(change, info);
+			if (candidates.length === 0) continue;
+			const targets: Pending['targets'] = new Map();
+			for (const { subscriber, binding } of candidates) {
+				const t = targets.get(subscriber);
+				if (t) {
+					if (!t.ids.includes(binding.id)) t.ids.push(binding.id);
+					continue;
+				}
+				const accessKey = `${info.oid}|${subscriber.role}`;
+				let access = accessCache.get(accessKey);
+				if (!accessCache.has(accessKey)) {
+					access = await this.#catalog.access(info, subscriber.role);
+					accessCache.set(accessKey, access);
+				}
+				if (!access || access.mode === 'none') continue;
+				targets.set(subscriber, { ids: [binding.id], access });
+			}
+			const index = pending.length;
+			pending.push({ change, info, targets });
+			const checked = change.type !== 'DELETE' && info.rls && info.pk.length > 0;
+			if (!checked || !change.record) continue;
+			for (const [subscriber, t] of targets) {
+				if (t.access.mode === 'all' || !info.pk.every((c) => t.access.selectable.has(c))) continue;
+				const group = `${info.oid}|${subscriber.role}${t.access.mode === 'claims' ? `|${subscriber.claimsKey}` : ''}`;
+				t.group = group;
+				let g = groups.get(group);
+				if (!g) {
+					g = { info, role: subscriber.role, claims: subscriber.claims, keys: [], at: new Map() };
+					groups.set(group, g);
+				}
+				if (!g.at.has(index)) {
+					g.at.set(index, g.keys.length);
+					g.keys.push(info.pk.map((c) => change.record![c]));
+				}
+			}
+		}
+		const visible = new Map<string, boolean[]>();
+		await Promise.all(
+			[...groups].map(async ([group, g]) => {
+				visible.set(group, await visibleRows(this.#db, g.info, g.role, g.claims, g.keys));
+			})
+		);
+		for (let i = 0; i < pending.length; i++) {
+			const { change, info, targets } = pending[i];
+			const data = new Map<string, string>();
+			const frames = new Map<string, Buffer>();
+			for (const [subscriber, t] of targets) {
+				if (t.group !== undefined) {
+					const g = groups.get(t.group)!;
+					if (!visible.get(t.group)![g.at.get(i)!]) continue;
+				}
+				const role = subscriber.role;
+				let json = data.get(role);
+				if (json === undefined) data.set(role, (json = this.#data(change, info, t.access)));
+				const ids = t.ids.join(',');
+				const frameKey = `${subscriber.vsn}|${subscriber.topic}|${ids}|${role}`;
+				let frame = frames.get(frameKey);
+				if (!frame) {
+					const payload = `{"ids":[${ids}],"data":${json}}`;
+					frame = Buffer.from(
+						encodeRaw(subscriber.vsn, null, null, subscriber.topic, 'postgres_changes', payload)
+					);
+					frames.set(frameKey, frame);
+				}
+				subscriber.sendFrame(frame);
+			}
+		}
+	}
+
+	/** The `data` object of §4.7 for subscribers whose role has `access`. */
+	#data(change: Change, info: TableInfo, access: Access): string {
+		const head = {
+			schema: change.schema,
+			table: change.table,
+			commit_timestamp: change.commitTimestamp
+		};
+		const type = change.type;
+		if (type !== 'DELETE') {
+			if (info.pk.length === 0) {
+				return JSON.stringify({
+					...head,
+					type,
+					errors: ['Error 400: Bad Request, no primary key']
+				});
+			}
+			if (!info.pk.every((c) => access.selectable.has(c))) {
+				return JSON.stringify({ ...head, type, errors: ['Error 401: Unauthorized'] });
+			}
+		}
+		const visibleCols = info.columns.filter((c) => access.selectable.has(c.name));
+		const names = visibleCols.map((c) => c.name);
+		const out: Record<string, unknown> = {
+			...head,
+			type,
+			columns: visibleCols.map((c) => ({ name: c.name, type: c.type }))
+		};
+		if (type !== 'DELETE') out.record = pick(change.record, names);
+		if (type !== 'INSERT') {
+			// DELETE on an RLS table keeps only the key, even under REPLICA IDENTITY FULL.
+			const identity =
+				type === 'DELETE' && info.rls ? pick(change.old, info.pk) : this.#identity(change, info);
+			out.old_record = pick(identity, names);
+		}
+		out.errors = null;
+		return JSON.stringify(out);
+	}
+}

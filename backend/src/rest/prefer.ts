@@ -1,0 +1,44 @@
+/** The `Prefer` header, which fetch joins into one comma-separated value (contract §6.19). */
+export interface Preferences {
+	return?: 'minimal' | 'representation' | 'headers-only';
+	count?: 'exact' | 'planned' | 'estimated';
+	resolution?: 'merge-duplicates' | 'ignore-duplicates';
+	missing?: 'default' | 'null';
+	tx?: 'commit' | 'rollback';
+	handling?: 'strict' | 'lenient';
+	maxAffected?: number;
+	/** The tokens that were understood, for `Preference-Applied`. */
+	applied: string[];
+}
+
+const ALLOWED: Record<string, readonly string[]> = {
+	return: ['minimal', 'representation', 'headers-only'],
+	count: ['exact', 'planned', 'estimated'],
+	resolution: ['merge-duplicates', 'ignore-duplicates'],
+	missing: ['default', 'null'],
+	tx: ['commit', 'rollback'],
+	handling: ['strict', 'lenient']
+};
+
+const ORDER = ['resolution', 'missing', 'return', 'count', 'tx', 'handling', 'max-affected'];
+
+export function parsePrefer(header: string | null): Preferences {
+	const prefs: Preferences = { applied: [] };
+	for (const token of (header ?? '').split(',')) {
+		const [rawKey, ...rest] = token.trim().split('=');
+		const key = rawKey.trim();
+		const value = rest.join('=').trim();
+		if (key === 'max-affected' && /^\d+$/.test(value)) {
+			prefs.maxAffected = Number(value);
+			prefs.applied.push(`max-affected=${value}`);
+		} else if (ALLOWED[key]?.includes(value)) {
+			(prefs as unknown as Record<string, string>)[key] = value;
+			prefs.applied.push(`${key}=${value}`);
+		}
+		// Unknown preferences are ignored, as PostgREST does without `handling=strict`.
+	}
+	// Preference-Applied lists them in PostgREST's order, not the client's.
+	const rank = (token: string) => ORDER.indexOf(token.split('=')[0]);
+	prefs.applied.sort((a, b) => rank(a) - rank(b));
+	return prefs;
+}

@@ -1,0 +1,375 @@
+import { ApiError } from '../http/errors.ts';
+
+/**
+ * The PostgREST query-string grammar this back end understands (contract §3.2), parsed into plain
+ * data. Nothing here touches SQL; `sql.ts` renders it with quoted identifiers and parameters.
+ */
+
+export interface JsonStep {
+	arrow: '->' | '->>';
+	/** An object key, or an array index when it is an integer. */
+	key: string;
+}
+
+export interface ColumnRef {
+	name: string;
+	path: JsonStep[];
+}
+
+export type SelectItem =
+	{ kind: 'star' } | { kind: 'column'; column: ColumnRef; alias?: string; cast?: string };
+
+export const OPERATORS = {
+	eq: '=',
+	neq: '<>',
+	gt: '>',
+	gte: '>=',
+	lt: '<',
+	lte: '<=',
+	like: 'LIKE',
+	ilike: 'ILIKE',
+	match: '~',
+	imatch: '~*',
+	cs: '@>',
+	cd: '<@',
+	ov: '&&',
+	sl: '<<',
+	sr: '>>',
+	nxl: '&<',
+	nxr: '&>',
+	adj: '-|-',
+	isdistinct: 'IS DISTINCT FROM',
+	is: 'IS',
+	in: 'IN',
+	fts: 'to_tsquery',
+	plfts: 'plainto_tsquery',
+	phfts: 'phraseto_tsquery',
+	wfts: 'websearch_to_tsquery'
+} as const;
+
+export type Operator = keyof typeof OPERATORS;
+
+const QUANTIFIABLE = new Set<Operator>([
+	'eq',
+	'gt',
+	'gte',
+	'lt',
+	'lte',
+	'like',
+	'ilike',
+	'match',
+	'imatch'
+]);
+const FTS = new Set<Operator>(['fts', 'plfts', 'phfts', 'wfts']);
+export const IS_VALUES = ['null', 'true', 'false', 'unknown'] as const;
+
+export interface Filter {
+	kind: 'filter';
+	column: ColumnRef;
+	negate: boolean;
+	op: Operator;
+	/** `like(any)` etc.: the value is a list `{a,b}`, combined with OR (any) or AND (all). */
+	quantifier?: 'any' | 'all';
+	/** Text-search configuration for `fts(english)` etc. */
+	language?: string;
+	value: string | string[];
+}
+
+export interface Logic {
+	kind: 'logic';
+	op: 'and' | 'or';
+	negate: boolean;
+	children: Condition[];
+}
+
+export type Condition = Filter | Logic;
+
+export interface OrderTerm {
+	column: ColumnRef;
+	direction?: 'asc' | 'desc';
+	nulls?: 'first' | 'last';
+}
+
+export function badQuery(message: string, details: string | null = null): ApiError {
+	return ApiError.rest(400, 'PGRST100', message, { details });
+}
+
+/** Splits on `sep` outside double quotes and parentheses/braces. */
+export function splitTopLevel(text: string, sep = ','): string[] {
+	const parts: string[] = [];
+	let depth = 0;
+	let quoted = false;
+	let start = 0;
+	for (let i = 0; i < text.length; i++) {
+		const ch = text[i];
+		if (quoted) {
+			if (ch === '\\') i++;
+			else if (ch === '"') quoted = false;
+		} else if (ch === '"') quoted = true;
+		else if (ch === '(' || ch === '{') depth++;
+		else if (ch === ')' || ch === '}') depth--;
+		else if (ch === sep && depth === 0) {
+			parts.push(text.slice(start, i));
+			start = i + 1;
+		}
+		if (depth < 0) throw badQuery(`"failed to parse" unbalanced parentheses`, text);
+	}
+	if (quoted || depth !== 0)
+		throw badQuery('"failed to parse" unbalanced quotes or parentheses', text);
+	parts.push(text.slice(start));
+	return parts;
+}
+
+/** `"a,b"` → `a,b` (with `\"` and `\\` unescaped); anything else as is. */
+function unquote(value: string): string {
+	if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+		return value.slice(1, -1).replace(/\\(.)/g, '$1');
+	}
+	return value;
+}
+
+const NAME = /^[^\s.,:()"'\-<>!*]+$|^"(?:[^"]|"")+"$/;
+
+function parseName(text: string, context: string): string {
+	const t = text.trim();
+	if (!NAME.test(t))
+		throw badQuery(`"failed to parse ${context}" (${text})`, `unexpected "${text}"`);
+	return t.startsWith('"') ? t.slice(1, -1).replaceAll('""', '"') : t;
+}
+
+/** `col`, `col->a->>b`, `"odd name"->0`. */
+export function parseColumnRef(text: string, context = 'column'): ColumnRef {
+	const pieces = text.trim().split(/(->>|->)/);
+	const name = parseName(pieces[0], context);
+	const path: JsonStep[] = [];
+	for (let i = 1; i < pieces.length; i += 2) {
+		const key = pieces[i + 1]?.trim();
+		if (!key) throw badQuery(`"failed to parse ${context}" (${text})`, 'empty JSON path key');
+		path.push({ arrow: pieces[i] as JsonStep['arrow'], key: unquote(key) });
+	}
+	return { name, path };
+}
+
+const CAST = /^[A-Za-z_][A-Za-z0-9_]*(\[\])?$/;
+
+/**
+ * `select=` — columns, aliases, casts and JSON paths. Embedded resources (`rel(cols)`) need
+ * relationship metadata this subset does not keep, so they are refused as PostgREST refuses an
+ * unknown relationship.
+ */
+export function parseSelect(text: string | null, relation: string): SelectItem[] {
+	if (text === null || text.trim() === '') return [{ kind: 'star' }];
+	return splitTopLevel(text).map((raw): SelectItem => {
+		const item = raw.trim();
+		if (item === '*') return { kind: 'star' };
+		if (item.includes('(')) {
+			const target = item
+				.replace(/^\.\.\./, '')
+				.replace(/^[^:(]*:(?!:)/, '')
+				.split(/[(!]/)[0];
+			throw ApiError.rest(
+				400,
+				'PGRST200',
+				`Could not find a relationship between '${relation}' and '${target}' in the schema cache`,
+				{
+					details: `Searched for a foreign key relationship between '${relation}' and '${target}' in the schema 'public', but no matches were found.`,
+					hint: 'Embedded resources are not supported by this back end; query the related table separately.'
+				}
+			);
+		}
+		let rest = item;
+		let alias: string | undefined;
+		const aliasMatch = /^([^:"]+|"(?:[^"]|"")+"):(?!:)/.exec(rest);
+		if (aliasMatch) {
+			alias = parseName(aliasMatch[1], 'select alias');
+			rest = rest.slice(aliasMatch[0].length);
+		}
+		let cast: string | undefined;
+		const castAt = rest.lastIndexOf('::');
+		if (castAt >= 0) {
+			cast = rest.slice(castAt + 2).trim();
+			rest = rest.slice(0, castAt);
+			if (!CAST.test(cast))
+				throw badQuery(`"failed to parse select parameter" (${item})`, `bad cast "${cast}"`);
+		}
+		return { kind: 'column', column: parseColumnRef(rest, 'select parameter'), alias, cast };
+	});
+}
+
+/** `[not.]op[(modifier)].value` — the right-hand side of `col=…` or of `col.…` inside `or=()`. */
+export function parseFilterValue(
+	column: ColumnRef,
+	text: string,
+	raw: string,
+	inTree: boolean
+): Filter {
+	let rest = text;
+	let negate = false;
+	if (rest.startsWith('not.')) {
+		negate = true;
+		rest = rest.slice(4);
+	}
+	const m = /^([a-z]+)(?:\(([A-Za-z0-9_]+)\))?\./.exec(rest);
+	if (!m || !(m[1] in OPERATORS)) {
+		throw badQuery(`"failed to parse filter" (${raw})`, `unknown or missing operator in "${raw}"`);
+	}
+	const op = m[1] as Operator;
+	let value = rest.slice(m[0].length);
+	const modifier = m[2];
+	const filter: Filter = { kind: 'filter', column, negate, op, value };
+
+	if (modifier !== undefined) {
+		if (FTS.has(op)) filter.language = modifier;
+		else if (QUANTIFIABLE.has(op) && (modifier === 'any' || modifier === 'all')) {
+			filter.quantifier = modifier;
+			filter.value = parseList(value, '{', '}', raw);
+			return filter;
+		} else throw badQuery(`"failed to parse filter" (${raw})`, `unexpected "(${modifier})"`);
+	}
+	if (op === 'in') {
+		filter.value = parseList(value, '(', ')', raw);
+	} else if (op === 'is') {
+		const v = value.toLowerCase();
+		if (!(IS_VALUES as readonly string[]).includes(v)) {
+			throw badQuery(
+				`"failed to parse filter" (${raw})`,
+				'is. accepts null, true, false or unknown'
+			);
+		}
+		filter.value = v;
+	} else {
+		// Inside or=()/and=() a value may be double-quoted to carry commas or parentheses.
+		if (inTree) value = unquote(value);
+		if (op === 'like' || op === 'ilike') value = value.replaceAll('*', '%');
+		filter.value = value;
+	}
+	return filter;
+}
+
+function parseList(value: string, open: string, close: string, raw: string): string[] {
+	if (!value.startsWith(open) || !value.endsWith(close)) {
+		throw badQuery(`"failed to parse filter" (${raw})`, `expected a list in ${open}${close}`);
+	}
+	const inner = value.slice(1, -1);
+	if (inner.trim() === '') return [];
+	return splitTopLevel(inner).map((v) => unquote(v.trim()));
+}
+
+/** `or=(a.eq.1,and(b.gt.2,c.lt.3))`, given the key (`or`, `not.and`) and the value. */
+export function parseLogic(key: string, value: string): Logic {
+	const negate = key.startsWith('not.');
+	const op = (negate ? key.slice(4) : key) as 'and' | 'or';
+	return { kind: 'logic', op, negate, children: parseLogicBody(value, `${key}=${value}`) };
+}
+
+function parseLogicBody(value: string, raw: string): Condition[] {
+	if (!value.startsWith('(') || !value.endsWith(')')) {
+		throw badQuery(`"failed to parse logic tree" (${raw})`, 'expected parentheses');
+	}
+	return splitTopLevel(value.slice(1, -1)).map((part) => {
+		const item = part.trim();
+		const nested = /^(not\.)?(and|or)\(/.exec(item);
+		if (nested) {
+			return {
+				kind: 'logic',
+				op: nested[2] as 'and' | 'or',
+				negate: nested[1] !== undefined,
+				children: parseLogicBody(item.slice(nested[0].length - 1), raw)
+			};
+		}
+		const dot = item.indexOf('.');
+		if (dot <= 0) throw badQuery(`"failed to parse logic tree" (${raw})`, `unexpected "${item}"`);
+		return parseFilterValue(
+			parseColumnRef(item.slice(0, dot), 'logic tree'),
+			item.slice(dot + 1),
+			raw,
+			true
+		);
+	});
+}
+
+/** `order=a.desc.nullslast,b` */
+export function parseOrder(text: string): OrderTerm[] {
+	return splitTopLevel(text).map((raw) => {
+		const pieces = raw.trim().split('.');
+		const term: OrderTerm = { column: parseColumnRef(pieces[0], 'order') };
+		for (const modifier of pieces.slice(1)) {
+			if (modifier === 'asc' || modifier === 'desc') term.direction = modifier;
+			else if (modifier === 'nullsfirst') term.nulls = 'first';
+			else if (modifier === 'nullslast') term.nulls = 'last';
+			else throw badQuery(`"failed to parse order" (${raw})`, `unexpected "${modifier}"`);
+		}
+		return term;
+	});
+}
+
+export function parseNonNegative(name: string, text: string | null): number | undefined {
+	if (text === null || text === '') return undefined;
+	if (!/^\d{1,15}$/.test(text))
+		throw badQuery(`"failed to parse ${name}" (${text})`, 'expected a non-negative integer');
+	return Number(text);
+}
+
+/** `columns="a","b"` or `columns=a,b` on POST. */
+export function parseColumns(text: string): string[] {
+	return splitTopLevel(text).map((c) => parseName(c, 'columns parameter'));
+}
+
+export interface Query {
+	select: SelectItem[];
+	conditions: Condition[];
+	order: OrderTerm[];
+	limit?: number;
+	offset?: number;
+	columns?: string[];
+	onConflict?: string[];
+	/** Parameters that are neither reserved nor filters, e.g. RPC arguments on GET. */
+	other: Map<string, string>;
+}
+
+const RESERVED = new Set(['select', 'order', 'limit', 'offset', 'columns', 'on_conflict']);
+
+/**
+ * Parses the whole query string. `argNames` are RPC argument names: on GET they are arguments, not
+ * filters.
+ */
+export function parseQuery(
+	params: URLSearchParams,
+	relation: string,
+	argNames: Set<string> = new Set()
+): Query {
+	const query: Query = {
+		select: parseSelect(params.get('select'), relation),
+		conditions: [],
+		order: params.has('order') ? parseOrder(params.get('order')!) : [],
+		limit: parseNonNegative('limit', params.get('limit')),
+		offset: parseNonNegative('offset', params.get('offset')),
+		other: new Map()
+	};
+	if (params.has('columns')) query.columns = parseColumns(params.get('columns')!);
+	if (params.has('on_conflict')) query.onConflict = parseColumns(params.get('on_conflict')!);
+
+	for (const [key, value] of params) {
+		if (RESERVED.has(key)) continue;
+		if (argNames.has(key)) {
+			query.other.set(key, value);
+			continue;
+		}
+		if (key === 'or' || key === 'and' || key === 'not.or' || key === 'not.and') {
+			query.conditions.push(parseLogic(key, value));
+			continue;
+		}
+		if (/^[^.]+\.(order|limit|offset|or|and|select)$/.test(key) || /^[^.>-]+\.[^.]+$/.test(key)) {
+			throw ApiError.rest(
+				400,
+				'PGRST200',
+				`Could not find a relationship between '${relation}' and '${key.split('.')[0]}' in the schema cache`,
+				{ hint: 'Embedded resources are not supported by this back end.' }
+			);
+		}
+		query.conditions.push(
+			parseFilterValue(parseColumnRef(key, 'filter'), value, `${key}=${value}`, false)
+		);
+	}
+	return query;
+}

@@ -1,0 +1,132 @@
+import type { Queryable } from '../db/types.ts';
+import { ApiError } from '../http/errors.ts';
+import type { RestContext } from './context.ts';
+import type { Query } from './query-string.ts';
+import { Params, limitSql, orderSql, selectSql, whereSql } from './sql.ts';
+
+/**
+ * A read: rows of `from` (a table, or a function call) filtered, ordered and paged, rendered by
+ * Postgres as one JSON text, with the counts the Content-Range header needs.
+ */
+export interface ReadSource {
+	/** CTEs the source needs first (e.g. the RPC's decoded arguments). */
+	ctes: string[];
+	/** `"public"."t" AS "t"` or `pgrst_args, LATERAL "public"."fn"(…) AS "fn"`. */
+	from: string;
+	/** The quoted alias rows are qualified with. */
+	alias: string;
+	/**
+	 * When the source has side effects or is expensive (a function), it is evaluated once into a
+	 * materialized CTE that both the page and the count read.
+	 */
+	materialize: boolean;
+	params: Params;
+}
+
+export interface Page {
+	offset: number;
+	limit?: number;
+}
+
+/** limit/offset from the query string and the `Range` header, capped at max_rows. */
+export function pageOf(ctx: RestContext, query: Query, capped: boolean): Page {
+	let offset = query.offset ?? 0;
+	let limit = query.limit;
+	const range = /^\s*(?:items=)?(\d+)-(\d*)\s*$/.exec(ctx.req.headers.get('range') ?? '');
+	if (range && ctx.method !== 'POST') {
+		const start = Number(range[1]);
+		const end = range[2] === '' ? undefined : Number(range[2]);
+		if (end !== undefined && end < start) {
+			throw ApiError.rest(416, 'PGRST103', 'Requested range not satisfiable', {
+				details: `The lower boundary must be lower than or equal to the upper boundary in the Range header.`
+			});
+		}
+		if (query.offset === undefined) offset = start;
+		if (end !== undefined) limit = Math.min(limit ?? Infinity, end - start + 1);
+	}
+	if (capped && ctx.maxRows !== null) limit = Math.min(limit ?? Infinity, ctx.maxRows);
+	return { offset, limit: limit === Infinity ? undefined : limit };
+}
+
+export async function runRead(
+	tx: Queryable,
+	ctx: RestContext,
+	source: ReadSource,
+	query: Query,
+	page: Page,
+	options: { object?: boolean } = {}
+): Promise<Response> {
+	const { params, alias } = source;
+	const where = whereSql(query.conditions, params, alias);
+	const select = selectSql(query.select, params, alias);
+	const order = orderSql(query.order, params, alias);
+	const counting = ctx.prefs.count !== undefined;
+	const ctes = [...source.ctes];
+	let from = source.from;
+	let total = 'NULL::int';
+	if (source.materialize) {
+		ctes.push(`pgrst_base AS MATERIALIZED (SELECT ${alias}.* FROM ${from}${where})`);
+		from = `pgrst_base AS ${alias}`;
+		if (counting) total = '(SELECT count(*)::int FROM pgrst_base)';
+		ctes.push(
+			`pgrst_source AS (SELECT ${select} FROM ${from}${order}${limitSql(page.limit, page.offset)})`
+		);
+	} else {
+		if (counting) total = `(SELECT count(*)::int FROM ${from}${where})`;
+		ctes.push(
+			`pgrst_source AS (SELECT ${select} FROM ${from}${where}${order}${limitSql(page.limit, page.offset)})`
+		);
+	}
+	const object = options.object ?? ctx.singular;
+	const body = object
+		? `coalesce((json_agg(_postgrest_t)->0)::text, 'null')`
+		: `coalesce(json_agg(_postgrest_t), '[]')::text`;
+	const sql = `WITH ${ctes.join(', ')} SELECT ${total} AS total, count(*)::int AS page_total, ${body} AS body FROM pgrst_source AS _postgrest_t`;
+	const { rows } = await tx.query<{ total: number | null; page_total: number; body: string }>(
+		sql,
+		params.values
+	);
+	const { total: count, page_total: pageTotal, body: text } = rows[0];
+
+	if (ctx.singular && pageTotal !== 1) throw notSingular(pageTotal);
+	const lower = page.offset;
+	if (count !== null && lower > count && lower > 0) {
+		throw ApiError.rest(416, 'PGRST103', 'Requested range not satisfiable', {
+			details: `An offset of ${lower} was requested, but there are only ${count} rows.`
+		});
+	}
+	const range = pageTotal > 0 ? `${lower}-${lower + pageTotal - 1}` : '*';
+	const status = count !== null && pageTotal < count && !ctx.singular ? 206 : 200;
+	return respond(ctx, status, text, {
+		'Content-Range': `${range}/${count ?? '*'}`
+	});
+}
+
+export function notSingular(rows: number): ApiError {
+	return ApiError.rest(406, 'PGRST116', 'Cannot coerce the result to a single JSON object', {
+		details: `The result contains ${rows} rows`
+	});
+}
+
+/** A JSON response in the negotiated media type; HEAD gets the headers only. */
+export function respond(
+	ctx: RestContext,
+	status: number,
+	body: string | null,
+	headers: Record<string, string> = {}
+): Response {
+	const out = new Headers(headers);
+	if (body !== null) {
+		out.set(
+			'Content-Type',
+			ctx.singular
+				? 'application/vnd.pgrst.object+json; charset=utf-8'
+				: 'application/json; charset=utf-8'
+		);
+	}
+	if (ctx.prefs.applied.length) out.set('Preference-Applied', ctx.prefs.applied.join(', '));
+	return new Response(ctx.method === 'HEAD' || status === 204 ? null : body, {
+		status,
+		headers: out
+	});
+}

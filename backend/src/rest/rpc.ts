@@ -1,0 +1,126 @@
+import type { Queryable } from '../db/types.ts';
+import { ApiError } from '../http/errors.ts';
+import type { RestContext } from './context.ts';
+import { Rollback } from './context.ts';
+import type { Query } from './query-string.ts';
+import { pageOf, respond, runRead } from './read.ts';
+import type { RoutineInfo } from './schema-cache.ts';
+import { Params, ident, limitSql, qualified } from './sql.ts';
+
+/**
+ * `/rpc/<fn>`: the function is chosen by name and argument names (contract §3.4). POST arguments
+ * are decoded by Postgres from the JSON body (`json_to_record` with the parameter types from the
+ * catalog); GET arguments are text literals cast to those types.
+ */
+export function chooseRoutine(
+	candidates: RoutineInfo[],
+	schema: string,
+	name: string,
+	keys: string[]
+) {
+	const matches = candidates.filter(
+		(r) =>
+			keys.every((k) => r.args.some((a) => a.name === k)) &&
+			r.args.every((a) => a.hasDefault || keys.includes(a.name))
+	);
+	if (matches.length === 1) return matches[0];
+	const signature = `${schema}.${name}(${[...keys].sort().join(', ')})`;
+	if (matches.length === 0) {
+		const known = candidates[0];
+		throw ApiError.rest(
+			404,
+			'PGRST202',
+			`Could not find the function ${signature} in the schema cache`,
+			{
+				details: `Searched for the function ${schema}.${name} with ${
+					keys.length ? `parameters ${[...keys].sort().join(', ')}` : 'no parameters'
+				}, but no matches were found in the schema cache.`,
+				hint: known
+					? `Perhaps you meant to call the function ${schema}.${name}(${known.args.map((a) => a.name).join(', ')})`
+					: null
+			}
+		);
+	}
+	throw ApiError.rest(
+		300,
+		'PGRST203',
+		`Could not choose the best candidate function between: ${matches
+			.map((r) => `${schema}.${name}(${r.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`)
+			.join(', ')}`,
+		{
+			hint: 'Try renaming the parameters or the function itself in the database so function overloading can be resolved'
+		}
+	);
+}
+
+/** Whether the call may write (PostgREST runs non-volatile functions read-only). */
+export function rpcReadOnly(ctx: RestContext, routine: RoutineInfo): boolean {
+	return ctx.method === 'GET' || ctx.method === 'HEAD' || routine.volatility !== 'v';
+}
+
+export async function callRoutine(
+	tx: Queryable,
+	ctx: RestContext,
+	routine: RoutineInfo,
+	args: Map<string, unknown>,
+	query: Query
+): Promise<Response> {
+	const params = new Params();
+	const ctes: string[] = [];
+	const from: string[] = [];
+	const named: string[] = [];
+	const supplied = routine.args.filter((a) => args.has(a.name));
+	if (ctx.method === 'POST') {
+		if (supplied.length) {
+			const body = params.add(JSON.stringify(Object.fromEntries(args)));
+			// Parameter types come from the catalog (format_type), never from the request.
+			const columns = supplied.map((a) => `${ident(a.name)} ${a.type}`).join(', ');
+			ctes.push(
+				`pgrst_args AS (SELECT * FROM json_to_record(${body}::json) AS pgrst_a(${columns}))`
+			);
+			from.push('pgrst_args');
+			for (const a of supplied) named.push(`${ident(a.name)} := pgrst_args.${ident(a.name)}`);
+		}
+	} else {
+		for (const a of supplied)
+			named.push(`${ident(a.name)} := CAST(${params.add(args.get(a.name))} AS ${a.type})`);
+	}
+	const call = `${qualified(routine.schema, routine.name)}(${named.join(', ')})`;
+	const alias = ident(routine.name);
+	const prefix = ctes.length ? `WITH ${ctes.join(', ')} ` : '';
+	const fromArgs = from.length ? ` FROM ${from.join(', ')}` : '';
+
+	let response: Response;
+	if (routine.returns === 'void') {
+		await tx.query(`${prefix}SELECT ${call}${fromArgs}`, params.values);
+		response = respond(ctx, 204, null);
+	} else if (routine.returns === 'scalar' && !routine.returnsSet) {
+		const { rows } = await tx.query<{ body: string }>(
+			`${prefix}SELECT coalesce(to_json(${call})::text, 'null') AS body${fromArgs}`,
+			params.values
+		);
+		response = respond(ctx, 200, rows[0]?.body ?? 'null');
+	} else if (routine.returns === 'scalar') {
+		const page = pageOf(ctx, query, true);
+		const source = [...from, `LATERAL ${call} AS pgrst_call(pgrst_value)`].join(', ');
+		const { rows } = await tx.query<{ body: string }>(
+			`${prefix}SELECT coalesce(json_agg(pgrst_value), '[]')::text AS body ` +
+				`FROM (SELECT pgrst_value FROM ${source}${limitSql(page.limit, page.offset)}) AS pgrst_page`,
+			params.values
+		);
+		response = respond(ctx, 200, rows[0].body);
+	} else {
+		const source = {
+			ctes,
+			from: [...from, `LATERAL ${call} AS ${alias}`].join(', '),
+			alias,
+			materialize: true,
+			params
+		};
+		response = await runRead(tx, ctx, source, query, pageOf(ctx, query, routine.returnsSet), {
+			object: !routine.returnsSet || ctx.singular
+		});
+	}
+	if (ctx.prefs.tx === 'rollback') throw new Rollback(response);
+	return response;
+}

@@ -1,0 +1,196 @@
+import type { Queryable } from '../db/types.ts';
+
+/**
+ * What PostgREST's schema cache holds, reduced to what this subset uses: the exposed relations
+ * with their columns and keys, the exposed functions with their signatures, per-role settings and
+ * the roles requests may switch to. Every identifier in generated SQL is checked against it (or
+ * comes from it) and is quoted; values are always parameters.
+ */
+export interface Column {
+	name: string;
+	type: string;
+	notNull: boolean;
+	hasDefault: boolean;
+	generated: boolean;
+}
+
+export interface Relation {
+	schema: string;
+	name: string;
+	kind: 'table' | 'view';
+	columns: Map<string, Column>;
+	primaryKey: string[];
+}
+
+export interface FunctionArg {
+	name: string;
+	type: string;
+	hasDefault: boolean;
+}
+
+export interface RoutineInfo {
+	schema: string;
+	name: string;
+	/** IN/INOUT/VARIADIC arguments, in order. */
+	args: FunctionArg[];
+	returnsSet: boolean;
+	returns: 'void' | 'scalar' | 'composite';
+	/** Output column names for composite results (from OUT/TABLE args or the row type). */
+	outColumns: string[];
+	volatility: 'v' | 's' | 'i';
+}
+
+export interface SchemaCache {
+	schemas: string[];
+	relations: Map<string, Relation>;
+	routines: Map<string, RoutineInfo[]>;
+	/** `statement_timeout` etc. from `ALTER ROLE … SET`, per role. */
+	roleSettings: Map<string, Record<string, string>>;
+	/** Roles the API may run as (those granted to `authenticator`). */
+	apiRoles: Set<string>;
+}
+
+const key = (schema: string, name: string) => `${schema}.${name}`;
+
+export function findRelation(cache: SchemaCache, schema: string, name: string) {
+	return cache.relations.get(key(schema, name));
+}
+
+export function findRoutines(cache: SchemaCache, schema: string, name: string) {
+	return cache.routines.get(key(schema, name)) ?? [];
+}
+
+const RELATIONS_SQL = `
+select n.nspname as schema, c.relname as name, c.relkind::text as kind,
+  coalesce((
+    select json_agg(json_build_object(
+      'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'notNull', a.attnotnull,
+      'hasDefault', a.atthasdef or a.attidentity <> '', 'generated', a.attgenerated <> ''
+    ) order by a.attnum)
+    from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+  ), '[]'::json) as columns,
+  coalesce((
+    select json_agg(a.attname order by k.ord)
+    from pg_index i
+    cross join lateral unnest(i.indkey) with ordinality as k(attnum, ord)
+    join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+    where i.indrelid = c.oid and i.indisprimary
+  ), '[]'::json) as primary_key
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any($1::text[]) and c.relkind in ('r', 'v', 'm', 'f', 'p')`;
+
+const ROUTINES_SQL = `
+select n.nspname as schema, p.proname as name, p.proretset as returns_set, p.provolatile::text as volatility,
+  p.pronargs as nargs, p.pronargdefaults as ndefaults,
+  p.prorettype = 'void'::regtype as returns_void, t.typtype::text as ret_kind, t.typrelid <> 0 as ret_row,
+  coalesce((
+    select json_agg(json_build_object(
+      'name', coalesce(p.proargnames[i], ''),
+      'type', format_type(coalesce(p.proallargtypes[i], p.proargtypes[i - 1]), null),
+      'mode', coalesce(p.proargmodes[i], 'i')
+    ) order by i)
+    from generate_series(1, coalesce(array_length(p.proallargtypes, 1), p.pronargs)) as i
+  ), '[]'::json) as args,
+  coalesce((
+    select json_agg(a.attname order by a.attnum) from pg_attribute a
+    where a.attrelid = t.typrelid and a.attnum > 0 and not a.attisdropped
+  ), '[]'::json) as row_columns
+from pg_proc p
+join pg_namespace n on n.oid = p.pronamespace
+join pg_type t on t.oid = p.prorettype
+where n.nspname = any($1::text[]) and p.prokind = 'f' and t.typname <> 'trigger'`;
+
+const ROLE_SETTINGS_SQL = `
+select r.rolname as role, to_json(s.setconfig) as settings
+from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
+where s.setdatabase in (0, (select oid from pg_database where datname = current_database()))
+order by s.setdatabase`;
+
+const API_ROLES_SQL = `
+select r.rolname as role from pg_auth_members m
+join pg_roles r on r.oid = m.roleid join pg_roles a on a.oid = m.member
+where a.rolname = 'authenticator'`;
+
+type Json<T> = T | string;
+const parsed = <T>(v: Json<T>): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+export async function loadSchemaCache(db: Queryable, schemas: string[]): Promise<SchemaCache> {
+	const [rels, procs, settings, roles] = [
+		await db.query<{
+			schema: string;
+			name: string;
+			kind: string;
+			columns: Json<Column[]>;
+			primary_key: Json<string[]>;
+		}>(RELATIONS_SQL, [schemas]),
+		await db.query<{
+			schema: string;
+			name: string;
+			returns_set: boolean;
+			volatility: 'v' | 's' | 'i';
+			nargs: number;
+			ndefaults: number;
+			returns_void: boolean;
+			ret_kind: string;
+			ret_row: boolean;
+			args: Json<{ name: string; type: string; mode: string }[]>;
+			row_columns: Json<string[]>;
+		}>(ROUTINES_SQL, [schemas]),
+		await db.query<{ role: string; settings: Json<string[] | null> }>(ROLE_SETTINGS_SQL),
+		await db.query<{ role: string }>(API_ROLES_SQL)
+	];
+
+	const relations = new Map<string, Relation>();
+	for (const r of rels.rows) {
+		const columns = parsed(r.columns);
+		relations.set(key(r.schema, r.name), {
+			schema: r.schema,
+			name: r.name,
+			kind: r.kind === 'r' || r.kind === 'p' ? 'table' : 'view',
+			columns: new Map(columns.map((c) => [c.name, c])),
+			primaryKey: parsed(r.primary_key)
+		});
+	}
+
+	const routines = new Map<string, RoutineInfo[]>();
+	for (const p of procs.rows) {
+		const all = parsed(p.args);
+		const inputs = all.filter((a) => a.mode === 'i' || a.mode === 'b' || a.mode === 'v');
+		// Defaults belong to the last `pronargdefaults` input arguments.
+		const args = inputs.map((a, i) => ({
+			name: a.name,
+			type: a.type,
+			hasDefault: i >= inputs.length - p.ndefaults
+		}));
+		const outs = all.filter((a) => a.mode === 'o' || a.mode === 'b' || a.mode === 't');
+		const composite = p.ret_row || (p.ret_kind === 'p' && !p.returns_void && outs.length > 0);
+		const info: RoutineInfo = {
+			schema: p.schema,
+			name: p.name,
+			args,
+			returnsSet: p.returns_set,
+			returns: p.returns_void ? 'void' : composite ? 'composite' : 'scalar',
+			outColumns: p.ret_row ? parsed(p.row_columns) : outs.map((a) => a.name),
+			volatility: p.volatility
+		};
+		const k = key(p.schema, p.name);
+		routines.set(k, [...(routines.get(k) ?? []), info]);
+	}
+
+	const roleSettings = new Map<string, Record<string, string>>();
+	for (const s of settings.rows) {
+		const entries = parsed(s.settings) ?? [];
+		const current = roleSettings.get(s.role) ?? {};
+		for (const entry of entries) {
+			const eq = entry.indexOf('=');
+			if (eq > 0) current[entry.slice(0, eq)] = entry.slice(eq + 1);
+		}
+		roleSettings.set(s.role, current);
+	}
+
+	const apiRoles = new Set(roles.rows.map((r) => r.role));
+	if (apiRoles.size === 0)
+		for (const r of ['anon', 'authenticated', 'service_role']) apiRoles.add(r);
+
+	return { schemas, relations, routines, roleSettings, apiRoles };
+}

@@ -1,0 +1,315 @@
+import type { Db } from '../db/types.ts';
+import { BodyTooLarge, parseJson, readText } from '../http/body.ts';
+import { resolveCredentials, type CredentialFailure, type KeySet } from '../http/credentials.ts';
+import { ApiError } from '../http/errors.ts';
+import { inRequestTransaction, type RestContext } from './context.ts';
+import { toApiError } from './pg-errors.ts';
+import { parsePrefer } from './prefer.ts';
+import { parseQuery } from './query-string.ts';
+import { pageOf, runRead } from './read.ts';
+import { callRoutine, chooseRoutine, rpcReadOnly } from './rpc.ts';
+import {
+	findRelation,
+	findRoutines,
+	loadSchemaCache,
+	type Relation,
+	type SchemaCache
+} from './schema-cache.ts';
+import { Params, ident, qualified } from './sql.ts';
+import { insert, remove, update } from './write.ts';
+
+export interface RestOptions {
+	db: Db;
+	keys: KeySet;
+	/** Exposed schemas (`[api] schemas`); the first is the default. */
+	schemas: string[];
+	/** Appended to `search_path` (`[api] extra_search_path`). */
+	extraSearchPath: string[];
+	/** `[api] max_rows`; null for no cap. */
+	maxRows: number | null;
+	maxBodyBytes: number;
+}
+
+export interface RestService {
+	handle(req: Request, path: string): Promise<Response>;
+	/** Re-reads tables and functions from the catalog (after migrations), like `NOTIFY pgrst`. */
+	reloadSchema(): Promise<void>;
+}
+
+const ANON_ROLE = 'anon';
+
+/** The PostgREST subset, as a `Request → Response` handler for paths below `/rest/v1`. */
+export function createRest(options: RestOptions): RestService {
+	const { db } = options;
+	let cache: Promise<SchemaCache> | undefined;
+	let loadedAt = 0;
+
+	const load = () => {
+		loadedAt = Date.now();
+		const next = loadSchemaCache(db, options.schemas);
+		cache = next;
+		next.catch(() => {
+			if (cache === next) cache = undefined;
+		});
+		return next;
+	};
+	const current = () => cache ?? load();
+	/**
+	 * A name missing from the cache may have been created since (a migration, a test's table):
+	 * reload once, but at most once a second so unknown names cannot make every request a reload.
+	 */
+	const afterMiss = async () => (Date.now() - loadedAt > 1000 ? load() : current());
+
+	async function handle(req: Request, path: string): Promise<Response> {
+		const url = new URL(req.url);
+		const method = req.method.toUpperCase();
+		const authenticated = { value: false };
+		try {
+			const apikey = req.headers.get('apikey') ?? url.searchParams.get('apikey');
+			const credentials = resolveCredentials(
+				{ apikey, authorization: req.headers.get('authorization') },
+				options.keys
+			);
+			if (!credentials.ok) throw credentialError(credentials);
+			authenticated.value = credentials.role !== ANON_ROLE;
+
+			let schemaCache = await current();
+			if (!schemaCache.apiRoles.has(credentials.role)) {
+				throw ApiError.rest(
+					credentials.role === ANON_ROLE ? 401 : 403,
+					'42501',
+					`permission denied to set role "${credentials.role}"`
+				);
+			}
+			const schema = profile(req, method, options.schemas);
+			const params = new URLSearchParams(url.search);
+			params.delete('apikey');
+
+			if (!['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'].includes(method)) {
+				throw ApiError.rest(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
+			}
+			const ctx: RestContext = {
+				req,
+				method,
+				path,
+				params,
+				credentials,
+				schema,
+				cache: schemaCache,
+				prefs: parsePrefer(req.headers.get('prefer')),
+				singular: wantsObject(req.headers.get('accept')),
+				maxRows: options.maxRows,
+				extraSearchPath: options.extraSearchPath,
+				body: undefined
+			};
+			if (method === 'POST' || method === 'PATCH')
+				ctx.body = await readJsonBody(
+					req,
+					options.maxBodyBytes,
+					method === 'POST' && path.startsWith('/rpc/')
+				);
+
+			const segments = path.split('/').filter(Boolean).map(decodePathSegment);
+			if (segments.length === 0) return root(ctx);
+			if (segments[0] === 'rpc' && segments.length === 2) {
+				const name = segments[1];
+				let candidates = findRoutines(schemaCache, schema, name);
+				if (!candidates.length) {
+					schemaCache = ctx.cache = await afterMiss();
+					candidates = findRoutines(schemaCache, schema, name);
+				}
+				if (!['GET', 'HEAD', 'POST'].includes(method)) {
+					throw ApiError.rest(405, 'PGRST101', 'Only GET, HEAD and POST are allowed for functions');
+				}
+				const argNames = new Set(candidates.flatMap((c) => c.args.map((a) => a.name)));
+				let args: Map<string, unknown>;
+				let query;
+				if (method === 'POST') {
+					if (typeof ctx.body !== 'object' || ctx.body === null || Array.isArray(ctx.body)) {
+						throw ApiError.rest(400, 'PGRST102', 'Empty or invalid json', {
+							details: 'Function arguments must be a JSON object'
+						});
+					}
+					args = new Map(Object.entries(ctx.body));
+					query = parseQuery(params, name);
+				} else {
+					query = parseQuery(params, name, argNames);
+					args = new Map(query.other);
+				}
+				const routine = chooseRoutine(candidates, schema, name, [...args.keys()]);
+				return await inRequestTransaction(db, ctx, rpcReadOnly(ctx, routine), (tx) =>
+					callRoutine(tx, ctx, routine, args, query)
+				);
+			}
+			if (segments.length !== 1) {
+				throw ApiError.rest(404, 'PGRST125', `Invalid path specified in request URL`);
+			}
+
+			let relation = findRelation(schemaCache, schema, segments[0]);
+			if (!relation) {
+				schemaCache = ctx.cache = await afterMiss();
+				relation = findRelation(schemaCache, schema, segments[0]);
+			}
+			if (!relation) throw tableNotFound(schema, segments[0]);
+			return await table(ctx, relation);
+		} catch (e) {
+			if (e instanceof BodyTooLarge) {
+				return ApiError.rest(413, 'PGRST102', e.message).getResponse();
+			}
+			return toApiError(e, authenticated.value).getResponse();
+		}
+	}
+
+	function table(ctx: RestContext, relation: Relation): Promise<Response> {
+		const query = parseQuery(ctx.params, relation.name);
+		const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD';
+		return inRequestTransaction(db, ctx, readOnly, async (tx) => {
+			switch (ctx.method) {
+				case 'POST':
+					return insert(tx, ctx, relation, query);
+				case 'PATCH':
+					return update(tx, ctx, relation, query);
+				case 'DELETE':
+					return remove(tx, ctx, relation, query);
+				default: {
+					const alias = ident(relation.name);
+					const source = {
+						ctes: [],
+						from: `${qualified(relation.schema, relation.name)} AS ${alias}`,
+						alias,
+						materialize: false,
+						params: new Params()
+					};
+					return runRead(tx, ctx, source, query, pageOf(ctx, query, true));
+				}
+			}
+		});
+	}
+
+	return {
+		handle,
+		async reloadSchema() {
+			await load();
+		}
+	};
+}
+
+function decodePathSegment(segment: string): string {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		throw ApiError.rest(404, 'PGRST125', 'Invalid path specified in request URL');
+	}
+}
+
+function tableNotFound(schema: string, name: string): ApiError {
+	return ApiError.rest(
+		404,
+		'PGRST205',
+		`Could not find the table '${schema}.${name}' in the schema cache`
+	);
+}
+
+/** A short description of what is exposed (PostgREST serves OpenAPI here). */
+function root(ctx: RestContext): Response {
+	const paths: Record<string, object> = {};
+	for (const r of ctx.cache.relations.values())
+		if (r.schema === ctx.schema) paths[`/${r.name}`] = {};
+	for (const list of ctx.cache.routines.values()) {
+		for (const r of list) if (r.schema === ctx.schema) paths[`/rpc/${r.name}`] = {};
+	}
+	return new Response(
+		JSON.stringify({ swagger: '2.0', info: { title: 'PostgREST subset', version: '12' }, paths }),
+		{
+			status: 200,
+			headers: { 'Content-Type': 'application/openapi+json; charset=utf-8' }
+		}
+	);
+}
+
+/** `Accept-Profile` (reads) / `Content-Profile` (writes) pick the schema; others → 406. */
+function profile(req: Request, method: string, schemas: string[]): string {
+	const header = method === 'GET' || method === 'HEAD' ? 'accept-profile' : 'content-profile';
+	const wanted = req.headers.get(header);
+	if (wanted === null) return schemas[0];
+	if (!schemas.includes(wanted)) {
+		throw ApiError.rest(
+			406,
+			'PGRST106',
+			`The schema must be one of the following: ${schemas.join(', ')}`
+		);
+	}
+	return wanted;
+}
+
+const OBJECT_TYPES = ['application/vnd.pgrst.object+json', 'application/vnd.pgrst.object'];
+const ARRAY_TYPES = [
+	'application/json',
+	'application/vnd.pgrst.array+json',
+	'application/*',
+	'*/*'
+];
+
+/** Content negotiation: the first acceptable media type wins; unknown ones → 406 PGRST107. */
+function wantsObject(accept: string | null): boolean {
+	if (!accept || accept.trim() === '') return false;
+	const types = accept.split(',').map((t) => t.split(';')[0].trim().toLowerCase());
+	for (const t of types) {
+		if (OBJECT_TYPES.includes(t)) return true;
+		if (ARRAY_TYPES.includes(t)) return false;
+	}
+	throw ApiError.rest(
+		406,
+		'PGRST107',
+		`None of these media types are available: ${types.join(', ')}`
+	);
+}
+
+async function readJsonBody(req: Request, limit: number, rpc: boolean): Promise<unknown> {
+	const text = await readText(req, limit);
+	if (text.trim() === '') {
+		// supabase-js sends `{}` for argument-less calls; an empty body means the same.
+		if (rpc) return {};
+		return undefined;
+	}
+	const type = (req.headers.get('content-type') ?? 'application/json')
+		.split(';')[0]
+		.trim()
+		.toLowerCase();
+	if (type !== 'application/json' && type !== 'text/plain' && type !== '*/*') {
+		throw ApiError.rest(415, 'PGRST107', `None of these media types are available: ${type}`);
+	}
+	const parsed = parseJson(text);
+	if (!parsed.ok)
+		throw ApiError.rest(400, 'PGRST102', 'Empty or invalid json', { details: parsed.message });
+	return parsed.value;
+}
+
+export function credentialError(failure: CredentialFailure): ApiError {
+	switch (failure.reason) {
+		case 'no_apikey':
+			return ApiError.gateway(
+				401,
+				'No API key found in request',
+				'No `apikey` request header or url param was found.'
+			);
+		case 'invalid_apikey':
+			return ApiError.gateway(
+				401,
+				'Invalid API key',
+				'Double check your Supabase `anon` or `service_role` API key.'
+			);
+		case 'expired':
+			return ApiError.rest(401, 'PGRST303', failure.message, {
+				headers: {
+					'WWW-Authenticate': `Bearer error="invalid_token", error_description="${failure.message}"`
+				}
+			});
+		default:
+			return ApiError.rest(401, 'PGRST301', failure.message, {
+				headers: {
+					'WWW-Authenticate': `Bearer error="invalid_token", error_description="${failure.message}"`
+				}
+			});
+	}
+}

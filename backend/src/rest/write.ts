@@ -1,0 +1,216 @@
+import type { Queryable } from '../db/types.ts';
+import { ApiError } from '../http/errors.ts';
+import type { RestContext } from './context.ts';
+import { Rollback } from './context.ts';
+import type { Query } from './query-string.ts';
+import { notSingular, respond } from './read.ts';
+import type { Relation } from './schema-cache.ts';
+import { Params, ident, qualified, selectSql, whereSql } from './sql.ts';
+
+/**
+ * INSERT/UPDATE/DELETE as PostgREST builds them: the JSON body is decoded by Postgres itself
+ * (`json_populate_recordset` against the table's row type), so every value gets the column's own
+ * type conversion and errors, and nothing from the body is ever spliced into SQL.
+ */
+
+function columnNotFound(relation: Relation, column: string): ApiError {
+	return ApiError.rest(
+		400,
+		'PGRST204',
+		`Could not find the '${column}' column of '${relation.name}' in the schema cache`
+	);
+}
+
+function checkColumns(relation: Relation, columns: string[]) {
+	for (const c of columns) if (!relation.columns.has(c)) throw columnNotFound(relation, c);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function invalidBody(message: string, details: string | null = null): ApiError {
+	return ApiError.rest(400, 'PGRST102', message, { details });
+}
+
+export async function insert(tx: Queryable, ctx: RestContext, relation: Relation, query: Query) {
+	const body = ctx.body;
+	const rows = Array.isArray(body) ? body : [body];
+	if (body === undefined || !rows.every(isObject)) {
+		throw invalidBody(
+			'Empty or invalid json',
+			'The body must be a JSON object or an array of objects'
+		);
+	}
+	let columns: string[];
+	if (query.columns) {
+		columns = query.columns;
+	} else {
+		columns = rows.length ? Object.keys(rows[0]) : [];
+		const same = rows.every(
+			(r) => Object.keys(r).length === columns.length && columns.every((c) => c in r)
+		);
+		if (!same) throw invalidBody('All object keys must match');
+	}
+	checkColumns(relation, columns);
+
+	const target = qualified(relation.schema, relation.name);
+	const alias = ident(relation.name);
+	const params = new Params();
+
+	let conflict = '';
+	let merging = false;
+	const keys = query.onConflict ?? relation.primaryKey;
+	if (ctx.prefs.resolution && keys.length) {
+		checkColumns(relation, keys);
+		const updatable = columns.filter((c) => !keys.includes(c));
+		merging = ctx.prefs.resolution === 'merge-duplicates';
+		conflict =
+			merging && updatable.length
+				? ` ON CONFLICT (${keys.map(ident).join(', ')}) DO UPDATE SET ${updatable
+						.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`)
+						.join(', ')}`
+				: ` ON CONFLICT (${keys.map(ident).join(', ')}) DO NOTHING`;
+	} else if (ctx.prefs.resolution) {
+		// Without a primary key or on_conflict PostgREST ignores the preference (and does not echo it).
+		ctx.prefs.applied = ctx.prefs.applied.filter((p) => !p.startsWith('resolution='));
+	}
+
+	// With missing=default a key absent from an object takes the column DEFAULT, so objects are
+	// grouped by the keys they carry and each group is its own INSERT (all in one statement).
+	const groups = new Map<string, { columns: string[]; rows: Record<string, unknown>[] }>();
+	for (const row of rows as Record<string, unknown>[]) {
+		const present = ctx.prefs.missing === 'default' ? columns.filter((c) => c in row) : columns;
+		const key = JSON.stringify(present);
+		const group = groups.get(key) ?? { columns: present, rows: [] };
+		group.rows.push(row);
+		groups.set(key, group);
+	}
+	const representation = ctx.prefs.return === 'representation';
+	const statements = [...groups.values()].map((group) => {
+		const list = group.columns.map(ident).join(', ');
+		const data = params.add(JSON.stringify(group.rows));
+		return (
+			`INSERT INTO ${target} AS ${alias} ${group.columns.length ? `(${list}) ` : ''}` +
+			`SELECT ${list} FROM json_populate_recordset(NULL::${target}, ${data}::json) AS pgrst_body` +
+			conflict
+		);
+	});
+	// An upsert that inserted nothing is 200, as is an empty payload (PostgREST's UpsertSpec).
+	if (!statements.length) {
+		return respondWrite(
+			ctx,
+			merging && representation ? 200 : 201,
+			representation ? '[]' : null,
+			0
+		);
+	}
+	return mutate(tx, ctx, relation, query, statements, params, 201, merging);
+}
+
+export async function update(tx: Queryable, ctx: RestContext, relation: Relation, query: Query) {
+	if (!isObject(ctx.body))
+		throw invalidBody('Empty or invalid json', 'The body must be a JSON object');
+	const columns = query.columns ?? Object.keys(ctx.body);
+	checkColumns(relation, columns);
+	const representation = ctx.prefs.return === 'representation';
+	if (!columns.length)
+		return respondWrite(ctx, representation ? 200 : 204, representation ? '[]' : null, 0);
+
+	const target = qualified(relation.schema, relation.name);
+	const alias = ident(relation.name);
+	const params = new Params();
+	const data = params.add(JSON.stringify(ctx.body));
+	const where = whereSql(query.conditions, params, alias);
+	const statement =
+		`UPDATE ${target} AS ${alias} SET ${columns.map((c) => `${ident(c)} = pgrst_body.${ident(c)}`).join(', ')} ` +
+		`FROM (SELECT * FROM json_populate_record(NULL::${target}, ${data}::json)) AS pgrst_body${where}`;
+	return mutate(tx, ctx, relation, query, [statement], params, representation ? 200 : 204);
+}
+
+export async function remove(tx: Queryable, ctx: RestContext, relation: Relation, query: Query) {
+	const target = qualified(relation.schema, relation.name);
+	const alias = ident(relation.name);
+	const params = new Params();
+	const where = whereSql(query.conditions, params, alias);
+	const representation = ctx.prefs.return === 'representation';
+	return mutate(
+		tx,
+		ctx,
+		relation,
+		query,
+		[`DELETE FROM ${target} AS ${alias}${where}`],
+		params,
+		representation ? 200 : 204
+	);
+}
+
+async function mutate(
+	tx: Queryable,
+	ctx: RestContext,
+	relation: Relation,
+	query: Query,
+	statements: string[],
+	params: Params,
+	status: number,
+	merging = false
+): Promise<Response> {
+	const alias = ident(relation.name);
+	const representation = ctx.prefs.return === 'representation';
+	let affected: number;
+	let body: string | null = null;
+	if (!representation && !merging && statements.length === 1) {
+		affected = (await tx.query(statements[0], params.values)).rowCount;
+	} else {
+		// RETURNING makes Postgres apply SELECT policies to the new rows, as PostgREST's does; an
+		// upsert also tells inserted rows (xmax = 0) from updated ones for its status code.
+		const returning = [representation ? `${alias} AS pgrst_row` : '1 AS pgrst_one'];
+		if (merging) returning.push(`(${alias}.xmax = 0) AS pgrst_inserted`);
+		const ctes = statements.map(
+			(s, i) => `pgrst_mut${i} AS (${s} RETURNING ${returning.join(', ')})`
+		);
+		ctes.push(
+			`pgrst_all AS (${statements.map((_, i) => `SELECT * FROM pgrst_mut${i}`).join(' UNION ALL ')})`
+		);
+		const agg = ctx.singular
+			? `coalesce((json_agg(_postgrest_t)->0)::text, 'null')`
+			: `coalesce(json_agg(_postgrest_t), '[]')::text`;
+		const bodySql = representation
+			? `(SELECT ${agg} FROM (SELECT ${selectSql(query.select, params, alias)} ` +
+				`FROM (SELECT (pgrst_row).* FROM pgrst_all) AS ${alias}) AS _postgrest_t)`
+			: 'NULL::text';
+		const insertedSql = merging
+			? '(SELECT count(*)::int FROM pgrst_all WHERE pgrst_inserted)'
+			: 'NULL::int';
+		const { rows } = await tx.query<{ affected: number; inserted: number | null; body: string }>(
+			`WITH ${ctes.join(', ')} SELECT (SELECT count(*)::int FROM pgrst_all) AS affected, ` +
+				`${insertedSql} AS inserted, ${bodySql} AS body`,
+			params.values
+		);
+		affected = rows[0].affected;
+		body = rows[0].body;
+		if (merging && representation && rows[0].inserted === 0) status = 200;
+	}
+
+	if (ctx.singular && affected !== 1) throw notSingular(affected);
+	const { handling, maxAffected } = ctx.prefs;
+	if (handling === 'strict' && maxAffected !== undefined && affected > maxAffected) {
+		throw ApiError.rest(
+			400,
+			'PGRST124',
+			'Query result exceeds max-affected preference constraint',
+			{
+				details: `The query affects ${affected} rows`
+			}
+		);
+	}
+	const response = respondWrite(ctx, status, body, affected);
+	if (ctx.prefs.tx === 'rollback') throw new Rollback(response);
+	return response;
+}
+
+function respondWrite(ctx: RestContext, status: number, body: string | null, affected: number) {
+	const count = ctx.prefs.count ? String(affected) : '*';
+	return respond(ctx, body === null && status !== 201 ? 204 : status, body, {
+		'Content-Range': `*/${count}`
+	});
+}

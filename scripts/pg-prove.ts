@@ -1,0 +1,66 @@
+/**
+ * Runs the pgTAP tests in supabase/tests/database with Debian's pg_prove against a fresh database
+ * on the real PostgreSQL (what `supabase test db` does inside Docker): bootstrap + migrations + seed,
+ * pgTAP installed outside the tests' own transactions, then the database is dropped.
+ *
+ *   npm run test:sql [-- supabase/tests/database/02_bookings_access.test.sql …]
+ *
+ * Needs `apt-get install -y postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl`.
+ */
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openPostgres } from '../backend/src/db/postgres.ts';
+import { createTestDatabase } from '../backend/src/db/test-database.ts';
+import { setupDatabase } from '../backend/src/migrate.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const testsDir = join(root, 'supabase/tests/database');
+
+const files =
+	process.argv.length > 2
+		? process.argv.slice(2)
+		: (await readdir(testsDir))
+				.filter((f) => f.endsWith('.test.sql'))
+				.sort()
+				.map((f) => join('supabase/tests/database', f));
+
+const database = await createTestDatabase();
+let exitCode: number;
+try {
+	const db = await openPostgres(database.url, { max: 1 });
+	try {
+		await setupDatabase(db, { seed: true });
+		// Inside a test's begin … rollback the extension would vanish with the first file.
+		await db.exec('create extension if not exists pgtap with schema extensions');
+	} finally {
+		await db.close();
+	}
+	exitCode = await run('pg_prove', ['--dbname', database.url, '--ext', '.sql', ...files], {
+		// As on Supabase, extensions (pgTAP among them) resolve without a schema.
+		PGOPTIONS: '-c search_path=public,extensions'
+	});
+} finally {
+	await database.drop();
+}
+process.exit(exitCode);
+
+function run(command: string, args: string[], env: Record<string, string>) {
+	return new Promise<number>((resolve, reject) => {
+		const child = spawn(command, args, {
+			cwd: root,
+			stdio: 'inherit',
+			env: { ...process.env, ...env }
+		});
+		child.on('error', (e) =>
+			reject(
+				new Error(
+					`${command} could not start (${e.message}); install it with ` +
+						'apt-get install -y postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl'
+				)
+			)
+		);
+		child.on('exit', (code) => resolve(code ?? 1));
+	});
+}

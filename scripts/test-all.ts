@@ -1,0 +1,110 @@
+/**
+ * The one test command (`npm test`): lint, type-check, unit and back-end tests, pgTAP, then the
+ * browser tests against the production build. Every stage runs even when an earlier one fails,
+ * so one run reports everything, and the last line sums all test results.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+
+interface Tally {
+	passed: number;
+	failed: number;
+	skipped: number;
+}
+
+const out = 'test-output';
+mkdirSync(out, { recursive: true });
+
+function run(cmd: string, args: string[], env: Record<string, string> = {}): boolean {
+	console.log(`\n▶ ${cmd} ${args.join(' ')}`);
+	const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+	return r.status === 0;
+}
+
+const readJson = (file: string): unknown =>
+	existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+
+/** A stage without a per-test report counts as one test: it passed or it did not. */
+const single = (ok: boolean): Tally => ({ passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 });
+
+function vitestTally(ok: boolean, file: string): Tally {
+	const report = readJson(file) as
+		| {
+				numPassedTests: number;
+				numFailedTests: number;
+				numPendingTests: number;
+				numTodoTests: number;
+		  }
+		| undefined;
+	if (!report) return single(ok);
+	const failed = report.numFailedTests + (ok || report.numFailedTests > 0 ? 0 : 1);
+	return {
+		passed: report.numPassedTests,
+		failed,
+		skipped: report.numPendingTests + report.numTodoTests
+	};
+}
+
+function playwrightTally(ok: boolean, file: string): Tally {
+	const report = readJson(file) as
+		{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } } | undefined;
+	if (!report) return single(ok);
+	const { expected, unexpected, flaky, skipped } = report.stats;
+	return { passed: expected + flaky, failed: unexpected + (ok || unexpected > 0 ? 0 : 1), skipped };
+}
+
+function pgTapTally(ok: boolean, file: string): Tally {
+	const report = readJson(file) as { passed: number; failed: number } | undefined;
+	return report
+		? { ...report, skipped: 0, failed: report.failed + (ok || report.failed ? 0 : 1) }
+		: single(ok);
+}
+
+const stages: [string, () => Tally][] = [
+	['lint', () => single(run('npm', ['run', 'lint']))],
+	['types', () => single(run('npm', ['run', 'check']))],
+	[
+		'unit and back end',
+		() =>
+			vitestTally(
+				run('npx', [
+					'vitest',
+					'run',
+					'--reporter=default',
+					'--reporter=json',
+					`--outputFile.json=${out}/vitest.json`
+				]),
+				`${out}/vitest.json`
+			)
+	],
+	['pgTAP', () => pgTapTally(run('npm', ['run', 'test:sql']), `${out}/pgtap.json`)],
+	[
+		'browser',
+		() => {
+			const specs = existsSync('tests/e2e')
+				? readdirSync('tests/e2e').filter((f) => f.endsWith('.e2e.ts'))
+				: [];
+			if (specs.length === 0) return { passed: 0, failed: 0, skipped: 0 };
+			if (!run('npm', ['run', 'build'])) return single(false);
+			return playwrightTally(
+				run('npx', ['playwright', 'test', '--reporter=list,json'], {
+					PLAYWRIGHT_JSON_OUTPUT_NAME: `${out}/playwright.json`
+				}),
+				`${out}/playwright.json`
+			);
+		}
+	]
+];
+
+const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+const lines: string[] = [];
+for (const [name, stage] of stages) {
+	const t = stage();
+	total.passed += t.passed;
+	total.failed += t.failed;
+	total.skipped += t.skipped;
+	lines.push(`${name}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
+}
+console.log('\n' + lines.join('\n'));
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(total.failed === 0 ? 0 : 1);

@@ -1,0 +1,55 @@
+import type { Tables } from '$lib/database.types';
+import type { Supabase } from './client.ts';
+import { fail, ok, type Result } from './result.ts';
+
+type EventRow = Tables<'events'>;
+
+const EVENT_COLUMNS = 'id, slug, name, venue, starts_at, max_seats_per_user, created_at';
+
+export interface Availability {
+	total: number;
+	booked: number;
+}
+
+export async function listEvents(supabase: Supabase): Promise<Result<EventRow[]>> {
+	const { data, error, status } = await supabase
+		.from('events')
+		.select(EVENT_COLUMNS)
+		.order('starts_at', { ascending: true })
+		.order('id', { ascending: true });
+	return error ? fail(error, status) : ok(data);
+}
+
+export async function getEventBySlug(
+	supabase: Supabase,
+	slug: string
+): Promise<Result<EventRow | null>> {
+	const { data, error, status } = await supabase
+		.from('events')
+		.select(EVENT_COLUMNS)
+		.eq('slug', slug)
+		.maybeSingle();
+	return error ? fail(error, status) : ok(data);
+}
+
+export async function getEventsByIds(
+	supabase: Supabase,
+	ids: number[]
+): Promise<Result<EventRow[]>> {
+	if (!ids.length) return ok([]);
+	const { data, error, status } = await supabase.from('events').select(EVENT_COLUMNS).in('id', ids);
+	return error ? fail(error, status) : ok(data);
+}
+
+/** Seats total/booked per event id. */
+export async function fetchAvailability(
+	supabase: Supabase
+): Promise<Result<Map<number, Availability>>> {
+	const { data, error, status } = await supabase.rpc('event_availability');
+	if (error) return fail(error, status);
+	const map = new Map<number, Availability>();
+	for (const row of data ?? []) {
+		map.set(Number(row.event_id), { total: row.seats_total, booked: row.seats_booked });
+	}
+	return ok(map);
+}

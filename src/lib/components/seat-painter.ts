@@ -1,0 +1,248 @@
+import type { SeatLayout } from '$lib/domain/seat-layout';
+import type { SeatStatus } from '$lib/domain/seat-state';
+import type { Viewport } from '$lib/domain/viewport';
+
+export const SEAT_STYLE = {
+	takenFill: '#e2e8f0',
+	takenMark: '#475569',
+	mineFill: '#0f172a',
+	mineMark: '#ffffff',
+	selectedRing: '#0f172a',
+	releaseRing: '#b91c1c',
+	label: '#334155'
+} as const;
+
+export interface PaintSource {
+	layout: SeatLayout;
+	status: (i: number) => SeatStatus;
+	selected: (i: number) => boolean;
+}
+
+/** Seat radius in CSS px for a viewport. */
+export function seatRadius(layout: SeatLayout, view: Viewport): number {
+	return layout.pitch * view.scale * 0.4;
+}
+
+/**
+ * Draws seats onto a canvas. Seats are grouped by look so each group is one path and one fill:
+ * 50,000 seats zoomed out stay a handful of draw calls. Shapes carry the state without colour:
+ * free = circle, taken = crossed square, mine = diamond with a check, selected = ring and dot.
+ */
+export class SeatPainter {
+	#ctx: CanvasRenderingContext2D;
+
+	constructor(ctx: CanvasRenderingContext2D) {
+		this.#ctx = ctx;
+	}
+
+	/** Repaints everything visible. */
+	full(source: PaintSource, view: Viewport, width: number, height: number, dpr: number): void {
+		const ctx = this.#ctx;
+		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+		ctx.clearRect(0, 0, width, height);
+		const seats: number[] = [];
+		const pad = source.layout.pitch;
+		source.layout.query(
+			-view.tx / view.scale - pad,
+			-view.ty / view.scale - pad,
+			(width - view.tx) / view.scale + pad,
+			(height - view.ty) / view.scale + pad,
+			(i) => seats.push(i)
+		);
+		this.#draw(source, view, seats);
+		this.#labels(source.layout, view, width, height);
+	}
+
+	/** Repaints only the neighbourhood of these seats: a remote change costs one seat, not the map. */
+	seats(source: PaintSource, view: Viewport, indices: Iterable<number>, dpr: number): void {
+		const ctx = this.#ctx;
+		const { layout } = source;
+		const r = seatRadius(layout, view);
+		const half = r * 1.9 + 2;
+		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+		for (const i of indices) {
+			const sx = layout.x[i] * view.scale + view.tx;
+			const sy = layout.y[i] * view.scale + view.ty;
+			ctx.save();
+			ctx.beginPath();
+			ctx.rect(sx - half, sy - half, half * 2, half * 2);
+			ctx.clip();
+			ctx.clearRect(sx - half, sy - half, half * 2, half * 2);
+			const reach = (half + r * 1.9 + 2) / view.scale;
+			const near: number[] = [];
+			layout.query(
+				layout.x[i] - reach,
+				layout.y[i] - reach,
+				layout.x[i] + reach,
+				layout.y[i] + reach,
+				(k) => near.push(k)
+			);
+			this.#draw(source, view, near);
+			ctx.restore();
+		}
+	}
+
+	#draw(source: PaintSource, view: Viewport, indices: number[]): void {
+		const { layout } = source;
+		const r = seatRadius(layout, view);
+		const groups = new Map<string, number[]>();
+		for (const i of indices) {
+			const key = `${source.status(i)}:${source.selected(i) ? 1 : 0}:${source.status(i) === 'available' ? layout.categoryOf[i] : 0}`;
+			let group = groups.get(key);
+			if (!group) groups.set(key, (group = []));
+			group.push(i);
+		}
+		const tiny = r < 2.5;
+		for (const [key, group] of groups) {
+			const [status, selected] = key.split(':') as [SeatStatus, string];
+			const colour = layout.category(group[0]).colour;
+			if (tiny) this.#tiny(layout, view, group, status, selected === '1', colour, r);
+			else this.#shapes(layout, view, group, status, selected === '1', colour, r);
+		}
+	}
+
+	#tiny(
+		layout: SeatLayout,
+		view: Viewport,
+		group: number[],
+		status: SeatStatus,
+		selected: boolean,
+		colour: string,
+		r: number
+	): void {
+		const ctx = this.#ctx;
+		const side = Math.max(1, r * 2);
+		ctx.fillStyle = selected
+			? '#f59e0b'
+			: status === 'available'
+				? colour
+				: status === 'mine'
+					? SEAT_STYLE.mineFill
+					: '#94a3b8';
+		ctx.beginPath();
+		for (const i of group) {
+			ctx.rect(
+				layout.x[i] * view.scale + view.tx - side / 2,
+				layout.y[i] * view.scale + view.ty - side / 2,
+				side,
+				side
+			);
+		}
+		ctx.fill();
+	}
+
+	#shapes(
+		layout: SeatLayout,
+		view: Viewport,
+		group: number[],
+		status: SeatStatus,
+		selected: boolean,
+		colour: string,
+		r: number
+	): void {
+		const ctx = this.#ctx;
+		const points = group.map(
+			(i) => [layout.x[i] * view.scale + view.tx, layout.y[i] * view.scale + view.ty] as const
+		);
+		const line = Math.max(1, r * 0.22);
+		ctx.lineCap = 'round';
+		ctx.lineJoin = 'round';
+		if (status === 'available') {
+			ctx.beginPath();
+			for (const [x, y] of points) {
+				ctx.moveTo(x + r, y);
+				ctx.arc(x, y, r, 0, Math.PI * 2);
+			}
+			ctx.fillStyle = colour;
+			ctx.fill();
+		} else if (status === 'taken') {
+			const s = r * 0.85;
+			ctx.beginPath();
+			for (const [x, y] of points) ctx.rect(x - s, y - s, s * 2, s * 2);
+			ctx.fillStyle = SEAT_STYLE.takenFill;
+			ctx.fill();
+			ctx.lineWidth = line;
+			ctx.strokeStyle = SEAT_STYLE.takenMark;
+			ctx.stroke();
+			ctx.beginPath();
+			const c = s * 0.6;
+			for (const [x, y] of points) {
+				ctx.moveTo(x - c, y - c);
+				ctx.lineTo(x + c, y + c);
+				ctx.moveTo(x + c, y - c);
+				ctx.lineTo(x - c, y + c);
+			}
+			ctx.stroke();
+		} else {
+			const d = r * 1.15;
+			ctx.beginPath();
+			for (const [x, y] of points) {
+				ctx.moveTo(x, y - d);
+				ctx.lineTo(x + d, y);
+				ctx.lineTo(x, y + d);
+				ctx.lineTo(x - d, y);
+				ctx.closePath();
+			}
+			ctx.fillStyle = SEAT_STYLE.mineFill;
+			ctx.fill();
+			ctx.beginPath();
+			for (const [x, y] of points) {
+				ctx.moveTo(x - d * 0.4, y);
+				ctx.lineTo(x - d * 0.1, y + d * 0.3);
+				ctx.lineTo(x + d * 0.42, y - d * 0.3);
+			}
+			ctx.lineWidth = Math.max(1, r * 0.2);
+			ctx.strokeStyle = SEAT_STYLE.mineMark;
+			ctx.stroke();
+		}
+		if (selected) {
+			ctx.beginPath();
+			for (const [x, y] of points) {
+				ctx.moveTo(x + r * 1.55, y);
+				ctx.arc(x, y, r * 1.55, 0, Math.PI * 2);
+			}
+			ctx.lineWidth = Math.max(1.5, r * 0.3);
+			ctx.strokeStyle = status === 'mine' ? SEAT_STYLE.releaseRing : SEAT_STYLE.selectedRing;
+			ctx.setLineDash(status === 'mine' ? [r * 0.5, r * 0.35] : []);
+			ctx.stroke();
+			ctx.setLineDash([]);
+			if (status === 'available') {
+				ctx.beginPath();
+				for (const [x, y] of points) {
+					ctx.moveTo(x + r * 0.38, y);
+					ctx.arc(x, y, r * 0.38, 0, Math.PI * 2);
+				}
+				ctx.fillStyle = '#ffffff';
+				ctx.fill();
+			}
+		}
+	}
+
+	/** Section names above each section, once they are large enough to read. */
+	#labels(layout: SeatLayout, view: Viewport, width: number, height: number): void {
+		const ctx = this.#ctx;
+		const r = seatRadius(layout, view);
+		if (r < 1.2) return;
+		const tops = new Map<number, { x: number; y: number; n: number }>();
+		for (let i = 0; i < layout.size; i++) {
+			const s = layout.sectionOf[i];
+			const t = tops.get(s);
+			if (!t) tops.set(s, { x: layout.x[i], y: layout.y[i], n: 1 });
+			else {
+				t.x += layout.x[i];
+				t.n++;
+				t.y = Math.min(t.y, layout.y[i]);
+			}
+		}
+		ctx.fillStyle = SEAT_STYLE.label;
+		ctx.font = `600 ${Math.min(16, Math.max(11, r * 2))}px system-ui, sans-serif`;
+		ctx.textAlign = 'center';
+		ctx.textBaseline = 'bottom';
+		for (const [s, t] of tops) {
+			const x = (t.x / t.n) * view.scale + view.tx;
+			const y = t.y * view.scale + view.ty - r * 2.6 - 2;
+			if (x < -100 || x > width + 100 || y < 0 || y > height + 20) continue;
+			ctx.fillText(layout.sections[s], x, y);
+		}
+	}
+}

@@ -1,0 +1,36 @@
+import * as v from 'valibot';
+
+export const DISPLAY_NAME_MAX = 40;
+
+// Same rule as the auth.users trigger: C0/C1 control characters never belong in a name.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
+export const DisplayName = v.pipe(
+	v.string('Enter a name.'),
+	v.trim(),
+	v.minLength(1, 'Enter a name.'),
+	v.maxLength(DISPLAY_NAME_MAX, `Use at most ${DISPLAY_NAME_MAX} characters.`),
+	v.check((name) => !CONTROL_CHARS.test(name), 'Use letters, digits and punctuation only.')
+);
+
+export const LoginForm = v.object({
+	display_name: DisplayName,
+	redirect_to: v.optional(v.string(), '/')
+});
+
+export type DisplayNameResult = { ok: true; name: string } | { ok: false; message: string };
+
+export function parseDisplayName(input: unknown): DisplayNameResult {
+	const result = v.safeParse(DisplayName, input);
+	return result.success
+		? { ok: true, name: result.output }
+		: { ok: false, message: result.issues[0].message };
+}
+
+/** Only same-site paths, so the login form cannot be turned into an open redirect. */
+export function safeRedirectPath(target: string | null | undefined): string {
+	if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\'))
+		return '/';
+	return target;
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { SeatLayout } from './seat-layout.ts';
+import { centreSeat, neighbour, rowEnd } from './seat-navigation.ts';
+
+/** A grid of rows × cols seats, one unit apart, in two sections side by side. */
+function gridColumns(rows: number, cols: number) {
+	const c = {
+		id: [] as number[],
+		section: [] as string[],
+		row_label: [] as string[],
+		number: [] as number[],
+		x: [] as number[],
+		y: [] as number[],
+		category: [] as string[],
+		price_cents: [] as number[]
+	};
+	for (let r = 0; r < rows; r++) {
+		for (let k = 0; k < cols; k++) {
+			const left = k < cols / 2;
+			c.id.push(c.id.length + 1);
+			c.section.push(left ? 'A' : 'B');
+			c.row_label.push(String.fromCharCode(65 + r));
+			c.number.push(k + 1);
+			c.x.push(k + (left ? 0 : 1));
+			c.y.push(r);
+			c.category.push(r < 2 ? 'Premium' : 'Standard');
+			c.price_cents.push(r < 2 ? 4500 : 2000);
+		}
+	}
+	return c;
+}
+
+describe('SeatLayout', () => {
+	it('parses the columnar seat_map and indexes seats by id', () => {
+		const layout = SeatLayout.parse(gridColumns(3, 4));
+		expect(layout.size).toBe(12);
+		expect(layout.indexOf(5)).toBe(4);
+		expect(layout.indexOf(99)).toBe(-1);
+		expect(layout.sections).toEqual(['A', 'B']);
+		expect(layout.categories.map((c) => [c.name, c.minPrice, c.count])).toEqual([
+			['Premium', 4500, 8],
+			['Standard', 2000, 4]
+		]);
+		expect(layout.seatName(4)).toBe('Section A, row B, seat 1');
+		expect(layout.pitch).toBe(1);
+		expect(layout.bounds).toEqual({ minX: 0, minY: 0, maxX: 4, maxY: 2 });
+	});
+
+	it('rejects columns of different lengths', () => {
+		const columns = gridColumns(1, 2);
+		columns.x.pop();
+		expect(() => SeatLayout.parse(columns)).toThrow(/length/);
+	});
+
+	it('rejects a malformed payload', () => {
+		expect(() => SeatLayout.parse({ id: 'nope' })).toThrow();
+	});
+
+	it('accepts an event without seats', () => {
+		const layout = SeatLayout.parse(gridColumns(0, 0));
+		expect(layout.size).toBe(0);
+		expect(centreSeat(layout)).toBe(-1);
+	});
+
+	it('finds seats in a rectangle and the nearest seat to a point', () => {
+		const layout = SeatLayout.parse(gridColumns(3, 4));
+		const found: number[] = [];
+		layout.query(-0.5, -0.5, 1.5, 0.5, (i) => found.push(i));
+		expect(found.sort()).toEqual([0, 1]);
+		expect(layout.nearest(3.1, 1.9, 0.5)).toBe(10);
+		expect(layout.nearest(2, 1, 0.4)).toBe(-1);
+	});
+
+	it('builds 50,000 seats quickly', () => {
+		const started = performance.now();
+		const layout = SeatLayout.parse(gridColumns(200, 250));
+		expect(layout.size).toBe(50_000);
+		let hits = 0;
+		layout.query(10, 10, 20, 20, () => hits++);
+		expect(hits).toBe(121);
+		expect(performance.now() - started).toBeLessThan(1500);
+	});
+});
+
+describe('seat navigation', () => {
+	const layout = SeatLayout.parse(gridColumns(3, 4));
+
+	it('moves along a row and across the aisle', () => {
+		expect(neighbour(layout, 0, 'right')).toBe(1);
+		expect(neighbour(layout, 1, 'right')).toBe(2);
+		expect(neighbour(layout, 3, 'right')).toBe(-1);
+		expect(neighbour(layout, 0, 'left')).toBe(-1);
+	});
+
+	it('moves between rows to the closest seat', () => {
+		expect(neighbour(layout, 1, 'down')).toBe(5);
+		expect(neighbour(layout, 5, 'up')).toBe(1);
+		expect(neighbour(layout, 9, 'down')).toBe(-1);
+	});
+
+	it('jumps to the ends of a row', () => {
+		expect(rowEnd(layout, 1, 'start')).toBe(0);
+		expect(rowEnd(layout, 1, 'end')).toBe(1);
+		expect(rowEnd(layout, 2, 'end')).toBe(3);
+	});
+
+	it('starts in the middle', () => {
+		expect([5, 6]).toContain(centreSeat(layout));
+	});
+});

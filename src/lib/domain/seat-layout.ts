@@ -1,0 +1,238 @@
+import * as v from 'valibot';
+import { formatPrice } from './format.ts';
+
+/** The `seat_map` RPC's columnar JSON: one array per column, all the same length, ordered by id. */
+export const SeatMapColumns = v.pipe(
+	v.object({
+		id: v.array(v.number()),
+		section: v.array(v.string()),
+		row_label: v.array(v.string()),
+		number: v.array(v.number()),
+		x: v.array(v.number()),
+		y: v.array(v.number()),
+		category: v.array(v.string()),
+		price_cents: v.array(v.number())
+	}),
+	v.check(
+		(c) =>
+			[c.section, c.row_label, c.number, c.x, c.y, c.category, c.price_cents].every(
+				(column) => column.length === c.id.length
+			),
+		'seat_map columns differ in length'
+	)
+);
+export type SeatMapColumns = v.InferOutput<typeof SeatMapColumns>;
+
+export interface Category {
+	name: string;
+	colour: string;
+	minPrice: number;
+	maxPrice: number;
+	count: number;
+}
+
+export interface Bounds {
+	minX: number;
+	minY: number;
+	maxX: number;
+	maxY: number;
+}
+
+// Distinct in hue and lightness, so categories stay apart for most colour-vision types.
+const CATEGORY_COLOURS = ['#2563eb', '#c2410c', '#7c3aed', '#0f766e', '#be185d', '#4d7c0f'];
+
+/**
+ * An event's seats in struct-of-arrays form (50,000 seats stay a few typed arrays), plus a uniform
+ * grid for hit-testing and for repainting one seat's neighbourhood.
+ */
+export class SeatLayout {
+	readonly size: number;
+	readonly ids: Float64Array;
+	readonly x: Float32Array;
+	readonly y: Float32Array;
+	readonly number: Int32Array;
+	readonly priceCents: Int32Array;
+	readonly sectionOf: Uint16Array;
+	readonly rowLabel: string[];
+	readonly categoryOf: Uint16Array;
+	readonly sections: string[];
+	readonly categories: Category[];
+	readonly bounds: Bounds;
+	/** Typical distance between neighbouring seats, in map units. */
+	readonly pitch: number;
+	readonly #indexById = new Map<number, number>();
+	readonly #cellSize: number;
+	readonly #cols: number;
+	readonly #rows: number;
+	readonly #cellStart: Int32Array;
+	readonly #cellItems: Int32Array;
+
+	constructor(columns: SeatMapColumns) {
+		const n = columns.id.length;
+		this.size = n;
+		this.ids = Float64Array.from(columns.id);
+		this.x = Float32Array.from(columns.x);
+		this.y = Float32Array.from(columns.y);
+		this.number = Int32Array.from(columns.number);
+		this.priceCents = Int32Array.from(columns.price_cents);
+		this.rowLabel = columns.row_label;
+		this.sectionOf = new Uint16Array(n);
+		this.categoryOf = new Uint16Array(n);
+
+		const sectionIndex = new Map<string, number>();
+		const categoryIndex = new Map<string, number>();
+		this.sections = [];
+		this.categories = [];
+		let minX = Infinity,
+			minY = Infinity,
+			maxX = -Infinity,
+			maxY = -Infinity;
+		for (let i = 0; i < n; i++) {
+			this.#indexById.set(columns.id[i], i);
+			let s = sectionIndex.get(columns.section[i]);
+			if (s === undefined) {
+				s = this.sections.push(columns.section[i]) - 1;
+				sectionIndex.set(columns.section[i], s);
+			}
+			this.sectionOf[i] = s;
+			const price = columns.price_cents[i];
+			let c = categoryIndex.get(columns.category[i]);
+			if (c === undefined) {
+				c = this.categories.length;
+				this.categories.push({
+					name: columns.category[i],
+					colour: CATEGORY_COLOURS[c % CATEGORY_COLOURS.length],
+					minPrice: price,
+					maxPrice: price,
+					count: 0
+				});
+				categoryIndex.set(columns.category[i], c);
+			}
+			const category = this.categories[c];
+			category.minPrice = Math.min(category.minPrice, price);
+			category.maxPrice = Math.max(category.maxPrice, price);
+			category.count++;
+			this.categoryOf[i] = c;
+			minX = Math.min(minX, this.x[i]);
+			maxX = Math.max(maxX, this.x[i]);
+			minY = Math.min(minY, this.y[i]);
+			maxY = Math.max(maxY, this.y[i]);
+		}
+		this.bounds = n ? { minX, minY, maxX, maxY } : { minX: 0, minY: 0, maxX: 1, maxY: 1 };
+		this.pitch = estimatePitch(this);
+
+		this.#cellSize = this.pitch * 2;
+		this.#cols = Math.max(1, Math.ceil((this.bounds.maxX - this.bounds.minX) / this.#cellSize) + 1);
+		this.#rows = Math.max(1, Math.ceil((this.bounds.maxY - this.bounds.minY) / this.#cellSize) + 1);
+		const cellOf = new Int32Array(n);
+		const counts = new Int32Array(this.#cols * this.#rows + 1);
+		for (let i = 0; i < n; i++) {
+			cellOf[i] = this.#cell(this.x[i], this.y[i]);
+			counts[cellOf[i] + 1]++;
+		}
+		for (let c = 1; c < counts.length; c++) counts[c] += counts[c - 1];
+		this.#cellStart = counts;
+		this.#cellItems = new Int32Array(n);
+		const fill = counts.slice(0, -1);
+		for (let i = 0; i < n; i++) this.#cellItems[fill[cellOf[i]]++] = i;
+	}
+
+	static parse(json: unknown): SeatLayout {
+		return new SeatLayout(v.parse(SeatMapColumns, json));
+	}
+
+	indexOf(seatId: number): number {
+		return this.#indexById.get(seatId) ?? -1;
+	}
+
+	section(i: number): string {
+		return this.sections[this.sectionOf[i]];
+	}
+
+	category(i: number): Category {
+		return this.categories[this.categoryOf[i]];
+	}
+
+	/** "Section A, row 3, seat 12": how people read a seat out loud. */
+	seatName(i: number): string {
+		return `Section ${this.section(i)}, row ${this.rowLabel[i]}, seat ${this.number[i]}`;
+	}
+
+	shortName(i: number): string {
+		return `${this.section(i)}-${this.rowLabel[i]}-${this.number[i]}`;
+	}
+
+	priceText(i: number): string {
+		return formatPrice(this.priceCents[i]);
+	}
+
+	/** Calls `visit` for every seat whose position lies inside the rectangle (map units). */
+	query(minX: number, minY: number, maxX: number, maxY: number, visit: (i: number) => void): void {
+		const b = this.bounds;
+		const c0 = clamp(Math.floor((minX - b.minX) / this.#cellSize), 0, this.#cols - 1);
+		const c1 = clamp(Math.floor((maxX - b.minX) / this.#cellSize), 0, this.#cols - 1);
+		const r0 = clamp(Math.floor((minY - b.minY) / this.#cellSize), 0, this.#rows - 1);
+		const r1 = clamp(Math.floor((maxY - b.minY) / this.#cellSize), 0, this.#rows - 1);
+		for (let r = r0; r <= r1; r++) {
+			for (let c = c0; c <= c1; c++) {
+				const cell = r * this.#cols + c;
+				for (let k = this.#cellStart[cell]; k < this.#cellStart[cell + 1]; k++) {
+					const i = this.#cellItems[k];
+					if (this.x[i] >= minX && this.x[i] <= maxX && this.y[i] >= minY && this.y[i] <= maxY)
+						visit(i);
+				}
+			}
+		}
+	}
+
+	/** The seat nearest to a point, if one lies within `radius`; else -1. */
+	nearest(x: number, y: number, radius: number): number {
+		let best = -1;
+		let bestD = radius * radius;
+		this.query(x - radius, y - radius, x + radius, y + radius, (i) => {
+			const d = (this.x[i] - x) ** 2 + (this.y[i] - y) ** 2;
+			if (d <= bestD) {
+				bestD = d;
+				best = i;
+			}
+		});
+		return best;
+	}
+
+	#cell(x: number, y: number): number {
+		const c = Math.floor((x - this.bounds.minX) / this.#cellSize);
+		const r = Math.floor((y - this.bounds.minY) / this.#cellSize);
+		return clamp(r, 0, this.#rows - 1) * this.#cols + clamp(c, 0, this.#cols - 1);
+	}
+}
+
+function clamp(value: number, min: number, max: number): number {
+	return value < min ? min : value > max ? max : value;
+}
+
+/** Median gap between neighbours in a row: robust against aisles and odd rows. */
+function estimatePitch(layout: SeatLayout): number {
+	const { size, x, sectionOf, rowLabel } = layout;
+	if (size < 2) return 1;
+	const order = Array.from({ length: size }, (_, i) => i);
+	order.sort(
+		(a, b) =>
+			sectionOf[a] - sectionOf[b] ||
+			(rowLabel[a] < rowLabel[b] ? -1 : rowLabel[a] > rowLabel[b] ? 1 : 0) ||
+			x[a] - x[b]
+	);
+	const gaps: number[] = [];
+	for (let k = 1; k < size; k++) {
+		const a = order[k - 1];
+		const b = order[k];
+		if (sectionOf[a] !== sectionOf[b] || rowLabel[a] !== rowLabel[b]) continue;
+		const gap = Math.hypot(layout.x[b] - layout.x[a], layout.y[b] - layout.y[a]);
+		if (gap > 0) gaps.push(gap);
+	}
+	if (!gaps.length) {
+		const b = layout.bounds;
+		return Math.max(1e-3, Math.sqrt(((b.maxX - b.minX) * (b.maxY - b.minY)) / size));
+	}
+	gaps.sort((a, b) => a - b);
+	return gaps[gaps.length >> 1];
+}

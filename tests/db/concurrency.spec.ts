@@ -1,0 +1,103 @@
+import { describe } from 'vitest';
+import { openPostgres } from '../../backend/src/db/postgres.ts';
+import type { Db } from '../../backend/src/db/types.ts';
+import {
+	ENGINES,
+	asCaller,
+	barrier,
+	createEvent,
+	createUsers,
+	dbTest,
+	outcome
+} from './helpers.ts';
+
+/**
+ * On PostgreSQL every caller gets its own connection and all transactions are lined up at a
+ * barrier after `BEGIN` + claims, so the inserts really race. PGlite has one connection: the same
+ * requests are serialized by its queue (no barrier, it would deadlock), which must give the same
+ * outcome.
+ */
+async function race(
+	db: Db,
+	url: string | undefined,
+	attempts: { caller: { id: string }; sql: string; params: unknown[] }[]
+): Promise<string[]> {
+	const racer = url ? await openPostgres(url, { max: attempts.length }) : db;
+	const arrive = url ? barrier(attempts.length) : async () => {};
+	try {
+		return await Promise.all(
+			attempts.map(({ caller, sql, params }) =>
+				outcome(
+					asCaller(racer, caller, async (tx) => {
+						await arrive();
+						return tx.query(sql, params);
+					})
+				)
+			)
+		);
+	} finally {
+		if (racer !== db) await racer.close();
+	}
+}
+
+const book = `insert into bookings (event_id, seat_id) values ($1, $2)`;
+
+// Sequential on purpose: each race should have the machine to itself.
+describe.each(ENGINES)('concurrency on %s', { timeout: 60_000 }, (engine) => {
+	const it = dbTest(engine);
+
+	it('200 connections racing for 20 seats: 20 bookings, each seat once, every loser 23505', async ({
+		db,
+		url,
+		expect
+	}) => {
+		const users = await createUsers(db, 200);
+		const event = await createEvent(db, { seats: 20 });
+		const results = await race(
+			db,
+			url,
+			users.map((caller, i) => ({
+				caller,
+				sql: book,
+				params: [event.id, event.seatIds[i % 20]]
+			}))
+		);
+
+		expect(results.filter((r) => r === 'ok')).toHaveLength(20);
+		expect(results.filter((r) => r !== 'ok')).toEqual(Array(180).fill('23505'));
+		const booked = await db.query<{ seat_id: number; n: number }>(
+			`select seat_id, count(*)::int as n from bookings where status = 'booked'
+			 group by seat_id order by seat_id`
+		);
+		expect(booked.rows).toEqual(event.seatIds.map((seat_id) => ({ seat_id, n: 1 })));
+		expect((await db.query('select count(*)::int as n from bookings')).rows).toEqual([{ n: 20 }]);
+	}, 60_000);
+
+	it('one user firing 3× their limit at once never ends above max_seats_per_user', async ({
+		db,
+		url,
+		expect
+	}) => {
+		const [user] = await createUsers(db, 1);
+		const event = await createEvent(db, { seats: 30, maxSeatsPerUser: 4 });
+		// Single seats and pairs, all different seats: only the limit can stop them.
+		const attempts = [
+			...event.seatIds
+				.slice(0, 8)
+				.map((seat) => ({ caller: user, sql: book, params: [event.id, seat] })),
+			...[8, 10].map((at) => ({
+				caller: user,
+				sql: `insert into bookings (event_id, seat_id) select $1, unnest($2::bigint[])`,
+				params: [event.id, event.seatIds.slice(at, at + 2)]
+			}))
+		];
+		const results = await race(db, url, attempts);
+
+		expect(results.every((r) => r === 'ok' || r === '23514')).toBe(true);
+		const held = await db.query<{ n: number }>(
+			`select count(*)::int as n from bookings where user_id = $1 and status = 'booked'`,
+			[user.id]
+		);
+		expect(held.rows[0].n).toBe(4);
+	}, 60_000);
+});

@@ -1,0 +1,158 @@
+/**
+ * Acting as API callers exactly as PostgREST does (contract §3.5): one transaction per request,
+ * transaction-local search_path, role and request.jwt.claims, then the statement.
+ */
+import { randomUUID } from 'node:crypto';
+import { test } from 'vitest';
+import { openTestDb, type Engine, type TestDb } from '../../backend/src/db/testing.ts';
+import { isPgError, type Db, type Queryable } from '../../backend/src/db/types.ts';
+import type { SetupOptions } from '../../backend/src/migrate.ts';
+
+export { ENGINES } from '../../backend/src/db/testing.ts';
+
+export const ANON = 'anon' as const;
+export type Caller = typeof ANON | { id: string };
+
+/** The claims GoTrue puts in an anonymous user's access token (contract §2.2). */
+export function claimsOf(caller: Caller): Record<string, unknown> {
+	if (caller === ANON) return { role: 'anon' };
+	const now = Math.floor(Date.now() / 1000);
+	return {
+		iss: 'http://127.0.0.1:54321/auth/v1',
+		sub: caller.id,
+		aud: 'authenticated',
+		exp: now + 3600,
+		iat: now,
+		email: '',
+		phone: '',
+		app_metadata: { provider: 'anonymous', providers: ['anonymous'] },
+		user_metadata: {},
+		role: 'authenticated',
+		aal: 'aal1',
+		amr: [{ method: 'anonymous', timestamp: now }],
+		session_id: randomUUID(),
+		is_anonymous: true
+	};
+}
+
+/** Runs `fn` as one API request of `caller`; the transaction commits unless `fn` throws. */
+export function asCaller<T>(
+	db: Db,
+	caller: Caller,
+	fn: (tx: Queryable) => Promise<T>,
+	method = 'POST'
+): Promise<T> {
+	const claims = claimsOf(caller);
+	return db.transaction(async (tx) => {
+		await tx.query(
+			`select set_config('search_path', 'public, extensions', true),
+			        set_config('role', $1, true),
+			        set_config('request.jwt.claims', $2, true),
+			        set_config('request.method', $3, true)`,
+			[claims.role, JSON.stringify(claims), method]
+		);
+		return fn(tx);
+	});
+}
+
+/** One statement as `caller` (a request with one query). */
+export function request<Row = Record<string, unknown>>(
+	db: Db,
+	caller: Caller,
+	sql: string,
+	params?: unknown[]
+) {
+	return asCaller(db, caller, (tx) => tx.query<Row>(sql, params));
+}
+
+/** The SQLSTATE a promise fails with, or 'ok'. Anything that is not a database error is rethrown. */
+export async function outcome(promise: Promise<unknown>): Promise<string> {
+	try {
+		await promise;
+		return 'ok';
+	} catch (e) {
+		if (isPgError(e)) return e.code;
+		throw e;
+	}
+}
+
+/** Inserts users into auth.users as GoTrue does for anonymous sign-ins (as the owner). */
+export async function createUsers(db: Db, count: number): Promise<{ id: string }[]> {
+	const { rows } = await db.query<{ id: string }>(
+		`insert into auth.users (instance_id, id, aud, role, raw_app_meta_data, raw_user_meta_data,
+		                         is_anonymous, created_at, updated_at)
+		 select '00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated',
+		        'authenticated', '{"provider": "anonymous", "providers": ["anonymous"]}',
+		        jsonb_build_object('display_name', 'guest ' || n), true, now(), now()
+		 from generate_series(1, $1::int) as n
+		 returning id`,
+		[count]
+	);
+	return rows;
+}
+
+export async function createUser(db: Db) {
+	return (await createUsers(db, 1))[0];
+}
+
+let eventCounter = 0;
+
+/** An event with one section of `rows` × `seats`, laid out by the project's venue helper. */
+export async function createEvent(
+	db: Db,
+	{ rows = 1, seats = 10, maxSeatsPerUser = 8 } = {}
+): Promise<{ id: number; seatIds: number[] }> {
+	const slug = `test-${++eventCounter}-${randomUUID().slice(0, 8)}`;
+	const { rows: created } = await db.query<{ id: number }>(
+		`select public.create_venue_event(
+			slug => $1, name => 'Test event', venue => 'Test venue', starts_at => now() + interval '1 day',
+			max_seats_per_user => $2,
+			sections => jsonb_build_array(jsonb_build_object(
+				'name', 'Main', 'rows', $3::int, 'seats', $4::int, 'price_cents', 1000))
+		) as id`,
+		[slug, maxSeatsPerUser, rows, seats]
+	);
+	const id = created[0].id;
+	const seatRows = await db.query<{ id: number }>(
+		'select id from seats where event_id = $1 order by id',
+		[id]
+	);
+	return { id, seatIds: seatRows.rows.map((r) => r.id) };
+}
+
+/** Every booking, as the owner sees them: for "changes nothing" comparisons. */
+export async function allBookings(db: Db) {
+	return (await db.query('select * from bookings order by id')).rows;
+}
+
+/**
+ * `it` with a fresh, migrated database in each test's context (PostgreSQL: a new database;
+ * PGlite: a clone), closed and dropped after it. Tests own their database, so they may run
+ * concurrently (use the context's `expect` then).
+ */
+export function dbTest(engine: Engine, options: SetupOptions = { seed: false }) {
+	return test.extend<{ testDb: TestDb; db: Db; url: string | undefined }>({
+		// eslint-disable-next-line no-empty-pattern
+		testDb: async ({}, use) => {
+			const testDb = await openTestDb(engine, options);
+			try {
+				await use(testDb);
+			} finally {
+				await testDb.close();
+			}
+		},
+		db: async ({ testDb }, use) => use(testDb.db),
+		url: async ({ testDb }, use) => use(testDb.url)
+	});
+}
+
+/** Resolves for everyone once `count` callers arrived: lines up concurrent transactions. */
+export function barrier(count: number) {
+	let arrived = 0;
+	let release!: () => void;
+	const open = new Promise<void>((resolve) => (release = resolve));
+	return () => {
+		if (++arrived === count) release();
+		return open;
+	};
+}

@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { openPostgres } from '../../backend/src/db/postgres.ts';
+import { createTestDatabase } from '../../backend/src/db/test-database.ts';
+import { BOOTSTRAP_FILE, listMigrations, setupDatabase } from '../../backend/src/migrate.ts';
+import { splitStatements } from '../../backend/src/sql-script.ts';
+import { SUPABASE_CLI, TYPES_FILE, generateTypes } from '../../scripts/gen-types.ts';
+
+describe('the real supabase CLI on PostgreSQL', () => {
+	it('applies the migrations after the bootstrap, recorded exactly as setupDatabase records them', async () => {
+		const database = await createTestDatabase();
+		const db = await openPostgres(database.url, { max: 1 });
+		try {
+			await db.exec(await readFile(BOOTSTRAP_FILE, 'utf8'));
+			await promisify(execFile)(SUPABASE_CLI, [
+				'migration',
+				'up',
+				`--remote=${database.url}?sslmode=disable`,
+				'--yes'
+			]);
+
+			const migrations = await listMigrations();
+			const recorded = await db.query(
+				'select version, name, statements from supabase_migrations.schema_migrations order by version'
+			);
+			const expected = await Promise.all(
+				migrations.map(async (m) => ({
+					version: m.version,
+					name: m.name,
+					statements: splitStatements(await readFile(m.path, 'utf8'))
+				}))
+			);
+			expect(recorded.rows).toEqual(expected);
+			// Both tools agree on what is applied: nothing is left for setupDatabase to do.
+			expect(await setupDatabase(db, { seed: false })).toEqual({
+				bootstrapped: false,
+				applied: [],
+				seeded: false
+			});
+		} finally {
+			await db.close();
+			await database.drop();
+		}
+	}, 60_000);
+
+	it('generates src/lib/database.types.ts as committed (run scripts/gen-types.ts after a migration)', async () => {
+		const committed = await readFile(TYPES_FILE, 'utf8');
+		expect(await generateTypes()).toBe(committed);
+	}, 60_000);
+});

@@ -1,0 +1,85 @@
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+
+export interface Person {
+	context: BrowserContext;
+	page: Page;
+	name: string;
+}
+
+let counter = 0;
+
+/** A display name no other test (or worker) uses. */
+export function uniqueName(prefix: string): string {
+	counter++;
+	return `${prefix} ${process.pid % 10000}-${counter}`;
+}
+
+export async function hydrated(page: Page): Promise<void> {
+	await page.locator('body[data-hydrated]').waitFor();
+}
+
+export async function login(page: Page, name: string, redirectTo = '/'): Promise<void> {
+	await page.goto(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);
+	await hydrated(page);
+	await page.getByLabel('Your name').fill(name);
+	await page.getByRole('button', { name: 'Log in' }).click();
+	await expect(page.getByTestId('user-name')).toContainText(name);
+	await expect(page).toHaveURL(new RegExp(`${redirectTo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+}
+
+/** A person in their own browser context, logged in and looking at `path`. */
+export async function person(
+	browser: Browser,
+	prefix: string,
+	path: string,
+	options: {
+		viewport?: { width: number; height: number };
+		prepare?: (c: BrowserContext) => Promise<void>;
+	} = {}
+): Promise<Person> {
+	const context = await browser.newContext({ viewport: options.viewport });
+	await options.prepare?.(context);
+	const page = await context.newPage();
+	const name = uniqueName(prefix);
+	await login(page, name, path);
+	if (path.startsWith('/events/')) await mapSynced(page);
+	return { context, page, name };
+}
+
+export async function mapSynced(page: Page, timeout = 20_000): Promise<void> {
+	await expect(page.getByTestId('seat-map')).toHaveAttribute('data-synced', 'true', { timeout });
+}
+
+export function focused(page: Page) {
+	return page.getByTestId('seat-focus');
+}
+
+/**
+ * Moves keyboard focus into the map, presses `moves`, then walks right to the first free seat.
+ * Tests start from different rows so parallel tests do not fight over seats.
+ */
+export async function focusFreeSeat(page: Page, moves: string[] = []): Promise<string> {
+	await focused(page).focus();
+	for (const key of moves) await page.keyboard.press(key);
+	for (let k = 0; k < 60; k++) {
+		if ((await focused(page).getAttribute('data-status')) === 'available')
+			return (await focused(page).getAttribute('data-seat-id'))!;
+		await page.keyboard.press(k % 20 === 19 ? 'ArrowDown' : 'ArrowRight');
+	}
+	throw new Error('no free seat found');
+}
+
+/** Focuses the seat with this id by replaying the same moves and walking right. */
+export async function focusSeat(page: Page, seatId: string, moves: string[] = []): Promise<void> {
+	await focused(page).focus();
+	for (const key of moves) await page.keyboard.press(key);
+	for (let k = 0; k < 60; k++) {
+		if ((await focused(page).getAttribute('data-seat-id')) === seatId) return;
+		await page.keyboard.press(k % 20 === 19 ? 'ArrowDown' : 'ArrowRight');
+	}
+	throw new Error(`seat ${seatId} not reached`);
+}
+
+export function seatButton(page: Page, seatId: string) {
+	return page.locator(`.seat-focus[data-seat-id="${seatId}"]`);
+}
