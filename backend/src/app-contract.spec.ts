@@ -15,7 +15,9 @@ describe.each(ENGINES)('app calls through REST on %s', (engine) => {
 	let eventId: number;
 	let seatIds: number[];
 	const client = (key?: string) =>
-		createClient(served.url, key ?? backend.keys.publishableKey, { auth: { persistSession: false, autoRefreshToken: false } });
+		createClient(served.url, key ?? backend.keys.publishableKey, {
+			auth: { persistSession: false, autoRefreshToken: false }
+		});
 	let ann: SupabaseClient;
 	let bob: SupabaseClient;
 
@@ -41,7 +43,11 @@ describe.each(ENGINES)('app calls through REST on %s', (engine) => {
 	});
 
 	it('reads events, the seat map and availability', async () => {
-		const events = await client().from('events').select('id, slug, max_seats_per_user').eq('slug', 'rest-test').single();
+		const events = await client()
+			.from('events')
+			.select('id, slug, max_seats_per_user')
+			.eq('slug', 'rest-test')
+			.single();
 		expect(events.data).toEqual({ id: eventId, slug: 'rest-test', max_seats_per_user: 3 });
 		const map = await client().rpc('seat_map', { p_event_id: eventId });
 		expect(map.error).toBeNull();
@@ -75,8 +81,29 @@ describe.each(ENGINES)('app calls through REST on %s', (engine) => {
 		expect((current.data as { seat_id: number[] }).seat_id).toEqual([seatIds[0], seatIds[1]]);
 	});
 
+	it('lets exactly one of many simultaneous bookings of a seat win', async () => {
+		const clients = await Promise.all(
+			Array.from({ length: 6 }, async () => {
+				const c = client();
+				await c.auth.signInAnonymously();
+				return c;
+			})
+		);
+		const results = await Promise.all(
+			clients.map((c) => c.from('bookings').insert({ event_id: eventId, seat_id: seatIds[9] }))
+		);
+		expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+		expect(results.filter((r) => r.error).every((r) => r.error?.code === '23505')).toBe(true);
+	});
+
 	it('releases only own bookings', async () => {
-		const mine = await ann.from('bookings').select('id').eq('event_id', eventId).eq('status', 'booked');
+		const { data: me } = await ann.auth.getUser();
+		const mine = await ann
+			.from('bookings')
+			.select('id')
+			.eq('event_id', eventId)
+			.eq('user_id', me.user!.id)
+			.eq('status', 'booked');
 		const ids = mine.data!.map((b) => b.id as number);
 		const foreign = await bob.from('bookings').update({ status: 'released' }).in('id', ids);
 		expect(foreign.error?.code).toBe('42501');
@@ -89,6 +116,6 @@ describe.each(ENGINES)('app calls through REST on %s', (engine) => {
 		expect(released.data).toHaveLength(2);
 		expect(released.data!.every((b) => b.status === 'released' && b.released_at)).toBe(true);
 		const availability = await client().rpc('event_availability').eq('event_id', eventId).single();
-		expect(availability.data).toMatchObject({ seats_booked: 0 });
+		expect(availability.data).toMatchObject({ seats_booked: 1 });
 	});
 });

@@ -101,10 +101,16 @@ export function createBackend(options: BackendOptions): Backend {
 		if (isPreflight(req)) return preflight(req);
 		let res: Response;
 		const service = /^\/(auth|rest|realtime)\/v1(\/.*)?$/.exec(pathname);
-		if (service?.[1] === 'auth') res = await auth.handle(req, service[2] ?? '/', info);
-		else if (service?.[1] === 'rest') res = await rest.handle(req, service[2] ?? '/');
-		else if (service?.[1] === 'realtime') res = await realtime.fetch(req);
-		else res = ApiError.gateway(404, 'no Route matched with those values').getResponse();
+		try {
+			if (service?.[1] === 'auth') res = await auth.handle(req, service[2] ?? '/', info);
+			else if (service?.[1] === 'rest') res = await rest.handle(req, service[2] ?? '/');
+			else if (service?.[1] === 'realtime') res = await realtime.fetch(req);
+			else res = ApiError.gateway(404, 'no Route matched with those values').getResponse();
+		} catch (e) {
+			// The services answer their own errors; this is a bug, but the server stays up.
+			console.error('[backend] unhandled error', e);
+			res = ApiError.gateway(500, 'An unexpected error occurred').getResponse();
+		}
 		return withCors(res);
 	}
 
@@ -132,7 +138,7 @@ export function createBackend(options: BackendOptions): Backend {
 			closed = true;
 			await ready;
 			await Promise.allSettled([...inFlight]);
-			await realtime.close();
+			await Promise.all([realtime.close(), rest.close()]);
 		}
 	};
 }

@@ -40,6 +40,10 @@ describe.each(ENGINES)('supabase-js contract on %s', (engine) => {
 		});
 		const { data: session } = await ann.auth.getSession();
 		expect(session.session?.expires_in).toBe(3600);
+		// HS256 without kid: auth-js verifies through GET /user.
+		const claims = await ann.auth.getClaims();
+		expect(claims.error).toBeNull();
+		expect(claims.data?.claims).toMatchObject({ sub: annId, role: 'authenticated', is_anonymous: true });
 	});
 
 	it('reads with filters, order, range and an exact count', async () => {
@@ -73,6 +77,16 @@ describe.each(ENGINES)('supabase-js contract on %s', (engine) => {
 		expect(not.data).toEqual([{ n: 4 }, { n: 5 }]);
 		const nulls = await anon.from('items').select('name').is('tags', null).ilike('name', 'SEED5');
 		expect(nulls.data).toEqual([{ name: 'seed5' }]);
+	});
+
+	it('embeds a related table', async () => {
+		const { data, error } = await anon
+			.from('books')
+			.select('title, author:authors!author_id(name)')
+			.eq('id', 1)
+			.single();
+		expect(error).toBeNull();
+		expect(data).toEqual({ title: 'One', author: { name: 'Ann' } });
 	});
 
 	it('single() and maybeSingle()', async () => {

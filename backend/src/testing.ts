@@ -28,6 +28,16 @@ create policy items_delete on public.items for delete to authenticated using (ow
 
 create table public.notes (id int primary key, body text not null default 'empty', n int check (n >= 0));
 
+create table public.authors (id int primary key, name text not null);
+create table public.books (
+	id int primary key,
+	title text not null,
+	author_id int not null references public.authors (id),
+	editor_id int references public.authors (id)
+);
+insert into public.authors values (1, 'Ann'), (2, 'Bob');
+insert into public.books values (1, 'One', 1, 2), (2, 'Two', 1, null), (3, 'Three', 2, 1);
+
 create table public.profiles (
 	id uuid primary key references auth.users (id) on delete cascade,
 	display_name text
@@ -52,6 +62,8 @@ create function public.first_item() returns public.items language sql stable
 create function public.stats() returns table (total bigint, biggest int) language sql stable
 	as 'select count(*), max(n) from public.items';
 create function public.slow(seconds float8) returns text language sql as 'select pg_sleep(seconds)::text || ''slept''';
+create function public.noon() returns timestamptz language sql immutable
+	as $$ select '2024-01-01 12:00:00+00'::timestamptz $$;
 create function public.nothing() returns void language sql as 'select';
 create function public.ids() returns setof bigint language sql stable as 'select id from public.items order by id';
 create function public.fail(msg text) returns int language plpgsql as $$ begin raise exception '%', msg; end $$;
@@ -156,6 +168,8 @@ export function request(
 		apikey: key,
 		authorization: `Bearer ${init.token ?? key}`,
 		...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+		// auth-js always sends it, and GoTrue's error shape depends on it.
+		...(path.startsWith('/auth/') ? { 'x-supabase-api-version': '2024-01-01' } : {}),
 		...init.headers
 	};
 	const body =

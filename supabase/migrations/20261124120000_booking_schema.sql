@@ -86,11 +86,12 @@ create policy "Users book seats for themselves" on public.bookings
 	for insert to authenticated
 	with check (user_id = (select auth.uid()) and status = 'booked');
 
--- Every row is a candidate, so touching someone else's booking is refused (42501) rather than
--- silently matching nothing; the check keeps the result the caller's own.
+-- Any current booking is a candidate, so releasing someone else's seat is refused (42501) instead
+-- of silently matching nothing (a 204 the client could not tell from success); the check keeps
+-- every updated row the caller's own.
 create policy "Users release only their own bookings" on public.bookings
 	for update to authenticated
-	using (true)
+	using (status = 'booked' or user_id = (select auth.uid()))
 	with check (user_id = (select auth.uid()));
 
 -- Triggers -----------------------------------------------------------------------------------------

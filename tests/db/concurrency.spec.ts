@@ -22,6 +22,7 @@ async function race(
 	url: string | undefined,
 	attempts: { caller: { id: string }; sql: string; params: unknown[] }[]
 ): Promise<string[]> {
+	if (url) await expectConnections(db, attempts.length + 10);
 	const racer = url ? await openPostgres(url, { max: attempts.length }) : db;
 	const arrive = url ? barrier(attempts.length) : async () => {};
 	try {
@@ -37,6 +38,19 @@ async function race(
 		);
 	} finally {
 		if (racer !== db) await racer.close();
+	}
+}
+
+/** Fails with the fix instead of a pile of 53300 "too many clients" outcomes. */
+async function expectConnections(db: Db, needed: number) {
+	const { rows } = await db.query<{ max: number }>(
+		`select current_setting('max_connections')::int as max`
+	);
+	if (rows[0].max < needed) {
+		throw new Error(
+			`PostgreSQL allows ${rows[0].max} connections, this test needs ${needed}: ` +
+				`run "alter system set max_connections = 300" and restart the server`
+		);
 	}
 }
 

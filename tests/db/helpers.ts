@@ -127,8 +127,8 @@ export async function allBookings(db: Db) {
 
 /**
  * `it` with a fresh, migrated database in each test's context (PostgreSQL: a new database;
- * PGlite: a clone), closed and dropped after it. Tests own their database, so they may run
- * concurrently (use the context's `expect` then).
+ * PGlite: a clone), closed and dropped after it. (Running such tests concurrently was measured
+ * slower on 2 cores: the work is CPU-bound either way.)
  */
 export function dbTest(engine: Engine, options: SetupOptions = { seed: false }) {
 	return test.extend<{ testDb: TestDb; db: Db; url: string | undefined }>({

@@ -12,7 +12,7 @@ interface SeatMap {
 	price_cents: number[];
 }
 
-describe.concurrent.each(ENGINES)('read models on %s (seeded)', { timeout: 60_000 }, (engine) => {
+describe.each(ENGINES)('read models on %s (seeded)', { timeout: 60_000 }, (engine) => {
 	const it = dbTest(engine, { seed: true });
 
 	it('seat_map returns every seat of the 50,000+ seat venue to anon, as parallel arrays by id', async ({
@@ -58,7 +58,7 @@ describe.concurrent.each(ENGINES)('read models on %s (seeded)', { timeout: 60_00
 	});
 });
 
-describe.concurrent.each(ENGINES)('read models on %s', { timeout: 60_000 }, (engine) => {
+describe.each(ENGINES)('read models on %s', { timeout: 60_000 }, (engine) => {
 	const it = dbTest(engine);
 
 	it('seat_bookings and event_availability show current bookings only', async ({ db, expect }) => {

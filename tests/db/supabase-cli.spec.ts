@@ -9,7 +9,7 @@ import { splitStatements } from '../../backend/src/sql-script.ts';
 import { SUPABASE_CLI, TYPES_FILE, generateTypes } from '../../scripts/gen-types.ts';
 
 describe('the real supabase CLI on PostgreSQL', () => {
-	it('applies the migrations after the bootstrap, recorded exactly as setupDatabase records them', async () => {
+	it('applies the migrations after the bootstrap, as setupDatabase would, with no advisor warnings', async () => {
 		const database = await createTestDatabase();
 		const db = await openPostgres(database.url, { max: 1 });
 		try {
@@ -39,6 +39,20 @@ describe('the real supabase CLI on PostgreSQL', () => {
 				applied: [],
 				seeded: false
 			});
+
+			// Supabase's own linter (RLS, search_path, security definer, indexes…) has no warning.
+			const advisors = await promisify(execFile)(SUPABASE_CLI, [
+				'db',
+				'advisors',
+				`--remote=${database.url}?sslmode=disable`,
+				'--type',
+				'all',
+				'--level',
+				'warn',
+				'--fail-on',
+				'warn'
+			]).catch((e: { stdout?: string; message: string }) => ({ stdout: e.stdout ?? e.message }));
+			expect(advisors.stdout.trim()).not.toMatch(/"level": "(WARN|ERROR)"/);
 		} finally {
 			await db.close();
 			await database.drop();

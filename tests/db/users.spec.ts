@@ -5,7 +5,7 @@ const insertUser = `insert into auth.users (id, aud, role, raw_user_meta_data, i
 	values (gen_random_uuid(), 'authenticated', 'authenticated', $1, true, now())
 	returning raw_user_meta_data ->> 'display_name' as name`;
 
-describe.concurrent.each(ENGINES)('users on %s', { timeout: 60_000 }, (engine) => {
+describe.each(ENGINES)('users on %s', { timeout: 60_000 }, (engine) => {
 	const it = dbTest(engine);
 
 	it('no API caller can read auth.users (42501)', async ({ db, expect }) => {

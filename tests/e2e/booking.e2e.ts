@@ -1,5 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { focusFreeSeat, focusSeat, focused, person, seatButton } from './helpers.ts';
+import {
+	RealtimeControl,
+	focusFreeSeat,
+	focusSeat,
+	focused,
+	person,
+	seatButton
+} from './helpers.ts';
 
 test('B sees A book and release a seat live, and cannot take it meanwhile', async ({ browser }) => {
 	const a = await person(browser, 'Ann', '/events/hamlet');
@@ -42,15 +49,28 @@ test('B sees A book and release a seat live, and cannot take it meanwhile', asyn
 });
 
 test('two people booking the same seat at once: exactly one wins', async ({ browser }) => {
-	const a = await person(browser, 'Ann', '/events/hamlet');
-	const b = await person(browser, 'Bob', '/events/hamlet');
+	// Both inserts must reach the database: hold back realtime news until both have clicked.
+	const realtimeA = new RealtimeControl();
+	const realtimeB = new RealtimeControl();
+	const a = await person(browser, 'Ann', '/events/hamlet', {
+		prepare: (c) => realtimeA.install(c)
+	});
+	const b = await person(browser, 'Bob', '/events/hamlet', {
+		prepare: (c) => realtimeB.install(c)
+	});
 	const moves = ['ArrowDown', 'ArrowDown', 'ArrowDown'];
 	const seat = await focusFreeSeat(a.page, moves);
 	await focusSeat(b.page, seat, moves);
 	await a.page.keyboard.press('Enter');
 	await b.page.keyboard.press('Enter');
 
+	realtimeA.hold();
+	realtimeB.hold();
 	await Promise.all([a.page.getByTestId('book').click(), b.page.getByTestId('book').click()]);
+	await expect(a.page.getByTestId('outcome')).toBeVisible();
+	await expect(b.page.getByTestId('outcome')).toBeVisible();
+	realtimeA.release();
+	realtimeB.release();
 
 	await expect
 		.poll(async () =>
@@ -62,17 +82,23 @@ test('two people booking the same seat at once: exactly one wins', async ({ brow
 		.toEqual(['mine', 'taken']);
 	const loser = (await seatButton(a.page, seat).getAttribute('data-status')) === 'taken' ? a : b;
 	await expect(loser.page.getByTestId('outcome')).toContainText('Someone else just booked');
+	await expect(loser.page.getByTestId('outcome')).toContainText('Nothing was booked');
 	await expect(loser.page.getByTestId('my-seats')).toHaveCount(0);
 	await a.context.close();
 	await b.context.close();
 });
 
 test('a multi-seat booking that collides on one seat books none of them', async ({ browser }) => {
+	// Hold back B's realtime messages while A books, so B's insert really collides in the database
+	// (otherwise B's map would already show the seat taken and drop it from the selection).
+	const realtimeB = new RealtimeControl();
+	const b = await person(browser, 'Bob', '/events/symphony-no-9', {
+		prepare: (c) => realtimeB.install(c)
+	});
 	const a = await person(browser, 'Ann', '/events/symphony-no-9');
-	const b = await person(browser, 'Bob', '/events/symphony-no-9');
 	const moves = ['ArrowUp', 'ArrowUp'];
-	// A selects X and Y; B selects Y and Z.
-	const x = await focusFreeSeat(a.page, moves);
+	// A selects two seats, the second being Y; B selects Y and Z.
+	await focusFreeSeat(a.page, moves);
 	await a.page.keyboard.press('Enter');
 	const y = await focusFreeSeat(a.page, ['ArrowRight']);
 	await a.page.keyboard.press('Enter');
@@ -83,17 +109,18 @@ test('a multi-seat booking that collides on one seat books none of them', async 
 	await expect(a.page.getByTestId('book')).toHaveText('Book 2 seats');
 	await expect(b.page.getByTestId('book')).toHaveText('Book 2 seats');
 
-	await Promise.all([a.page.getByTestId('book').click(), b.page.getByTestId('book').click()]);
+	realtimeB.hold();
+	await a.page.getByTestId('book').click();
+	await expect(a.page.getByTestId('outcome')).toContainText('Booked 2 seats');
+	await b.page.getByTestId('book').click();
+	await expect(b.page.getByTestId('outcome')).toContainText('Nothing was booked');
+	realtimeB.release();
 
-	await expect(a.page.getByTestId('outcome')).toBeVisible();
-	await expect(b.page.getByTestId('outcome')).toBeVisible();
-	const aWon = (await a.page.getByTestId('outcome').textContent())!.includes('Booked 2 seats');
-	const [winner, loser, loserOwnSeat] = aWon ? [a, b, z] : [b, a, x];
-	await expect(winner.page.getByTestId('outcome')).toContainText('Booked 2 seats');
-	await expect(loser.page.getByTestId('my-seats')).toHaveCount(0);
-	// The loser's other seat was not booked either: it is still free for everyone.
-	await expect(seatButton(loser.page, loserOwnSeat)).not.toHaveAttribute('data-status', 'mine');
-	await expect(seatButton(winner.page, y)).toHaveAttribute('data-status', 'mine');
+	// None of B's seats were booked: Y is A's, and Z is still free.
+	await expect(b.page.getByTestId('my-seats')).toHaveCount(0);
+	await expect(seatButton(b.page, z)).toHaveAttribute('data-status', 'available');
+	await expect(a.page.getByTestId('my-seats').getByRole('listitem')).toHaveCount(2);
+	await expect(seatButton(a.page, y)).toHaveAttribute('data-status', 'mine');
 	await a.context.close();
 	await b.context.close();
 });

@@ -1,4 +1,10 @@
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import {
+	expect,
+	type Browser,
+	type BrowserContext,
+	type Page,
+	type WebSocketRoute
+} from '@playwright/test';
 
 export interface Person {
 	context: BrowserContext;
@@ -82,4 +88,51 @@ export async function focusSeat(page: Page, seatId: string, moves: string[] = []
 
 export function seatButton(page: Page, seatId: string) {
 	return page.locator(`.seat-focus[data-seat-id="${seatId}"]`);
+}
+
+/**
+ * Routes a context's realtime WebSocket through the test, so the test can hold back messages from
+ * the server (to make two bookings really race in the database) or cut the connection (as a
+ * server restart would).
+ */
+export class RealtimeControl {
+	#holding = false;
+	#down = false;
+	#held: (() => void)[] = [];
+	#sockets: WebSocketRoute[] = [];
+
+	async install(context: BrowserContext): Promise<void> {
+		await context.routeWebSocket(/\/realtime\/v1\/websocket/, (ws) => {
+			if (this.#down) {
+				void ws.close({ code: 1006, reason: 'server down' }).catch(() => {});
+				return;
+			}
+			const server = ws.connectToServer();
+			server.onMessage((message) => {
+				if (this.#holding) this.#held.push(() => ws.send(message));
+				else ws.send(message);
+			});
+			this.#sockets.push(ws);
+		});
+	}
+
+	hold(): void {
+		this.#holding = true;
+	}
+
+	release(): void {
+		this.#holding = false;
+		for (const send of this.#held.splice(0)) send();
+	}
+
+	async cut(): Promise<void> {
+		this.#down = true;
+		await Promise.all(
+			this.#sockets.splice(0).map((ws) => ws.close({ code: 1006 }).catch(() => {}))
+		);
+	}
+
+	restore(): void {
+		this.#down = false;
+	}
 }

@@ -1,20 +1,21 @@
-import { expect, test, type WebSocketRoute } from '@playwright/test';
-import { focusFreeSeat, focusSeat, mapSynced, person, seatButton } from './helpers.ts';
+import { expect, test, type Page } from '@playwright/test';
+import {
+	RealtimeControl,
+	focusFreeSeat,
+	focusSeat,
+	mapSynced,
+	person,
+	seatButton
+} from './helpers.ts';
 
 test('a realtime interruption shows a banner, and on reconnect the map matches the database', async ({
 	browser
 }) => {
 	test.setTimeout(90_000);
 	// B's realtime connection runs through the test, so it can be cut as a server restart would.
-	let down = false;
-	const sockets: WebSocketRoute[] = [];
+	const realtimeB = new RealtimeControl();
 	const b = await person(browser, 'Bob', '/events/symphony-no-9', {
-		prepare: (context) =>
-			context.routeWebSocket(/\/realtime\/v1\/websocket/, (ws) => {
-				if (down) return ws.close({ code: 1006, reason: 'server down' }).catch(() => {});
-				ws.connectToServer();
-				sockets.push(ws);
-			})
+		prepare: (c) => realtimeB.install(c)
 	});
 	const a = await person(browser, 'Ann', '/events/symphony-no-9');
 	const moves = ['ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowDown'];
@@ -22,8 +23,7 @@ test('a realtime interruption shows a banner, and on reconnect the map matches t
 	await focusSeat(b.page, seat, moves);
 	await expect(b.page.getByTestId('realtime-banner')).toHaveCount(0);
 
-	down = true;
-	await Promise.all(sockets.map((ws) => ws.close({ code: 1006 }).catch(() => {})));
+	await realtimeB.cut();
 	await expect(b.page.getByTestId('realtime-banner')).toBeVisible({ timeout: 10_000 });
 
 	// While B is cut off, A books the seat.
@@ -32,7 +32,7 @@ test('a realtime interruption shows a banner, and on reconnect the map matches t
 	await expect(a.page.getByTestId('outcome')).toContainText('Booked 1 seat');
 	await expect(seatButton(b.page, seat)).toHaveAttribute('data-status', 'available');
 
-	down = false;
+	realtimeB.restore();
 	await expect(b.page.getByTestId('realtime-banner')).toHaveCount(0, { timeout: 30_000 });
 	await mapSynced(b.page);
 	await expect(seatButton(b.page, seat)).toHaveAttribute('data-status', 'taken');
@@ -66,14 +66,14 @@ test('the events list shows seats left, live', async ({ browser }) => {
 });
 
 test('presence counts the people viewing an event', async ({ browser }) => {
+	// Other tests may view the same event at the same time, so only "at least" holds here.
+	const count = (page: Page) => async () =>
+		Number((await page.getByTestId('viewers').textContent())!.match(/\d+/)![0]);
 	const a = await person(browser, 'Ann', '/events/hamlet');
 	const b = await person(browser, 'Bob', '/events/hamlet');
-	await expect(a.page.getByTestId('viewers')).toHaveText(
-		/[2-9]\d* people viewing now|\d{2,} people/
-	);
-	await b.context.close();
-	await expect
-		.poll(async () => Number((await a.page.getByTestId('viewers').textContent())!.match(/\d+/)![0]))
-		.toBeLessThan(10);
+	await expect.poll(count(a.page)).toBeGreaterThanOrEqual(2);
+	await expect.poll(count(b.page)).toBeGreaterThanOrEqual(2);
+	await expect(b.page.getByTestId('viewers')).toHaveText(/people viewing now/);
 	await a.context.close();
+	await b.context.close();
 });

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { focusFreeSeat, hydrated, login, mapSynced, uniqueName } from './helpers.ts';
+import { focusFreeSeat, hydrated, login, mapSynced, person, uniqueName } from './helpers.ts';
 
 async function expectNoSeriousViolations(page: Page) {
 	const { violations } = await new AxeBuilder({ page }).analyze();
@@ -60,16 +60,21 @@ test('works on a 375 px wide phone', async ({ browser }) => {
 	await context.close();
 });
 
-test('a 50,000-seat event loads completely', async ({ page }) => {
-	test.setTimeout(60_000);
+test('a 50,000-seat event loads completely, and a remote change repaints one seat', async ({
+	page,
+	browser
+}) => {
+	test.setTimeout(90_000);
 	await page.goto('/events/stadium-finale');
 	await hydrated(page);
 	await mapSynced(page, 40_000);
 	const count = Number(await page.getByTestId('seat-map').getAttribute('data-seat-count'));
 	expect(count).toBeGreaterThanOrEqual(50_000);
-	await expect(page.getByTestId('event-seats-left')).toContainText(/\d{2},\d{3} seats left/);
+	const seatsLeft = page.getByTestId('event-seats-left');
+	await expect(seatsLeft).toContainText(/\d{2},\d{3} seats left/);
 	// The map paints: the canvas is not blank.
-	const painted = await page.getByTestId('seat-canvas').evaluate((canvas: HTMLCanvasElement) => {
+	const canvas = page.getByTestId('seat-canvas');
+	const painted = await canvas.evaluate((canvas: HTMLCanvasElement) => {
 		const ctx = canvas.getContext('2d')!;
 		const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
 		let n = 0;
@@ -77,4 +82,17 @@ test('a 50,000-seat event loads completely', async ({ page }) => {
 		return n;
 	});
 	expect(painted).toBeGreaterThan(1000);
+
+	// Someone else books a seat: this map repaints that seat only, never the whole map.
+	const fullPaints = await canvas.getAttribute('data-full-paints');
+	const before = await seatsLeft.textContent();
+	const other = await person(browser, 'Sam', '/events/stadium-finale');
+	await focusFreeSeat(other.page, ['ArrowUp']);
+	await other.page.keyboard.press('Enter');
+	await other.page.getByTestId('book').click();
+	await expect(other.page.getByTestId('outcome')).toContainText('Booked 1 seat');
+	await expect(seatsLeft).not.toHaveText(before!);
+	await expect(canvas).toHaveAttribute('data-seat-paints', /\d+/);
+	expect(await canvas.getAttribute('data-full-paints')).toBe(fullPaints);
+	await other.context.close();
 });

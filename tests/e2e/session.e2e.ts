@@ -17,6 +17,7 @@ test('login refuses bad names with inline errors', async ({ page }) => {
 	await name.fill('x'.repeat(41));
 	await page.getByRole('button', { name: 'Log in' }).click();
 	await expect(page.getByRole('alert')).toHaveText(/at most 40 characters/);
+	await expect(name).toHaveValue('x'.repeat(41));
 
 	await name.fill('Bad\u0007name');
 	await page.getByRole('button', { name: 'Log in' }).click();
@@ -31,6 +32,7 @@ test('the server validates the name too (no JavaScript)', async ({ browser }) =>
 	await page.getByLabel('Your name').fill('y'.repeat(41));
 	await page.getByRole('button', { name: 'Log in' }).click();
 	await expect(page.getByRole('alert')).toHaveText(/at most 40 characters/);
+	await expect(page.getByLabel('Your name')).toHaveValue('y'.repeat(41));
 	await page.getByLabel('Your name').fill('  Nora  ');
 	await page.getByRole('button', { name: 'Log in' }).click();
 	await expect(page.getByTestId('user-name')).toContainText('Nora');

@@ -110,6 +110,18 @@ describe.each(ENGINES)('Auth on %s', (engine) => {
 		expect(big.status).toBe(413);
 	});
 
+	it('answers clients without X-Supabase-Api-Version in the legacy error shape', async () => {
+		const res = await request(backend, 'GET', '/auth/v1/user', {
+			headers: { authorization: '', 'x-supabase-api-version': '' }
+		});
+		expect(res.status).toBe(401);
+		expect(await res.json()).toEqual({
+			code: 401,
+			error_code: 'no_authorization',
+			msg: 'This endpoint requires a valid Bearer token'
+		});
+	});
+
 	it('refuses anonymous sign-ins when disabled, and rate-limits per IP', async () => {
 		const off = createBackend({ db: fixture.db, anonymousSignIns: false });
 		const res = await request(off, 'POST', '/auth/v1/signup', { body: { data: {} } });
@@ -120,7 +132,11 @@ describe.each(ENGINES)('Auth on %s', (engine) => {
 			limited.fetch(
 				new Request('http://localhost/auth/v1/signup', {
 					method: 'POST',
-					headers: { apikey: limited.keys.publishableKey, 'content-type': 'application/json' },
+					headers: {
+						apikey: limited.keys.publishableKey,
+						'content-type': 'application/json',
+						'x-supabase-api-version': '2024-01-01'
+					},
 					body: '{}'
 				}),
 				{ remoteAddress: ip }
@@ -180,6 +196,17 @@ describe.each(ENGINES)('Auth on %s', (engine) => {
 		]);
 		const grant = await auth('POST', '/token?grant_type=magic', { body: {} });
 		expect([grant.status, (await grant.json()).message]).toEqual([400, 'unsupported_grant_type']);
+	});
+
+	it('answers two simultaneous refreshes with the same token with the same new session', async () => {
+		const s = await signUp(backend);
+		const refresh = () =>
+			auth('POST', '/token?grant_type=refresh_token', { body: { refresh_token: s.refresh_token } });
+		const [a, b] = await Promise.all([refresh(), refresh()]);
+		expect([a.status, b.status]).toEqual([200, 200]);
+		const [ja, jb] = [await a.json(), await b.json()];
+		expect(ja.refresh_token).toBe(jb.refresh_token);
+		expect(ja.refresh_token).not.toBe(s.refresh_token);
 	});
 
 	it('GET/PUT /user: merge metadata, delete on null; the JWT claims change only on refresh', async () => {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/types.ts';
 import { BodyTooLarge, parseJson, readText } from '../http/body.ts';
-import { parseBearer, resolveCredentials, type KeySet } from '../http/credentials.ts';
+import { apiKeyError, parseBearer, resolveCredentials, type KeySet } from '../http/credentials.ts';
 import { ApiError, AUTH_API_VERSION, AUTH_API_VERSION_HEADER, json } from '../http/errors.ts';
 import { verifyJwt } from '../jwt.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { refreshTokenGrant } from './refresh.ts';
+import { createSession, loadSession } from './sessions.ts';
 import { insertRefreshToken, tokenResponse, type Session, type TokenConfig } from './tokens.ts';
 import { loadUser, type UserJson } from './users.ts';
 
@@ -48,19 +50,7 @@ export function createAuth(options: AuthOptions): AuthService {
 
 			const apikey = req.headers.get('apikey') ?? new URL(req.url).searchParams.get('apikey');
 			const key = resolveCredentials({ apikey }, options.keys);
-			if (!key.ok) {
-				throw key.reason === 'no_apikey'
-					? ApiError.gateway(
-							401,
-							'No API key found in request',
-							'No `apikey` request header or url param was found.'
-						)
-					: ApiError.gateway(
-							401,
-							'Invalid API key',
-							'Double check your Supabase `anon` or `service_role` API key.'
-						);
-			}
+			if (!key.ok) throw apiKeyError(key.reason === 'no_apikey' ? 'no_apikey' : 'invalid_apikey');
 
 			switch (route) {
 				case 'POST /signup':
@@ -76,15 +66,19 @@ export function createAuth(options: AuthOptions): AuthService {
 			}
 			throw ApiError.auth(404, 'not_found', `No route for ${method} /auth/v1${path}`);
 		} catch (e) {
-			if (e instanceof ApiError) return e.getResponse();
-			if (e instanceof BodyTooLarge)
-				return ApiError.auth(413, 'request_too_large', e.message).getResponse();
-			console.error('[auth] unexpected error', e);
-			return ApiError.auth(
-				500,
-				'unexpected_failure',
-				'Unexpected failure, please check server logs for more information'
-			).getResponse();
+			let error: ApiError;
+			if (e instanceof ApiError) error = e;
+			else if (e instanceof BodyTooLarge)
+				error = ApiError.auth(413, 'request_too_large', e.message);
+			else {
+				console.error('[auth] unexpected error', e);
+				error = ApiError.auth(
+					500,
+					'unexpected_failure',
+					'Unexpected failure, please check server logs for more information'
+				);
+			}
+			return versioned(req) ? error.getResponse() : legacyError(error);
 		}
 	}
 
@@ -170,73 +164,9 @@ export function createAuth(options: AuthOptions): AuthService {
 			throw ApiError.auth(400, 'validation_failed', 'Refresh token is not valid');
 		}
 
-		const outcome = await db.transaction(async (tx) => {
-			const { rows } = await tx.query<{
-				token: string;
-				revoked: boolean;
-				session_id: string | null;
-				user_id: string;
-				within_reuse: boolean;
-			}>(
-				`select token, revoked, session_id::text as session_id, user_id,
-				   updated_at + make_interval(secs => $2) > now() as within_reuse
-				 from auth.refresh_tokens where token = $1 for update`,
-				[refreshToken, options.refreshTokenReuseInterval]
-			);
-			const current = rows[0];
-			if (!current)
-				return ApiError.auth(
-					400,
-					'refresh_token_not_found',
-					'Invalid Refresh Token: Refresh Token Not Found'
-				);
-			const session = current.session_id
-				? await loadSession(tx, current.session_id, true)
-				: undefined;
-			if (!session)
-				return ApiError.auth(
-					400,
-					'session_not_found',
-					'Invalid Refresh Token: No Valid Session Found'
-				);
-			const user = await loadUser(tx, current.user_id);
-			if (!user)
-				return ApiError.auth(
-					400,
-					'session_not_found',
-					'Invalid Refresh Token: No Valid Session Found'
-				);
-
-			let next: string;
-			if (current.revoked) {
-				const active = await tx.query<{ token: string }>(
-					`select token from auth.refresh_tokens where session_id = $1 and not revoked order by id desc limit 1`,
-					[session.id]
-				);
-				if (!current.within_reuse || !active.rows[0]) {
-					// Reuse of an old token: the whole token family is revoked, and that must stick.
-					await tx.query(
-						`update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = $1 and not revoked`,
-						[session.id]
-					);
-					return ApiError.auth(
-						400,
-						'refresh_token_already_used',
-						'Invalid Refresh Token: Already Used'
-					);
-				}
-				// A concurrent refresh with the same token inside the reuse interval gets the current session.
-				next = active.rows[0].token;
-			} else {
-				await tx.query(
-					`update auth.refresh_tokens set revoked = true, updated_at = now() where token = $1`,
-					[current.token]
-				);
-				next = await insertRefreshToken(tx, user.id, session.id, current.token);
-				await tx.query(`update auth.sessions set updated_at = now() where id = $1`, [session.id]);
-			}
-			return { user, session, next };
-		});
+		const outcome = await db.transaction((tx) =>
+			refreshTokenGrant(tx, refreshToken, options.refreshTokenReuseInterval)
+		);
 		if (outcome instanceof ApiError) throw outcome;
 		return ok(tokenResponse(outcome.user, outcome.session, outcome.next, options.token));
 	}
@@ -326,7 +256,7 @@ export function createAuth(options: AuthOptions): AuthService {
 					);
 				} catch (e) {
 					console.error('[auth] updating user metadata failed:', (e as Error).message);
-					throw ApiError.auth(500, 'unexpected_failure', 'Database error updating user');
+					throw ApiError.auth(500, 'unexpected_failure', 'Error updating user');
 				}
 				return (await loadUser(tx, user.id))!;
 			})
@@ -361,27 +291,24 @@ export function createAuth(options: AuthOptions): AuthService {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const versionHeader = { [AUTH_API_VERSION_HEADER]: AUTH_API_VERSION };
 
+/** Clients that send `X-Supabase-Api-Version` (auth-js always does) get `{code, message}`. */
+function versioned(req: Request): boolean {
+	return (req.headers.get(AUTH_API_VERSION_HEADER) ?? '') >= AUTH_API_VERSION;
+}
+
+/** GoTrue's error body for clients without the version header: `{code: <status>, error_code, msg}`. */
+function legacyError(error: ApiError): Response {
+	const { code, message } = error.body;
+	if (typeof code !== 'string' || typeof message !== 'string') return error.getResponse();
+	return json(
+		error.status,
+		{ code: error.status, error_code: code, msg: message },
+		{ 'x-sb-error-code': code }
+	);
+}
+
 function ok(body: unknown): Response {
 	return json(200, body, versionHeader);
-}
-
-async function createSession(tx: Queryable, userId: string): Promise<Session> {
-	const id = randomUUID();
-	const { rows } = await tx.query<{ created: number }>(
-		`insert into auth.sessions (id, user_id, created_at, updated_at) values ($1, $2, now(), now())
-		 returning floor(extract(epoch from created_at))::int as created`,
-		[id, userId]
-	);
-	return { id, createdAt: rows[0].created };
-}
-
-async function loadSession(tx: Queryable, id: string, lock: boolean): Promise<Session | undefined> {
-	const { rows } = await tx.query<{ id: string; created: number }>(
-		`select id::text as id, floor(extract(epoch from created_at))::int as created
-		 from auth.sessions where id = $1${lock ? ' for update' : ''}`,
-		[id]
-	);
-	return rows[0] && { id: rows[0].id, createdAt: rows[0].created };
 }
 
 function settings(options: AuthOptions) {

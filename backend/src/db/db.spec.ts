@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupDatabase } from '../migrate.ts';
+import { BOOTSTRAP_FILE, setupDatabase } from '../migrate.ts';
 import { DbError } from './errors.ts';
+import { openDb } from './open.ts';
 import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
@@ -51,6 +52,8 @@ describe.each(Object.keys(engines) as Db['engine'][])('%s', (engine) => {
 	afterAll(() => done());
 
 	it('applies bootstrap, migrations and seed once, recorded as the CLI records them', async () => {
+		// The bootstrap is safe to run again (it only creates what is missing).
+		await db.exec(await readFile(BOOTSTRAP_FILE, 'utf8'));
 		const again = await setupDatabase(db, { migrationsDir: dir, seedFile: join(dir, 'seed.sql') });
 		expect(again).toEqual({ bootstrapped: false, applied: [], seeded: false });
 		const { rows } = await db.query(
@@ -132,6 +135,45 @@ describe.each(Object.keys(engines) as Db['engine'][])('%s', (engine) => {
 		expect(received).toEqual(['eleven']);
 	});
 
+	it('refuses (PGlite) or runs apart (Postgres) a db query issued inside a transaction', async () => {
+		const inner = await db
+			.transaction(() => db.query('select 1 as one'))
+			.then(
+				(r) => r.rows,
+				(e: Error) => e.message
+			);
+		expect(inner).toEqual(
+			engine === 'pglite'
+				? 'PGlite: inside db.transaction(fn), query through fn’s argument, not db'
+				: [{ one: 1 }]
+		);
+	});
+
+	it.runIf(engine === 'postgres')(
+		'listens again after the listening connection is lost',
+		async () => {
+			let heard: () => void;
+			const back = new Promise<void>((resolve) => (heard = resolve));
+			const unlisten = await db.listen('reconnect', (payload) => {
+				if (payload === 'after') heard();
+			});
+			const killed = await db.query<{ n: number }>(
+				`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+				 where datname = current_database() and query ilike 'listen%'`
+			);
+			expect(killed.rows).toEqual([{ n: 1 }]);
+			// Notify until the new connection hears it; the deadline is the test timeout.
+			let waiting = true;
+			void back.then(() => (waiting = false));
+			while (waiting) {
+				await db.query(`select pg_notify('reconnect', 'after')`);
+				await Promise.race([back, new Promise((resolve) => setTimeout(resolve, 50))]);
+			}
+			await unlisten();
+		},
+		15_000
+	);
+
 	it('never interleaves a query into another caller’s open transaction', async () => {
 		let release: () => void;
 		const held = new Promise<void>((resolve) => (release = resolve));
@@ -145,4 +187,20 @@ describe.each(Object.keys(engines) as Db['engine'][])('%s', (engine) => {
 		await expect(tx).rejects.toThrow('rollback');
 		expect((await outside).rows).toEqual([{ n: 0 }]);
 	});
+});
+
+describe('openDb', () => {
+	it('opens in-memory PGlite for "memory" and a pool for a postgres:// URL', async () => {
+		const database = await createTestDatabase();
+		const [memory, server] = await Promise.all([openDb('memory'), openDb(database.url)]);
+		try {
+			expect([memory.engine, server.engine]).toEqual(['pglite', 'postgres']);
+			expect((await server.query('select current_database() as db')).rows).toEqual([
+				{ db: database.name }
+			]);
+		} finally {
+			await Promise.all([memory.close(), server.close()]);
+			await database.drop();
+		}
+	}, 30_000);
 });

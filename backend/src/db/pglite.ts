@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
@@ -18,6 +19,12 @@ export interface PgliteDb extends Db {
 	dumpDataDir(): Promise<Blob>;
 }
 
+/**
+ * Which PGlite's transaction callback is running: a `db.query` from inside it would queue behind
+ * the transaction that awaits it, a silent deadlock, so it fails loudly instead.
+ */
+const transactionOf = new AsyncLocalStorage<PGlite>();
+
 /** Hosted Supabase has these extensions; migrations may `create extension … with schema extensions`. */
 const extensions = { uuid_ossp, pgcrypto };
 
@@ -27,7 +34,17 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
 		loadDataDir: options.loadDataDir,
 		extensions
 	});
-	const queue = new SerialQueue();
+	const serial = new SerialQueue();
+	const queue = {
+		run<T>(job: () => Promise<T>): Promise<T> {
+			if (transactionOf.getStore() === pg) {
+				return Promise.reject(
+					new Error('PGlite: inside db.transaction(fn), query through fn’s argument, not db')
+				);
+			}
+			return serial.run(job);
+		}
+	};
 	const direct = queryable(pg);
 	// PGlite's own listen() folds or mangles channel names with ':' (its unlisten fails on them), so
 	// LISTEN is issued here, quoted as on Postgres, and notifications are routed by exact name.
@@ -45,7 +62,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
 				await direct.exec('begin');
 				let result;
 				try {
-					result = await fn(direct);
+					result = await transactionOf.run(pg, () => fn(direct));
 				} catch (e) {
 					await direct.exec('rollback');
 					throw e;

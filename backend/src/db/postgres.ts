@@ -106,56 +106,93 @@ async function run<Row>(
 
 /**
  * LISTEN needs a connection of its own that never goes back to the pool, or notifications would
- * stop when the pool hands that connection to someone else.
+ * stop when the pool hands that connection to someone else. If that connection drops (server
+ * restart, terminated backend), it reconnects and listens again; notifications sent in between
+ * are lost, as with any LISTEN.
  */
 class Listener {
 	#url: string;
 	#client: Promise<pg.Client> | undefined;
+	#live: pg.Client | undefined;
 	#handlers = new Map<string, Set<(payload: string) => void>>();
+	#closed = false;
 
 	constructor(url: string) {
 		this.#url = url;
 	}
 
 	async listen(channel: string, onPayload: (payload: string) => void) {
-		const client = await this.#connect();
 		let handlers = this.#handlers.get(channel);
 		if (!handlers) {
 			handlers = new Set();
 			this.#handlers.set(channel, handlers);
-			await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+			try {
+				await (await this.#connect()).query(`listen ${pg.escapeIdentifier(channel)}`);
+			} catch (e) {
+				this.#handlers.delete(channel);
+				throw e;
+			}
 		}
 		handlers.add(onPayload);
 		return async () => {
 			handlers.delete(onPayload);
 			if (handlers.size === 0 && this.#handlers.get(channel) === handlers) {
 				this.#handlers.delete(channel);
-				await client.query(`unlisten ${pg.escapeIdentifier(channel)}`);
+				// Without a connection nothing is listened to anyway.
+				await this.#live?.query(`unlisten ${pg.escapeIdentifier(channel)}`).catch(() => {});
 			}
 		};
 	}
 
 	async close() {
-		const client = this.#client;
-		this.#client = undefined;
+		this.#closed = true;
 		this.#handlers.clear();
-		if (client) await (await client).end();
+		const client = this.#live;
+		this.#live = undefined;
+		this.#client = undefined;
+		await client?.end();
 	}
 
 	#connect() {
-		this.#client ??= (async () => {
-			const client = new pg.Client({ connectionString: this.#url });
-			client.on('error', () => {
-				// Reconnect on next listen; handlers registered so far are dropped with the connection.
-				this.#client = undefined;
-				this.#handlers.clear();
-			});
-			client.on('notification', (n) => {
-				for (const handler of this.#handlers.get(n.channel) ?? []) handler(n.payload ?? '');
-			});
-			await client.connect();
-			return client;
-		})();
+		this.#client ??= this.#open();
 		return this.#client;
+	}
+
+	async #open() {
+		const client = new pg.Client({ connectionString: this.#url });
+		client.on('notification', (n) => {
+			for (const handler of this.#handlers.get(n.channel) ?? []) handler(n.payload ?? '');
+		});
+		client.on('error', () => this.#lost(client));
+		client.on('end', () => this.#lost(client));
+		try {
+			await client.connect();
+		} catch (e) {
+			this.#client = undefined;
+			throw e;
+		}
+		this.#live = client;
+		return client;
+	}
+
+	#lost(client: pg.Client) {
+		if (client !== this.#live || this.#closed) return;
+		this.#live = undefined;
+		this.#client = undefined;
+		if (this.#handlers.size > 0) void this.#relisten(0);
+	}
+
+	async #relisten(attempt: number) {
+		try {
+			const client = await this.#connect();
+			for (const channel of this.#handlers.keys()) {
+				await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+			}
+		} catch {
+			if (this.#closed) return;
+			this.#client = undefined;
+			const delay = Math.min(100 * 2 ** attempt, 5_000);
+			setTimeout(() => void this.#relisten(attempt + 1), delay).unref();
+		}
 	}
 }

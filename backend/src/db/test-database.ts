@@ -20,7 +20,8 @@ export async function createTestDatabase(
 	options: { template?: string } = {}
 ): Promise<TestDatabase> {
 	const name = `test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-	const from = options.template ? ` template ${pg.escapeIdentifier(options.template)}` : '';
+	// template0 by default: copying template1 fails while anything is connected to it.
+	const from = ` template ${pg.escapeIdentifier(options.template ?? 'template0')}`;
 	await admin(`create database ${pg.escapeIdentifier(name)}${from}`);
 	const url = new URL(ADMIN_URL);
 	url.pathname = `/${name}`;

@@ -29,21 +29,23 @@ export async function openTestDb(engine: Engine, options: SetupOptions = {}): Pr
 		return { db, close: () => db.close() };
 	}
 	const database = await createTestDatabase();
+	let db: Db | undefined;
 	try {
-		const db = await openPostgres(database.url);
+		db = await openPostgres(database.url);
 		await setupDatabase(db, options);
-		return {
-			db,
-			url: database.url,
-			async close() {
-				await db.close();
-				await database.drop();
-			}
-		};
 	} catch (e) {
+		await db?.close();
 		await database.drop();
 		throw e;
 	}
+	return {
+		db,
+		url: database.url,
+		async close() {
+			await db.close();
+			await database.drop();
+		}
+	};
 }
 
 /** A PGlite clone of a database set up once per process and per distinct `options`. */

@@ -1,4 +1,5 @@
 import { signJwt, verifyJwt, type Claims } from '../jwt.ts';
+import { ApiError } from './errors.ts';
 import {
 	LOCAL_ANON_KEY,
 	LOCAL_JWT_SECRET,
@@ -156,4 +157,19 @@ export function parseBearer(authorization: string | null | undefined): string | 
 
 function fail(reason: CredentialFailure['reason'], message: string): CredentialFailure {
 	return { ok: false, reason, message };
+}
+
+/** The gateway's 401 for a missing or unknown API key, before any service sees the request. */
+export function apiKeyError(reason: 'no_apikey' | 'invalid_apikey'): ApiError {
+	return reason === 'no_apikey'
+		? ApiError.gateway(
+				401,
+				'No API key found in request',
+				'No `apikey` request header or url param was found.'
+			)
+		: ApiError.gateway(
+				401,
+				'Invalid API key',
+				'Double check your Supabase `anon` or `service_role` API key.'
+			);
 }

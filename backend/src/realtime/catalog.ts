@@ -80,7 +80,8 @@ export class Catalog {
 		}
 		const value = this.#db
 			.query<{ schemaname: string; tablename: string }>(
-				`select schemaname, tablename from pg_publication_tables where pubname = 'supabase_realtime'`
+				`select schemaname, tablename from pg_publication_tables
+				where pubname = 'supabase_realtime' and schemaname <> '_realtime'`
 			)
 			.then((r) => new Set(r.rows.map((t) => `${t.schemaname}.${t.tablename}`)));
 		this.#publication = { at: Date.now(), value };

@@ -50,6 +50,28 @@ begin
 	return null;
 end $$;
 revoke all on function _realtime.capture() from public;
+-- Realtime's apply_rls in miniature: one statement answers the visibility probe for many
+-- subscriber groups, switching role and claims per group; a policy that raises hides the rows
+-- from that group only.
+create or replace function _realtime.visible(probe text, groups jsonb)
+returns table (grp int, ord int) language plpgsql as $$
+declare
+	g jsonb;
+	i int := 0;
+begin
+	for g in select value from jsonb_array_elements(groups) loop
+		begin
+			perform set_config('role', g ->> 'role', true),
+				set_config('request.jwt.claims', g ->> 'claims', true);
+			return query execute probe using g -> 'keys', i;
+		exception when others then
+			raise warning 'realtime visibility check failed: %', sqlerrm;
+		end;
+		perform set_config('role', 'none', true);
+		i := i + 1;
+	end loop;
+end $$;
+revoke all on function _realtime.visible(text, jsonb) from public;
 `;
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -70,7 +92,8 @@ export async function installChangeCapture(db: Db): Promise<Set<string>> {
 			select c.oid, p.schemaname, p.tablename from pg_publication_tables p
 			join pg_namespace n on n.nspname = p.schemaname
 			join pg_class c on c.relnamespace = n.oid and c.relname = p.tablename
-			where p.pubname = 'supabase_realtime'
+			-- a FOR ALL TABLES publication must not make the queue capture itself
+			where p.pubname = 'supabase_realtime' and p.schemaname <> '_realtime'
 		), trg as (
 			select t.tgrelid as oid from pg_trigger t where t.tgname = '${TRIGGER}'
 		)

@@ -129,11 +129,12 @@ export class Channel {
 
 	/** Registers postgres_changes, replies to the join, then confirms the subscription. */
 	async start(ref: string | null): Promise<void> {
-		this.#ctx.topics.add(this);
 		await this.#ctx.ready;
 		const params = this.config.postgresChanges;
 		const result = params.length > 0 ? await this.#ctx.changes.subscribe(this, params) : undefined;
 		if (!this.#open || this.#conn.closed) return this.stop();
+		// From here on synchronous: nothing is fanned out to the channel before its join reply.
+		this.#ctx.topics.add(this);
 		this.reply(ref, 'ok', { postgres_changes: result?.reply ?? [] });
 		if (result) {
 			if (result.error) this.system('postgres_changes', 'error', result.error);
@@ -199,7 +200,8 @@ export class Channel {
 		if (roleChanged && this.config.postgresChanges.length > 0) {
 			// Column privileges and filter validity depend on the role.
 			const r = await this.#ctx.changes.subscribe(this, this.config.postgresChanges);
-			if (r.error && this.#open) this.system('postgres_changes', 'error', r.error);
+			if (!this.#open) this.#ctx.changes.unsubscribe(this);
+			else if (r.error) this.system('postgres_changes', 'error', r.error);
 		}
 	}
 

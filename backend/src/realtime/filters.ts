@@ -4,7 +4,20 @@
  * so `event_id=eq.5` matches the JSON number 5, as Realtime's casts do.
  */
 
-export type Op = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'is' | 'like' | 'ilike';
+export type Op =
+	| 'eq'
+	| 'neq'
+	| 'lt'
+	| 'lte'
+	| 'gt'
+	| 'gte'
+	| 'in'
+	| 'is'
+	| 'isdistinct'
+	| 'like'
+	| 'ilike'
+	| 'match'
+	| 'imatch';
 
 export interface Condition {
 	column: string;
@@ -17,7 +30,21 @@ export interface Condition {
 
 type Key = string | number | boolean | null;
 
-const OPS = new Set<string>(['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'in', 'is', 'like', 'ilike']);
+const OPS = new Set<string>([
+	'eq',
+	'neq',
+	'lt',
+	'lte',
+	'gt',
+	'gte',
+	'in',
+	'is',
+	'isdistinct',
+	'like',
+	'ilike',
+	'match',
+	'imatch'
+]);
 const NUMERIC = new Set(['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'oid', 'money']);
 const TIME = new Set(['timestamptz', 'timestamp', 'date']);
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
@@ -132,6 +159,16 @@ export function parseFilter(filter: string, types: ReadonlyMap<string, string>):
 			} else throw new FilterError(`invalid is value: ${raw}`);
 		} else if (op === 'like' || op === 'ilike') {
 			cond.pattern = likeToRegExp(unquote(raw), op === 'ilike');
+		} else if (op === 'match' || op === 'imatch') {
+			// POSIX regular expressions; the common subset reads the same in JS
+			try {
+				cond.pattern = new RegExp(unquote(raw), op === 'imatch' ? 'i' : '');
+			} catch {
+				throw new FilterError(`invalid regular expression: ${raw}`);
+			}
+		} else if (op === 'isdistinct') {
+			const v = unquote(raw);
+			cond.values = [v.toLowerCase() === 'null' ? null : cast(v)];
 		} else {
 			cond.values = [cast(unquote(raw))];
 		}
@@ -144,6 +181,7 @@ function test(c: Condition, record: Record<string, unknown>, type: string): bool
 	if (!(c.column in record)) return false; // a record missing the column fails closed
 	const v = keyOf(record[c.column], type);
 	if (c.op === 'is') return v === c.values[0];
+	if (c.op === 'isdistinct') return (v ?? null) !== c.values[0];
 	if (v === null || v === undefined) return null;
 	switch (c.op) {
 		case 'eq':
@@ -162,6 +200,8 @@ function test(c: Condition, record: Record<string, unknown>, type: string): bool
 			return c.values.includes(v);
 		case 'like':
 		case 'ilike':
+		case 'match':
+		case 'imatch':
 			return c.pattern!.test(String(record[c.column]));
 	}
 }

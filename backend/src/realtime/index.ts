@@ -119,7 +119,14 @@ export function createRealtime(options: RealtimeOptions): Realtime {
 			}
 			const header = req.headers['x-api-key'];
 			const apikey = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('apikey');
-			const auth = resolve({ apikey });
+			let auth: CredentialResult;
+			try {
+				auth = resolve({ apikey });
+			} catch (e) {
+				console.error('[realtime] resolving credentials failed:', e);
+				rejectUpgrade(socket, 500, 'Internal server error');
+				return true;
+			}
 			if (!auth.ok) {
 				rejectUpgrade(socket, 401, connectError(auth, apikey));
 				return true;
@@ -146,6 +153,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
 			closing = true;
 			clearInterval(idle);
 			for (const s of [...sockets]) s.close();
+			await ready.catch(() => {}); // a reader still starting would otherwise outlive close()
 			await reader.close();
 			await installing.catch(() => {});
 			await new Promise<void>((done) => wss.close(() => done()));

@@ -41,11 +41,15 @@ beforeAll(async () => {
 		create table public.s_hidden (id int primary key, room int);
 		revoke select on public.s_hidden from anon;
 		grant select (room) on public.s_hidden to anon;
+		create table public.s_boom (id int primary key, owner uuid);
+		alter table public.s_boom enable row level security;
+		create policy fragile on public.s_boom for select
+			using (owner = (select auth.uid()) and coalesce((auth.jwt() ->> 'boom')::int / 0, 1) = 1);
 		create table public.s_role (id int primary key, room int);
 		alter table public.s_role enable row level security;
 		create policy positive on public.s_role for select using (room > 0);
 		alter publication supabase_realtime add table
-			public.s_rls, public.s_full, public.s_plain, public.s_nopk, public.s_hidden, public.s_role;`);
+			public.s_rls, public.s_full, public.s_plain, public.s_nopk, public.s_hidden, public.s_role, public.s_boom;`);
 	server = await startRealtimeServer(testDb.db);
 }, 60_000);
 
@@ -164,6 +168,39 @@ describe('postgres_changes payloads', () => {
 			type: 'INSERT',
 			errors: ['Error 401: Unauthorized']
 		});
+	});
+
+	it('a policy that raises for one subscriber hides rows from that subscriber only', async () => {
+		const [ann, bob] = [await createUser(testDb.db), await createUser(testDb.db)];
+		const binding = [{ event: 'INSERT', schema: 'public', table: 's_boom' }];
+		const forAnn = await subscribe('realtime:boom-ann', binding, userToken(ann));
+		const forBob = await subscribe(
+			'realtime:boom-bob',
+			binding,
+			userToken(bob, { extra: { boom: 1 } })
+		);
+		await testDb.db.query('insert into public.s_boom values (1, $1), (2, $2)', [ann, bob]);
+		await testDb.db.query('insert into public.s_boom values (3, $1)', [ann]);
+		expect((await forAnn(2)).map((d) => d.record?.id)).toEqual([1, 3]);
+		// bob's frame for row 2 would have been sent in the same pass as ann's for row 1
+		expect(await forBob(0)).toEqual([]);
+	});
+
+	it('applies policies that read only the row once per role', async () => {
+		const a = await subscribe('realtime:role-a', [
+			{ event: 'INSERT', schema: 'public', table: 's_role' }
+		]);
+		const b = await subscribe('realtime:role-b', [
+			{ event: 'INSERT', schema: 'public', table: 's_role' }
+		]);
+		await testDb.db.query('insert into public.s_role values (20, -5), (21, 5)');
+		await testDb.db.query('insert into public.s_role values (22, 6)');
+		for (const got of [await a(2), await b(2)]) {
+			expect(got.map((d) => d.record)).toEqual([
+				{ id: 21, room: 5 },
+				{ id: 22, room: 6 }
+			]);
+		}
 	});
 
 	it('a schema-wide subscription receives every published table of the schema', async () => {

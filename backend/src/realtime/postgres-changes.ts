@@ -5,7 +5,8 @@ import type { Access, Catalog, TableInfo } from './catalog.ts';
 import type { Change, ChangeType, Row } from './change-capture.ts';
 import { FilterError, keyOf, matches, parseFilter, type Condition } from './filters.ts';
 import { encodeRaw, type Vsn } from './serializer.ts';
-import { visibleRows } from './visibility.ts';
+import { changeData, identity } from './payload.ts';
+import { visibleRows, type ProbeGroup } from './visibility.ts';
 
 /**
  * postgres_changes subscriptions and their fan-out. Built for many subscribers per change: single
@@ -73,11 +74,6 @@ function describe(p: Record<string, unknown>): string {
 }
 
 const strKey = (k: unknown) => (typeof k === 'string' ? k : JSON.stringify(k));
-const pick = (row: Row | undefined, cols: Iterable<string>): Row => {
-	const out: Row = {};
-	if (row) for (const c of cols) if (c in row) out[c] = row[c];
-	return out;
-};
 
 export class PostgresChanges {
 	#db: Db;
@@ -102,7 +98,6 @@ export class PostgresChanges {
 	 * Registration completes before this resolves, so changes committed afterwards are delivered.
 	 */
 	async subscribe(subscriber: Subscriber, params: unknown[]): Promise<SubscribeResult> {
-		this.unsubscribe(subscriber);
 		const reply: Record<string, unknown>[] = [];
 		const bindings: Binding[] = [];
 		let error: string | undefined;
@@ -121,6 +116,8 @@ export class PostgresChanges {
 				error = `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: ${describe(p)}`;
 			}
 		}
+		// swapped in one step, so a re-subscription (token refresh) misses nothing meanwhile
+		this.unsubscribe(subscriber);
 		if (!error && bindings.length > 0) {
 			const subs = bindings.map((binding) => ({ subscriber, binding }));
 			for (const s of subs) this.#index(s, true);
@@ -206,11 +203,7 @@ export class PostgresChanges {
 
 	/** The row image filters are evaluated against: the new row, or a DELETE's replica identity. */
 	#filterRow(change: Change, info: TableInfo): Row | undefined {
-		return change.type === 'DELETE' ? this.#identity(change, info) : change.record;
-	}
-
-	#identity(change: Change, info: TableInfo): Row {
-		return info.replicaFull ? (change.old ?? {}) : pick(change.old, info.pk);
+		return change.type === 'DELETE' ? identity(change, info) : change.record;
 	}
 
 	#candidates(change: Change, info: TableInfo): Subscription[] {
@@ -297,12 +290,22 @@ export class PostgresChanges {
 				}
 			}
 		}
+		// One probe statement per table for all its groups and rows (sequential: it is one connection's work).
 		const visible = new Map<string, boolean[]>();
-		await Promise.all(
-			[...groups].map(async ([group, g]) => {
-				visible.set(group, await visibleRows(this.#db, g.info, g.role, g.claims, g.keys));
-			})
-		);
+		const byTable = new Map<TableInfo, [string, ProbeGroup][]>();
+		for (const [group, g] of groups) {
+			let list = byTable.get(g.info);
+			if (!list) byTable.set(g.info, (list = []));
+			list.push([group, g]);
+		}
+		for (const [info, list] of byTable) {
+			const answers = await visibleRows(
+				this.#db,
+				info,
+				list.map(([, g]) => g)
+			);
+			list.forEach(([group], i) => visible.set(group, answers[i]));
+		}
 		for (let i = 0; i < pending.length; i++) {
 			const { change, info, targets } = pending[i];
 			const data = new Map<string, string>();
@@ -314,7 +317,7 @@ export class PostgresChanges {
 				}
 				const role = subscriber.role;
 				let json = data.get(role);
-				if (json === undefined) data.set(role, (json = this.#data(change, info, t.access)));
+				if (json === undefined) data.set(role, (json = changeData(change, info, t.access)));
 				const ids = t.ids.join(',');
 				const frameKey = `${subscriber.vsn}|${subscriber.topic}|${ids}|${role}`;
 				let frame = frames.get(frameKey);
@@ -328,43 +331,5 @@ export class PostgresChanges {
 				subscriber.sendFrame(frame);
 			}
 		}
-	}
-
-	/** The `data` object of §4.7 for subscribers whose role has `access`. */
-	#data(change: Change, info: TableInfo, access: Access): string {
-		const head = {
-			schema: change.schema,
-			table: change.table,
-			commit_timestamp: change.commitTimestamp
-		};
-		const type = change.type;
-		if (type !== 'DELETE') {
-			if (info.pk.length === 0) {
-				return JSON.stringify({
-					...head,
-					type,
-					errors: ['Error 400: Bad Request, no primary key']
-				});
-			}
-			if (!info.pk.every((c) => access.selectable.has(c))) {
-				return JSON.stringify({ ...head, type, errors: ['Error 401: Unauthorized'] });
-			}
-		}
-		const visibleCols = info.columns.filter((c) => access.selectable.has(c.name));
-		const names = visibleCols.map((c) => c.name);
-		const out: Record<string, unknown> = {
-			...head,
-			type,
-			columns: visibleCols.map((c) => ({ name: c.name, type: c.type }))
-		};
-		if (type !== 'DELETE') out.record = pick(change.record, names);
-		if (type !== 'INSERT') {
-			// DELETE on an RLS table keeps only the key, even under REPLICA IDENTITY FULL.
-			const identity =
-				type === 'DELETE' && info.rls ? pick(change.old, info.pk) : this.#identity(change, info);
-			out.old_record = pick(identity, names);
-		}
-		out.errors = null;
-		return JSON.stringify(out);
 	}
 }

@@ -259,6 +259,30 @@ describe('channels', () => {
 		await c.next((f) => (f.text as Record<string, unknown>)?.ref === '2', 'v1 heartbeat');
 	});
 
+	it('sends postgres_changes to vsn 1.0.0 clients as object frames', async () => {
+		const c = await connect({ vsn: '1.0.0' });
+		const binding = { event: 'INSERT', schema: 'public', table: 'notes', filter: 'room=eq.11' };
+		c.send({
+			join_ref: '1',
+			ref: '1',
+			topic: 'realtime:v1-changes',
+			event: 'phx_join',
+			payload: joinPayload({ postgres_changes: [binding] })
+		});
+		await c.next((f) => (f.text as Record<string, unknown>)?.event === 'system', 'v1 system');
+		await testDb.db.query('insert into public.notes (room, body) values (11, $1)', ['v1']);
+		const frame = await c.next<Record<string, unknown>>(
+			(f) => (f.text as Record<string, unknown>)?.event === 'postgres_changes',
+			'v1 change'
+		);
+		expect(frame).toMatchObject({
+			join_ref: null,
+			ref: null,
+			topic: 'realtime:v1-changes',
+			payload: { ids: [expect.any(Number)], data: { type: 'INSERT', record: { body: 'v1' } } }
+		});
+	});
+
 	it('leaves with an ok reply and phx_close carrying the join ref', async () => {
 		const c = await connect();
 		const { ref } = await join(c, 'realtime:leave');
@@ -544,6 +568,18 @@ describe('robustness', () => {
 		await good.event('phoenix', 'phx_reply');
 		await waitFor(() => bad.ws.readyState === bad.ws.CLOSED, 'bad client closed');
 		expect(good.ws.readyState).toBe(good.ws.OPEN);
+	});
+
+	it('closes connections that stay silent past the idle timeout', async () => {
+		const idle = await startRealtimeServer(testDb.db, { idleTimeoutMs: 200 });
+		try {
+			const c = await RawClient.connect(idle.url, { apikey: LOCAL_PUBLISHABLE_KEY, vsn: '2.0.0' });
+			clients.push(c);
+			await waitFor(() => c.ws.readyState === c.ws.CLOSED, 'idle connection closed', 5000);
+		} finally {
+			await idle.close();
+		}
+		expect(true).toBe(true);
 	});
 
 	it('cuts off a client that stops reading, without holding up the others', async () => {

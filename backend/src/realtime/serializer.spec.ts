@@ -101,6 +101,11 @@ describe('filters', () => {
 		expect(m('at=gte.2026-01-01 10:00:00+00')).toBe(true);
 		expect(m('u=eq.a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')).toBe(true);
 		expect(m('id=not.eq.5')).toBe(false);
+		expect(m('name=match.^A.n$')).toBe(true);
+		expect(m('name=imatch.^ann$')).toBe(true);
+		expect(m('name=match.^ann$')).toBe(false);
+		expect(m('name=isdistinct.null')).toBe(true);
+		expect(m('id=isdistinct.5')).toBe(false);
 	});
 
 	it('treats NULL as unknown and a missing column as no match', () => {
@@ -112,7 +117,8 @@ describe('filters', () => {
 	it('refuses what Realtime refuses', () => {
 		expect(() => parseFilter('nope=eq.1', types)).toThrow(FilterError);
 		expect(() => parseFilter('id=eq.abc', types)).toThrow(FilterError);
-		expect(() => parseFilter('id=match.1', types)).toThrow(FilterError);
+		expect(() => parseFilter('id=regex.1', types)).toThrow(FilterError);
+		expect(() => parseFilter('name=match.(', types)).toThrow(FilterError);
 		expect(() => parseFilter('id', types)).toThrow(FilterError);
 		expect(() => parseFilter(`id=in.(${Array(101).fill(1).join(',')})`, types)).toThrow(
 			FilterError

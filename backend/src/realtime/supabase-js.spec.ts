@@ -215,8 +215,16 @@ describe.each(ENGINES)('supabase-js realtime on %s', (engine) => {
 		expect(cb.presenceState().ann).toEqual([
 			expect.objectContaining({ name: 'ann', presence_ref: expect.any(String) })
 		]);
+		expect(await ca.untrack()).toBe('ok');
+		await waitFor(() => leaves.includes('ann'), 'presence leave at b after untrack');
+		expect(cb.presenceState().ann).toBeUndefined();
+		expect(await ca.track({ name: 'ann again' })).toBe('ok');
+		await waitFor(
+			() => cb.presenceState<{ name: string }>().ann?.[0]?.name === 'ann again',
+			'tracked again'
+		);
 		await a.removeChannel(ca);
-		await waitFor(() => leaves.includes('ann'), 'presence leave at b');
+		await waitFor(() => leaves.filter((k) => k === 'ann').length === 2, 'presence leave at b');
 		expect(cb.presenceState().ann).toBeUndefined();
 	});
 

@@ -45,13 +45,14 @@ export async function inRequestTransaction(
 ): Promise<Response> {
 	try {
 		return await db.transaction(async (tx) => {
-			if (readOnly) await tx.query('SET TRANSACTION READ ONLY');
 			const { role, claims } = ctx.credentials;
 			const headers: Record<string, string> = {};
 			ctx.req.headers.forEach((value, name) => {
 				headers[name.toLowerCase()] = value;
 			});
 			const settings: [string, string][] = [
+				// Same as SET TRANSACTION READ ONLY (allowed at any point, unlike read-write), one round trip less.
+				...(readOnly ? [['transaction_read_only', 'on'] as [string, string]] : []),
 				['search_path', [ctx.schema, ...ctx.extraSearchPath].map(ident).join(', ')],
 				...Object.entries(ctx.cache.roleSettings.get(role) ?? {}).filter(([name]) =>
 					ROLE_SETTINGS.has(name)
@@ -61,7 +62,8 @@ export async function inRequestTransaction(
 				['request.method', ctx.method],
 				['request.path', ctx.path],
 				['request.headers', JSON.stringify(headers)],
-				['request.cookies', JSON.stringify(parseCookies(ctx.req.headers.get('cookie')))]
+				['request.cookies', JSON.stringify(parseCookies(ctx.req.headers.get('cookie')))],
+				...(ctx.prefs.timezone ? [['timezone', ctx.prefs.timezone] as [string, string]] : [])
 			];
 			const params: string[] = [];
 			const calls = settings.map(([name, value]) => {

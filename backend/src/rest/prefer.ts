@@ -7,6 +7,8 @@ export interface Preferences {
 	tx?: 'commit' | 'rollback';
 	handling?: 'strict' | 'lenient';
 	maxAffected?: number;
+	/** `timezone=<IANA name>`: the request's TimeZone, so timestamptz renders in it. */
+	timezone?: string;
 	/** The tokens that were understood, for `Preference-Applied`. */
 	applied: string[];
 }
@@ -20,7 +22,16 @@ const ALLOWED: Record<string, readonly string[]> = {
 	handling: ['strict', 'lenient']
 };
 
-const ORDER = ['resolution', 'missing', 'return', 'count', 'tx', 'handling', 'max-affected'];
+const ORDER = [
+	'resolution',
+	'missing',
+	'return',
+	'count',
+	'tx',
+	'handling',
+	'max-affected',
+	'timezone'
+];
 
 export function parsePrefer(header: string | null): Preferences {
 	const prefs: Preferences = { applied: [] };
@@ -28,7 +39,10 @@ export function parsePrefer(header: string | null): Preferences {
 		const [rawKey, ...rest] = token.trim().split('=');
 		const key = rawKey.trim();
 		const value = rest.join('=').trim();
-		if (key === 'max-affected' && /^\d+$/.test(value)) {
+		if (key === 'timezone' && /^[A-Za-z0-9_+\-/]{1,64}$/.test(value)) {
+			prefs.timezone = value;
+			prefs.applied.push(`timezone=${value}`);
+		} else if (key === 'max-affected' && /^\d+$/.test(value)) {
 			prefs.maxAffected = Number(value);
 			prefs.applied.push(`max-affected=${value}`);
 		} else if (ALLOWED[key]?.includes(value)) {

@@ -3,7 +3,7 @@ import { ApiError } from '../http/errors.ts';
 import { parseOrder, parseQuery, parseSelect, splitTopLevel } from './query-string.ts';
 import { Params, conditionSql, orderSql, selectSql } from './sql.ts';
 
-const q = (qs: string) => parseQuery(new URLSearchParams(qs), 'items');
+const q = (qs: string) => parseQuery(new URLSearchParams(qs));
 
 function render(qs: string) {
 	const query = q(qs);
@@ -33,7 +33,7 @@ describe('query string grammar (contract §3.2)', () => {
 	});
 
 	it('parses select lists with aliases, casts and JSON paths', () => {
-		expect(parseSelect('id,label:name,n::text,meta->a->>b,x:meta->>0', 'items')).toEqual([
+		expect(parseSelect('id,label:name,n::text,meta->a->>b,x:meta->>0')).toEqual([
 			{ kind: 'column', column: { name: 'id', path: [] }, alias: undefined, cast: undefined },
 			{ kind: 'column', column: { name: 'name', path: [] }, alias: 'label', cast: undefined },
 			{ kind: 'column', column: { name: 'n', path: [] }, alias: undefined, cast: 'text' },
@@ -59,11 +59,35 @@ describe('query string grammar (contract §3.2)', () => {
 		expect(render('select=meta->a->>b').select).toBe(`(("t"."meta"->$1::text)->>$2::text) AS "b"`);
 	});
 
-	it('refuses embedded resources with PGRST200', () => {
-		const e = errorOf(() => parseSelect('id,show:shows(name)', 'seats'));
-		expect(e.status).toBe(400);
-		expect(e.body).toMatchObject({ code: 'PGRST200' });
-		expect(e.body.message).toContain(`'seats' and 'shows'`);
+	it('parses embedded resources with alias, hint and nested selects', () => {
+		expect(parseSelect('id,writer:authors!author_id(name,books(title))')).toEqual([
+			{ kind: 'column', column: { name: 'id', path: [] }, alias: undefined, cast: undefined },
+			{
+				kind: 'embed',
+				relation: 'authors',
+				alias: 'writer',
+				hint: 'author_id',
+				select: [
+					{ kind: 'column', column: { name: 'name', path: [] }, alias: undefined, cast: undefined },
+					{
+						kind: 'embed',
+						relation: 'books',
+						alias: undefined,
+						hint: undefined,
+						select: [
+							{
+								kind: 'column',
+								column: { name: 'title', path: [] },
+								alias: undefined,
+								cast: undefined
+							}
+						]
+					}
+				]
+			}
+		]);
+		const e = errorOf(() => parseSelect('id,shows!inner(name)'));
+		expect([e.status, e.body.code]).toEqual([400, 'PGRST100']);
 	});
 
 	it('renders every filter with values as parameters', () => {

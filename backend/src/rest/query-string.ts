@@ -17,7 +17,21 @@ export interface ColumnRef {
 }
 
 export type SelectItem =
-	{ kind: 'star' } | { kind: 'column'; column: ColumnRef; alias?: string; cast?: string };
+	| { kind: 'star' }
+	| { kind: 'column'; column: ColumnRef; alias?: string; cast?: string }
+	| EmbedItem;
+
+/** `alias:relation!hint(select)` — a related table, resolved against foreign keys later. */
+export interface EmbedItem {
+	kind: 'embed';
+	relation: string;
+	alias?: string;
+	/** A foreign-key constraint or column name that picks one of several relationships. */
+	hint?: string;
+	select: SelectItem[];
+	/** Filled in by `resolveEmbeds`: the related relation and how its rows join the parent's. */
+	join?: { schema: string; table: string; toOne: boolean; on: [child: string, parent: string][] };
+}
 
 export const OPERATORS = {
 	eq: '=',
@@ -153,29 +167,33 @@ export function parseColumnRef(text: string, context = 'column'): ColumnRef {
 const CAST = /^[A-Za-z_][A-Za-z0-9_]*(\[\])?$/;
 
 /**
- * `select=` — columns, aliases, casts and JSON paths. Embedded resources (`rel(cols)`) need
- * relationship metadata this subset does not keep, so they are refused as PostgREST refuses an
- * unknown relationship.
+ * `select=` — columns, aliases, casts, JSON paths and embedded resources (`rel(cols)`,
+ * `alias:rel!fk(cols)`); embeds are resolved against the schema cache's foreign keys by `embed.ts`.
  */
-export function parseSelect(text: string | null, relation: string): SelectItem[] {
+export function parseSelect(text: string | null): SelectItem[] {
 	if (text === null || text.trim() === '') return [{ kind: 'star' }];
 	return splitTopLevel(text).map((raw): SelectItem => {
 		const item = raw.trim();
 		if (item === '*') return { kind: 'star' };
+		const embed = /^(?:([^:"(!]+):(?!:))?([^:"(!]+)(?:!([^(]+))?\((.*)\)$/s.exec(item);
+		if (embed) {
+			const [, alias, target, hint, inner] = embed;
+			if (target.startsWith('...') || hint === 'inner' || hint === 'left') {
+				throw badQuery(
+					`"failed to parse select parameter" (${item})`,
+					'Spread embeds and !inner/!left are not supported by this back end'
+				);
+			}
+			return {
+				kind: 'embed',
+				relation: parseName(target, 'embedded resource'),
+				alias: alias === undefined ? undefined : parseName(alias, 'select alias'),
+				hint: hint === undefined ? undefined : parseName(hint, 'embed hint'),
+				select: parseSelect(inner)
+			};
+		}
 		if (item.includes('(')) {
-			const target = item
-				.replace(/^\.\.\./, '')
-				.replace(/^[^:(]*:(?!:)/, '')
-				.split(/[(!]/)[0];
-			throw ApiError.rest(
-				400,
-				'PGRST200',
-				`Could not find a relationship between '${relation}' and '${target}' in the schema cache`,
-				{
-					details: `Searched for a foreign key relationship between '${relation}' and '${target}' in the schema 'public', but no matches were found.`,
-					hint: 'Embedded resources are not supported by this back end; query the related table separately.'
-				}
-			);
+			throw badQuery(`"failed to parse select parameter" (${item})`, `unexpected "("`);
 		}
 		let rest = item;
 		let alias: string | undefined;
@@ -333,13 +351,9 @@ const RESERVED = new Set(['select', 'order', 'limit', 'offset', 'columns', 'on_c
  * Parses the whole query string. `argNames` are RPC argument names: on GET they are arguments, not
  * filters.
  */
-export function parseQuery(
-	params: URLSearchParams,
-	relation: string,
-	argNames: Set<string> = new Set()
-): Query {
+export function parseQuery(params: URLSearchParams, argNames: Set<string> = new Set()): Query {
 	const query: Query = {
-		select: parseSelect(params.get('select'), relation),
+		select: parseSelect(params.get('select')),
 		conditions: [],
 		order: params.has('order') ? parseOrder(params.get('order')!) : [],
 		limit: parseNonNegative('limit', params.get('limit')),
@@ -360,11 +374,9 @@ export function parseQuery(
 			continue;
 		}
 		if (/^[^.]+\.(order|limit|offset|or|and|select)$/.test(key) || /^[^.>-]+\.[^.]+$/.test(key)) {
-			throw ApiError.rest(
-				400,
-				'PGRST200',
-				`Could not find a relationship between '${relation}' and '${key.split('.')[0]}' in the schema cache`,
-				{ hint: 'Embedded resources are not supported by this back end.' }
+			throw badQuery(
+				`"failed to parse filter" (${key}=${value})`,
+				'Filters, order and limits on embedded resources are not supported by this back end'
 			);
 		}
 		query.conditions.push(

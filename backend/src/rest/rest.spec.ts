@@ -122,6 +122,18 @@ describe.each(ENGINES)('REST on %s', (engine) => {
 		expect(await res.text()).toBe('');
 	});
 
+	it('answers return=headers-only with the Location of the new row', async () => {
+		const res = await request(backend, 'POST', '/rest/v1/notes', {
+			body: { id: 31, body: 'x' },
+			headers: { prefer: 'return=headers-only' }
+		});
+		expect([res.status, res.headers.get('location'), await res.text()]).toEqual([
+			201,
+			'/notes?id=eq.31',
+			''
+		]);
+	});
+
 	it('upserts with merge-duplicates and ignore-duplicates', async () => {
 		const merge = await request(backend, 'POST', '/rest/v1/notes?on_conflict=id&select=id,body', {
 			body: [{ id: 1, body: 'uno' }],
@@ -254,6 +266,33 @@ describe.each(ENGINES)('REST on %s', (engine) => {
 		});
 	});
 
+	it('embeds directly related tables: many-to-one as an object, one-to-many as an array', async () => {
+		const toOne = await get('/books?select=title,author:authors!author_id(name)&order=id&limit=2');
+		expect(await toOne.json()).toEqual([
+			{ title: 'One', author: { name: 'Ann' } },
+			{ title: 'Two', author: { name: 'Ann' } }
+		]);
+		const editor = await get('/books?select=title,authors!editor_id(name)&id=eq.2');
+		expect(await editor.json()).toEqual([{ title: 'Two', authors: null }]);
+		const toMany = await get(
+			'/authors?select=name,books!author_id(title,editor:authors!editor_id(name))&order=id'
+		);
+		expect(await toMany.json()).toEqual([
+			{
+				name: 'Ann',
+				books: [
+					{ title: 'One', editor: { name: 'Bob' } },
+					{ title: 'Two', editor: null }
+				]
+			},
+			{ name: 'Bob', books: [{ title: 'Three', editor: { name: 'Ann' } }] }
+		]);
+		const ambiguous = await get('/books?select=title,authors(name)');
+		expect([ambiguous.status, (await ambiguous.json()).code]).toEqual([300, 'PGRST201']);
+		const unrelated = await get('/notes?select=id,authors(name)');
+		expect([unrelated.status, (await unrelated.json()).code]).toEqual([400, 'PGRST200']);
+	});
+
 	it('calls functions: scalar, row, table, setof, void, defaults, arrays and json', async () => {
 		const call = async (path: string, body?: unknown) => {
 			const res =
@@ -306,6 +345,16 @@ describe.each(ENGINES)('REST on %s', (engine) => {
 		expect([viaGet.status, (await viaGet.json()).code]).toEqual([405, '25006']);
 	});
 
+	it('renders timestamps in the Prefer timezone', async () => {
+		const utc = await get('/rpc/noon', { prefer: 'timezone=UTC' });
+		expect(await utc.json()).toBe('2024-01-01T12:00:00+00:00');
+		const tokyo = await get('/rpc/noon', { prefer: 'timezone=Asia/Tokyo' });
+		expect(tokyo.headers.get('preference-applied')).toBe('timezone=Asia/Tokyo');
+		expect(await tokyo.json()).toBe('2024-01-01T21:00:00+09:00');
+		const bad = await get('/rpc/noon', { prefer: 'timezone=Mars/Olympus' });
+		expect(bad.status).toBe(400);
+	});
+
 	it('honours Prefer tx=rollback and handling=strict max-affected', async () => {
 		const rolled = await request(backend, 'POST', '/rest/v1/notes', {
 			body: { id: 60, body: 'temp' },
@@ -319,6 +368,24 @@ describe.each(ENGINES)('REST on %s', (engine) => {
 		});
 		expect([strict.status, (await strict.json()).code]).toEqual([400, 'PGRST124']);
 		expect((await (await get('/notes')).json()).length).toBeGreaterThan(1);
+	});
+
+	it('reloads its schema cache on NOTIFY pgrst', async () => {
+		const call = (body: object) => request(backend, 'POST', '/rest/v1/rpc/late', { body });
+		await fixture.db.exec(`create function public.late(a int) returns int language sql as 'select a'`);
+		expect(await (await call({ a: 1 })).json()).toBe(1);
+		// Same name, new argument: a cache that is stale (not missing) does not reload by itself.
+		await fixture.db.exec(`drop function public.late(int);
+			create function public.late(b int) returns int language sql as 'select b * 7'`);
+		expect((await call({ b: 1 })).status).toBe(404);
+		await fixture.db.exec(`notify pgrst, 'reload schema'`);
+		const deadline = Date.now() + 5000;
+		let res = await call({ b: 1 });
+		while (res.status !== 200 && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 20));
+			res = await call({ b: 1 });
+		}
+		expect(await res.json()).toBe(7);
 	});
 
 	describe('errors', () => {

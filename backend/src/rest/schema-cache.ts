@@ -40,10 +40,22 @@ export interface RoutineInfo {
 	volatility: 'v' | 's' | 'i';
 }
 
+/** A foreign key between two exposed tables: `table(columns)` references `refTable(refColumns)`. */
+export interface ForeignKey {
+	name: string;
+	schema: string;
+	table: string;
+	columns: string[];
+	refSchema: string;
+	refTable: string;
+	refColumns: string[];
+}
+
 export interface SchemaCache {
 	schemas: string[];
 	relations: Map<string, Relation>;
 	routines: Map<string, RoutineInfo[]>;
+	foreignKeys: ForeignKey[];
 	/** `statement_timeout` etc. from `ALTER ROLE … SET`, per role. */
 	roleSettings: Map<string, Record<string, string>>;
 	/** Roles the API may run as (those granted to `authenticator`). */
@@ -100,6 +112,19 @@ join pg_namespace n on n.oid = p.pronamespace
 join pg_type t on t.oid = p.prorettype
 where n.nspname = any($1::text[]) and p.prokind = 'f' and t.typname <> 'trigger'`;
 
+const FOREIGN_KEYS_SQL = `
+select c.conname as name, n1.nspname as schema, t1.relname as table,
+  n2.nspname as ref_schema, t2.relname as ref_table,
+  (select json_agg(a.attname order by k.ord) from unnest(c.conkey) with ordinality as k(attnum, ord)
+   join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum) as columns,
+  (select json_agg(a.attname order by k.ord) from unnest(c.confkey) with ordinality as k(attnum, ord)
+   join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.attnum) as ref_columns
+from pg_constraint c
+join pg_class t1 on t1.oid = c.conrelid join pg_namespace n1 on n1.oid = t1.relnamespace
+join pg_class t2 on t2.oid = c.confrelid join pg_namespace n2 on n2.oid = t2.relnamespace
+where c.contype = 'f' and n1.nspname = any($1::text[]) and n2.nspname = any($1::text[])
+order by c.conname`;
+
 const ROLE_SETTINGS_SQL = `
 select r.rolname as role, to_json(s.setconfig) as settings
 from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
@@ -115,7 +140,7 @@ type Json<T> = T | string;
 const parsed = <T>(v: Json<T>): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
 export async function loadSchemaCache(db: Queryable, schemas: string[]): Promise<SchemaCache> {
-	const [rels, procs, settings, roles] = [
+	const [rels, procs, fks, settings, roles] = [
 		await db.query<{
 			schema: string;
 			name: string;
@@ -136,6 +161,15 @@ export async function loadSchemaCache(db: Queryable, schemas: string[]): Promise
 			args: Json<{ name: string; type: string; mode: string }[]>;
 			row_columns: Json<string[]>;
 		}>(ROUTINES_SQL, [schemas]),
+		await db.query<{
+			name: string;
+			schema: string;
+			table: string;
+			ref_schema: string;
+			ref_table: string;
+			columns: Json<string[]>;
+			ref_columns: Json<string[]>;
+		}>(FOREIGN_KEYS_SQL, [schemas]),
 		await db.query<{ role: string; settings: Json<string[] | null> }>(ROLE_SETTINGS_SQL),
 		await db.query<{ role: string }>(API_ROLES_SQL)
 	];
@@ -192,5 +226,15 @@ export async function loadSchemaCache(db: Queryable, schemas: string[]): Promise
 	if (apiRoles.size === 0)
 		for (const r of ['anon', 'authenticated', 'service_role']) apiRoles.add(r);
 
-	return { schemas, relations, routines, roleSettings, apiRoles };
+	const foreignKeys = fks.rows.map((f) => ({
+		name: f.name,
+		schema: f.schema,
+		table: f.table,
+		columns: parsed(f.columns),
+		refSchema: f.ref_schema,
+		refTable: f.ref_table,
+		refColumns: parsed(f.ref_columns)
+	}));
+
+	return { schemas, relations, routines, foreignKeys, roleSettings, apiRoles };
 }

@@ -1,8 +1,14 @@
 import type { Db } from '../db/types.ts';
 import { BodyTooLarge, parseJson, readText } from '../http/body.ts';
-import { resolveCredentials, type CredentialFailure, type KeySet } from '../http/credentials.ts';
+import {
+	apiKeyError,
+	resolveCredentials,
+	type CredentialFailure,
+	type KeySet
+} from '../http/credentials.ts';
 import { ApiError } from '../http/errors.ts';
 import { inRequestTransaction, type RestContext } from './context.ts';
+import { resolveEmbeds } from './embed.ts';
 import { toApiError } from './pg-errors.ts';
 import { parsePrefer } from './prefer.ts';
 import { parseQuery } from './query-string.ts';
@@ -34,6 +40,8 @@ export interface RestService {
 	handle(req: Request, path: string): Promise<Response>;
 	/** Re-reads tables and functions from the catalog (after migrations), like `NOTIFY pgrst`. */
 	reloadSchema(): Promise<void>;
+	/** Stops listening for `NOTIFY pgrst`. */
+	close(): Promise<void>;
 }
 
 const ANON_ROLE = 'anon';
@@ -60,108 +68,120 @@ export function createRest(options: RestOptions): RestService {
 	 */
 	const afterMiss = async () => (Date.now() - loadedAt > 1000 ? load() : current());
 
+	// PostgREST reloads its cache on `NOTIFY pgrst, 'reload schema'` (or an empty payload).
+	const unlisten = db
+		.listen('pgrst', (payload) => {
+			if (payload === '' || payload === 'reload schema') load().catch(() => {});
+		})
+		.catch((e: unknown) => {
+			console.error('[rest] cannot listen for schema reloads', e);
+			return async () => {};
+		});
+
 	async function handle(req: Request, path: string): Promise<Response> {
-		const url = new URL(req.url);
-		const method = req.method.toUpperCase();
-		const authenticated = { value: false };
+		let authenticated = false;
 		try {
-			const apikey = req.headers.get('apikey') ?? url.searchParams.get('apikey');
+			const url = new URL(req.url);
+			const method = req.method.toUpperCase();
 			const credentials = resolveCredentials(
-				{ apikey, authorization: req.headers.get('authorization') },
+				{
+					apikey: req.headers.get('apikey') ?? url.searchParams.get('apikey'),
+					authorization: req.headers.get('authorization')
+				},
 				options.keys
 			);
 			if (!credentials.ok) throw credentialError(credentials);
-			authenticated.value = credentials.role !== ANON_ROLE;
+			authenticated = credentials.role !== ANON_ROLE;
 
-			let schemaCache = await current();
-			if (!schemaCache.apiRoles.has(credentials.role)) {
+			const cache = await current();
+			if (!cache.apiRoles.has(credentials.role)) {
+				// PostgREST's authenticator may only switch to its granted roles (not e.g. `postgres`).
 				throw ApiError.rest(
-					credentials.role === ANON_ROLE ? 401 : 403,
+					authenticated ? 403 : 401,
 					'42501',
 					`permission denied to set role "${credentials.role}"`
 				);
 			}
-			const schema = profile(req, method, options.schemas);
-			const params = new URLSearchParams(url.search);
-			params.delete('apikey');
-
 			if (!['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'].includes(method)) {
 				throw ApiError.rest(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
 			}
+			const params = new URLSearchParams(url.search);
+			// The gateway accepts the key as a query parameter; it is not a filter.
+			params.delete('apikey');
+			const segments = path.split('/').filter(Boolean).map(decodePathSegment);
+			const isRpc = segments[0] === 'rpc' && segments.length === 2;
 			const ctx: RestContext = {
 				req,
 				method,
 				path,
 				params,
 				credentials,
-				schema,
-				cache: schemaCache,
+				schema: profile(req, method, options.schemas),
+				cache,
 				prefs: parsePrefer(req.headers.get('prefer')),
 				singular: wantsObject(req.headers.get('accept')),
 				maxRows: options.maxRows,
 				extraSearchPath: options.extraSearchPath,
-				body: undefined
+				body:
+					method === 'POST' || method === 'PATCH'
+						? await readJsonBody(req, options.maxBodyBytes, isRpc)
+						: undefined
 			};
-			if (method === 'POST' || method === 'PATCH')
-				ctx.body = await readJsonBody(
-					req,
-					options.maxBodyBytes,
-					method === 'POST' && path.startsWith('/rpc/')
-				);
 
-			const segments = path.split('/').filter(Boolean).map(decodePathSegment);
 			if (segments.length === 0) return root(ctx);
-			if (segments[0] === 'rpc' && segments.length === 2) {
-				const name = segments[1];
-				let candidates = findRoutines(schemaCache, schema, name);
-				if (!candidates.length) {
-					schemaCache = ctx.cache = await afterMiss();
-					candidates = findRoutines(schemaCache, schema, name);
-				}
-				if (!['GET', 'HEAD', 'POST'].includes(method)) {
-					throw ApiError.rest(405, 'PGRST101', 'Only GET, HEAD and POST are allowed for functions');
-				}
-				const argNames = new Set(candidates.flatMap((c) => c.args.map((a) => a.name)));
-				let args: Map<string, unknown>;
-				let query;
-				if (method === 'POST') {
-					if (typeof ctx.body !== 'object' || ctx.body === null || Array.isArray(ctx.body)) {
-						throw ApiError.rest(400, 'PGRST102', 'Empty or invalid json', {
-							details: 'Function arguments must be a JSON object'
-						});
-					}
-					args = new Map(Object.entries(ctx.body));
-					query = parseQuery(params, name);
-				} else {
-					query = parseQuery(params, name, argNames);
-					args = new Map(query.other);
-				}
-				const routine = chooseRoutine(candidates, schema, name, [...args.keys()]);
-				return await inRequestTransaction(db, ctx, rpcReadOnly(ctx, routine), (tx) =>
-					callRoutine(tx, ctx, routine, args, query)
-				);
-			}
+			if (isRpc) return await rpc(ctx, segments[1]);
 			if (segments.length !== 1) {
-				throw ApiError.rest(404, 'PGRST125', `Invalid path specified in request URL`);
+				throw ApiError.rest(404, 'PGRST125', 'Invalid path specified in request URL');
 			}
-
-			let relation = findRelation(schemaCache, schema, segments[0]);
+			let relation = findRelation(cache, ctx.schema, segments[0]);
 			if (!relation) {
-				schemaCache = ctx.cache = await afterMiss();
-				relation = findRelation(schemaCache, schema, segments[0]);
+				ctx.cache = await afterMiss();
+				relation = findRelation(ctx.cache, ctx.schema, segments[0]);
 			}
-			if (!relation) throw tableNotFound(schema, segments[0]);
+			if (!relation) throw tableNotFound(ctx.schema, segments[0]);
 			return await table(ctx, relation);
 		} catch (e) {
-			if (e instanceof BodyTooLarge) {
-				return ApiError.rest(413, 'PGRST102', e.message).getResponse();
-			}
-			return toApiError(e, authenticated.value).getResponse();
+			if (e instanceof BodyTooLarge) return ApiError.rest(413, 'PGRST102', e.message).getResponse();
+			return toApiError(e, authenticated).getResponse();
 		}
 	}
 
+	async function rpc(ctx: RestContext, name: string): Promise<Response> {
+		if (!['GET', 'HEAD', 'POST'].includes(ctx.method)) {
+			throw ApiError.rest(405, 'PGRST101', 'Only GET, HEAD and POST are allowed for functions');
+		}
+		let candidates = findRoutines(ctx.cache, ctx.schema, name);
+		if (!candidates.length) {
+			ctx.cache = await afterMiss();
+			candidates = findRoutines(ctx.cache, ctx.schema, name);
+		}
+		let args: Map<string, unknown>;
+		let query;
+		if (ctx.method === 'POST') {
+			if (typeof ctx.body !== 'object' || ctx.body === null || Array.isArray(ctx.body)) {
+				throw ApiError.rest(400, 'PGRST102', 'Empty or invalid json', {
+					details: 'Function arguments must be a JSON object'
+				});
+			}
+			args = new Map(Object.entries(ctx.body));
+			query = parseQuery(ctx.params);
+			resolveEmbeds(query.select, undefined, ctx.cache);
+		} else {
+			// On GET/HEAD, parameters named like an argument are arguments; the rest filter the result.
+			const argNames = new Set(candidates.flatMap((c) => c.args.map((a) => a.name)));
+			query = parseQuery(ctx.params, argNames);
+			resolveEmbeds(query.select, undefined, ctx.cache);
+			args = new Map(query.other);
+		}
+		const routine = chooseRoutine(candidates, ctx.schema, name, [...args.keys()]);
+		return inRequestTransaction(db, ctx, rpcReadOnly(ctx, routine), (tx) =>
+			callRoutine(tx, ctx, routine, args, query)
+		);
+	}
+
 	function table(ctx: RestContext, relation: Relation): Promise<Response> {
-		const query = parseQuery(ctx.params, relation.name);
+		const query = parseQuery(ctx.params);
+		resolveEmbeds(query.select, relation, ctx.cache);
 		const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD';
 		return inRequestTransaction(db, ctx, readOnly, async (tx) => {
 			switch (ctx.method) {
@@ -190,6 +210,11 @@ export function createRest(options: RestOptions): RestService {
 		handle,
 		async reloadSchema() {
 			await load();
+		},
+		async close() {
+			await (
+				await unlisten
+			)();
 		}
 	};
 }
@@ -288,17 +313,8 @@ async function readJsonBody(req: Request, limit: number, rpc: boolean): Promise<
 export function credentialError(failure: CredentialFailure): ApiError {
 	switch (failure.reason) {
 		case 'no_apikey':
-			return ApiError.gateway(
-				401,
-				'No API key found in request',
-				'No `apikey` request header or url param was found.'
-			);
 		case 'invalid_apikey':
-			return ApiError.gateway(
-				401,
-				'Invalid API key',
-				'Double check your Supabase `anon` or `service_role` API key.'
-			);
+			return apiKeyError(failure.reason);
 		case 'expired':
 			return ApiError.rest(401, 'PGRST303', failure.message, {
 				headers: {

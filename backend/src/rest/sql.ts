@@ -1,4 +1,11 @@
-import type { ColumnRef, Condition, Filter, OrderTerm, SelectItem } from './query-string.ts';
+import type {
+	ColumnRef,
+	Condition,
+	EmbedItem,
+	Filter,
+	OrderTerm,
+	SelectItem
+} from './query-string.ts';
 import { OPERATORS } from './query-string.ts';
 
 /**
@@ -39,16 +46,42 @@ export function outputName(ref: ColumnRef, alias?: string): string {
 	return alias ?? (ref.path.length ? ref.path[ref.path.length - 1].key : ref.name);
 }
 
-export function selectSql(items: SelectItem[], params: Params, qualifier?: string): string {
+export function selectSql(
+	items: SelectItem[],
+	params: Params,
+	qualifier?: string,
+	depth = 0
+): string {
 	return items
 		.map((item) => {
 			if (item.kind === 'star') return qualifier ? `${qualifier}.*` : '*';
+			if (item.kind === 'embed') return embedSql(item, params, qualifier, depth + 1);
 			let sql = columnSql(item.column, params, qualifier);
 			// The cast is checked against an identifier pattern (no spaces or punctuation) by the parser.
 			if (item.cast) sql = `CAST(${sql} AS ${item.cast})`;
 			return `${sql} AS ${ident(outputName(item.column, item.alias))}`;
 		})
 		.join(', ');
+}
+
+/** A correlated subquery: the related row as an object (or null), or the related rows as an array. */
+function embedSql(
+	item: EmbedItem,
+	params: Params,
+	parent: string | undefined,
+	depth: number
+): string {
+	const join = item.join;
+	if (!join || !parent) throw new Error(`embed ${item.relation} was not resolved`);
+	const alias = ident(`${join.table}_${depth}`);
+	const on = join.on
+		.map(([child, ofParent]) => `${alias}.${ident(child)} = ${parent}.${ident(ofParent)}`)
+		.join(' AND ');
+	const inner = `SELECT ${selectSql(item.select, params, alias, depth)} FROM ${qualified(join.schema, join.table)} AS ${alias} WHERE ${on}`;
+	const value = join.toOne
+		? `(SELECT row_to_json(pgrst_e) FROM (${inner} LIMIT 1) AS pgrst_e)`
+		: `(SELECT coalesce(json_agg(pgrst_e), '[]') FROM (${inner}) AS pgrst_e)`;
+	return `${value} AS ${ident(item.alias ?? item.relation)}`;
 }
 
 export function conditionSql(condition: Condition, params: Params, qualifier?: string): string {

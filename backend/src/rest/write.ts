@@ -104,7 +104,7 @@ export async function insert(tx: Queryable, ctx: RestContext, relation: Relation
 			0
 		);
 	}
-	return mutate(tx, ctx, relation, query, statements, params, 201, merging);
+	return mutate(tx, ctx, relation, query, statements, params, 201, merging, true);
 }
 
 export async function update(tx: Queryable, ctx: RestContext, relation: Relation, query: Query) {
@@ -152,19 +152,28 @@ async function mutate(
 	statements: string[],
 	params: Params,
 	status: number,
-	merging = false
+	merging = false,
+	inserting = false
 ): Promise<Response> {
 	const alias = ident(relation.name);
 	const representation = ctx.prefs.return === 'representation';
+	// `return=headers-only` on an insert answers with the new row's address in Location.
+	const locating =
+		inserting && ctx.prefs.return === 'headers-only' && relation.primaryKey.length > 0;
 	let affected: number;
 	let body: string | null = null;
-	if (!representation && !merging && statements.length === 1) {
+	let location: string | undefined;
+	if (!representation && !merging && !locating && statements.length === 1) {
 		affected = (await tx.query(statements[0], params.values)).rowCount;
 	} else {
 		// RETURNING makes Postgres apply SELECT policies to the new rows, as PostgREST's does; an
 		// upsert also tells inserted rows (xmax = 0) from updated ones for its status code.
 		const returning = [representation ? `${alias} AS pgrst_row` : '1 AS pgrst_one'];
 		if (merging) returning.push(`(${alias}.xmax = 0) AS pgrst_inserted`);
+		if (locating) {
+			const pairs = relation.primaryKey.map((k) => `${params.add(k)}::text, ${alias}.${ident(k)}`);
+			returning.push(`json_build_object(${pairs.join(', ')})::text AS pgrst_pk`);
+		}
 		const ctes = statements.map(
 			(s, i) => `pgrst_mut${i} AS (${s} RETURNING ${returning.join(', ')})`
 		);
@@ -181,13 +190,26 @@ async function mutate(
 		const insertedSql = merging
 			? '(SELECT count(*)::int FROM pgrst_all WHERE pgrst_inserted)'
 			: 'NULL::int';
-		const { rows } = await tx.query<{ affected: number; inserted: number | null; body: string }>(
+		const pkSql = locating ? '(SELECT pgrst_pk FROM pgrst_all LIMIT 1)' : 'NULL::text';
+		const { rows } = await tx.query<{
+			affected: number;
+			inserted: number | null;
+			body: string;
+			pk: string | null;
+		}>(
 			`WITH ${ctes.join(', ')} SELECT (SELECT count(*)::int FROM pgrst_all) AS affected, ` +
-				`${insertedSql} AS inserted, ${bodySql} AS body`,
+				`${insertedSql} AS inserted, ${bodySql} AS body, ${pkSql} AS pk`,
 			params.values
 		);
 		affected = rows[0].affected;
 		body = rows[0].body;
+		if (rows[0].pk && affected === 1) {
+			const pk = JSON.parse(rows[0].pk) as Record<string, unknown>;
+			const filters = Object.entries(pk).map(
+				([k, v]) => `${encodeURIComponent(k)}=eq.${encodeURIComponent(String(v))}`
+			);
+			location = `/${relation.name}?${filters.join('&')}`;
+		}
 		if (merging && representation && rows[0].inserted === 0) status = 200;
 	}
 
@@ -204,6 +226,7 @@ async function mutate(
 		);
 	}
 	const response = respondWrite(ctx, status, body, affected);
+	if (location) response.headers.set('Location', location);
 	if (ctx.prefs.tx === 'rollback') throw new Rollback(response);
 	return response;
 }

@@ -12,6 +12,9 @@ export const SEAT_STYLE = {
 	label: '#334155'
 } as const;
 
+const STATUSES: SeatStatus[] = ['available', 'taken', 'mine'];
+const STATUS_CODE: Record<SeatStatus, number> = { available: 0, taken: 1, mine: 2 };
+
 export interface PaintSource {
 	layout: SeatLayout;
 	status: (i: number) => SeatStatus;
@@ -85,19 +88,28 @@ export class SeatPainter {
 	#draw(source: PaintSource, view: Viewport, indices: number[]): void {
 		const { layout } = source;
 		const r = seatRadius(layout, view);
-		const groups = new Map<string, number[]>();
+		// Group by look with a numeric key: (status, selected, category).
+		const groups = new Map<number, number[]>();
 		for (const i of indices) {
-			const key = `${source.status(i)}:${source.selected(i) ? 1 : 0}:${source.status(i) === 'available' ? layout.categoryOf[i] : 0}`;
+			const status = source.status(i);
+			const code = STATUS_CODE[status];
+			const key =
+				(code * 2 + (source.selected(i) ? 1 : 0)) * 65536 + (code === 0 ? layout.categoryOf[i] : 0);
 			let group = groups.get(key);
 			if (!group) groups.set(key, (group = []));
 			group.push(i);
 		}
 		const tiny = r < 2.5;
-		for (const [key, group] of groups) {
-			const [status, selected] = key.split(':') as [SeatStatus, string];
+		// Selected seats last, so their rings are never painted over by a neighbour.
+		const ordered = [...groups].sort(
+			([a], [b]) => (Math.floor(a / 65536) % 2) - (Math.floor(b / 65536) % 2)
+		);
+		for (const [key, group] of ordered) {
+			const selected = Math.floor(key / 65536) % 2 === 1;
+			const status = STATUSES[Math.floor(key / 131072)];
 			const colour = layout.category(group[0]).colour;
-			if (tiny) this.#tiny(layout, view, group, status, selected === '1', colour, r);
-			else this.#shapes(layout, view, group, status, selected === '1', colour, r);
+			if (tiny) this.#tiny(layout, view, group, status, selected, colour, r);
+			else this.#shapes(layout, view, group, status, selected, colour, r);
 		}
 	}
 
@@ -198,8 +210,8 @@ export class SeatPainter {
 		if (selected) {
 			ctx.beginPath();
 			for (const [x, y] of points) {
-				ctx.moveTo(x + r * 1.55, y);
-				ctx.arc(x, y, r * 1.55, 0, Math.PI * 2);
+				ctx.moveTo(x + r * 1.4, y);
+				ctx.arc(x, y, r * 1.4, 0, Math.PI * 2);
 			}
 			ctx.lineWidth = Math.max(1.5, r * 0.3);
 			ctx.strokeStyle = status === 'mine' ? SEAT_STYLE.releaseRing : SEAT_STYLE.selectedRing;

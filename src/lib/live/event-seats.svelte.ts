@@ -20,6 +20,7 @@ export interface Outcome {
 }
 type SeatListener = (seats: number[]) => void;
 
+const CONFIRM_TIMEOUT_MS = 1500;
 const PostgresSystemMessage = v.object({ extension: v.string(), status: v.string() });
 
 /**
@@ -52,8 +53,9 @@ export class EventSeats {
 	#listeners = new Set<SeatListener>();
 	#stopped = false;
 	#resyncEpoch = 0;
-	#snapshotStartedAt = 0;
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Set between SUBSCRIBED and the server's confirmation that changes are flowing. */
+	#confirmTimer: ReturnType<typeof setTimeout> | null = null;
 	#presenceKey: string;
 	#onTakenFromSelection: ((seats: number[]) => void) | null = null;
 
@@ -111,8 +113,7 @@ export class EventSeats {
 
 	stop(): void {
 		this.#stopped = true;
-		if (this.#retryTimer) clearTimeout(this.#retryTimer);
-		this.#retryTimer = null;
+		this.#clearTimers();
 		this.#dropChannel();
 		this.#listeners.clear();
 	}
@@ -236,16 +237,18 @@ export class EventSeats {
 				}
 			)
 			.on('system', {}, (payload: unknown) => {
-				// The server confirms the database subscription after SUBSCRIBED; a snapshot fetched
-				// before that confirmation might miss a change, so fetch again.
+				// Supabase Realtime confirms the database subscription after SUBSCRIBED; only from then
+				// on are changes certain to arrive, so that is when the snapshot is taken.
 				const parsed = v.safeParse(PostgresSystemMessage, payload);
 				if (
 					parsed.success &&
 					parsed.output.extension === 'postgres_changes' &&
-					parsed.output.status === 'ok' &&
-					this.#snapshotStartedAt > 0
-				)
+					this.#confirmTimer
+				) {
+					clearTimeout(this.#confirmTimer);
+					this.#confirmTimer = null;
 					this.#resync();
+				}
 			})
 			.on('presence', { event: 'sync' }, () => {
 				this.viewers = Object.keys(channel.presenceState()).length;
@@ -254,7 +257,12 @@ export class EventSeats {
 				if (this.#stopped || channel !== this.#channel) return;
 				if (status === 'SUBSCRIBED') {
 					this.connection = 'live';
-					this.#resync();
+					// A server that never confirms still gets a snapshot, a little later.
+					if (this.#confirmTimer) clearTimeout(this.#confirmTimer);
+					this.#confirmTimer = setTimeout(() => {
+						this.#confirmTimer = null;
+						if (!this.#stopped) this.#resync();
+					}, CONFIRM_TIMEOUT_MS);
 					void channel.track({ online_at: Date.now() });
 				} else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
 					// realtime-js rejoins by itself; the snapshot after rejoining fills the gap.
@@ -265,6 +273,7 @@ export class EventSeats {
 					this.connection = 'offline';
 					this.synced = false;
 					this.#dropChannel();
+					this.#clearTimers();
 					this.#retryTimer = setTimeout(() => {
 						this.#retryTimer = null;
 						if (!this.#stopped) this.#subscribe();
@@ -272,6 +281,12 @@ export class EventSeats {
 				}
 			});
 		this.#channel = channel;
+	}
+
+	#clearTimers(): void {
+		for (const timer of [this.#retryTimer, this.#confirmTimer]) if (timer) clearTimeout(timer);
+		this.#retryTimer = null;
+		this.#confirmTimer = null;
 	}
 
 	#dropChannel(): void {
@@ -285,7 +300,6 @@ export class EventSeats {
 		const seats = this.#seats;
 		if (!seats) return;
 		const epoch = ++this.#resyncEpoch;
-		this.#snapshotStartedAt = Date.now();
 		seats.beginResync();
 		void fetchSeatBookings(this.#supabase, this.event.id).then(({ data, error }) => {
 			if (this.#stopped || epoch !== this.#resyncEpoch) return;

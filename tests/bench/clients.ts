@@ -1,0 +1,44 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { LOCAL_ANON_KEY as ANON_KEY } from '../../backend/src/keys.ts';
+
+export type Client = SupabaseClient;
+
+/** A client as a browser tab has one, minus storage: every bench user is its own session. */
+export function newClient(url: string): Client {
+	return createClient(url, ANON_KEY, {
+		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false }
+	});
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+export async function pool<T, R>(
+	items: T[],
+	limit: number,
+	fn: (item: T, index: number) => Promise<R>
+): Promise<R[]> {
+	const out = new Array<R>(items.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const i = next++;
+			out[i] = await fn(items[i], i);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+	return out;
+}
+
+export interface SignedIn {
+	client: Client;
+	userId: string;
+}
+
+/** `n` anonymous users, each signed in on its own client (not part of any measurement). */
+export async function signInMany(url: string, n: number, concurrency = 16): Promise<SignedIn[]> {
+	return pool(Array.from({ length: n }), concurrency, async () => {
+		const client = newClient(url);
+		const { data, error } = await client.auth.signInAnonymously();
+		if (error || !data.user) throw new Error(`anonymous sign-in failed: ${error?.message}`);
+		return { client, userId: data.user.id };
+	});
+}

@@ -1,0 +1,222 @@
+/**
+ * `npm run bench [-- --quick] [--engine pglite|postgres|both] [--subscribers 5000] [--no-browser]`
+ *
+ * Workloads (see README, Performance): contended and uncontended booking through the full HTTP
+ * stack, realtime fan-out (ours, then the seed's design as a baseline), and the 50,000-seat map in
+ * headless Chromium. Every server runs in its own child process. Prints a table and writes JSON to
+ * test-output/bench/<timestamp>.json. Figures only: nothing here asserts a timing.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { signInMany } from './clients.ts';
+import { contended } from './contended.ts';
+import {
+	fanout,
+	seedTarget,
+	supabaseTarget,
+	type FanoutOptions,
+	type FanoutResult
+} from './fanout.ts';
+import { describeMachine, machine } from './machine.ts';
+import { rows, table, type EngineResults } from './report.ts';
+import { hasBuild, seatMap, startApp, type App, type SeatMapResult } from './seat-map.ts';
+import { postgresAvailable, startServer, type BenchServer, type Engine } from './server.ts';
+import { nowMs } from './stats.ts';
+import { uncontended } from './uncontended.ts';
+
+const USAGE = `Usage: npm run bench -- [--quick] [--engine pglite|postgres|both] [--users N] [--seats M]
+  [--subscribers S] [--rates 10,100] [--seconds T] [--fanout-seats F] [--requests R]
+  [--concurrency 1,8,32,128] [--no-browser] [--no-baseline] [--no-fanout] [--no-booking]
+  [--profile]   (V8 CPU profiles of the back-end processes in test-output/bench/profiles/)`;
+
+const { values: a } = parseArgs({
+	options: {
+		quick: { type: 'boolean', default: false },
+		engine: { type: 'string', default: 'both' },
+		users: { type: 'string' },
+		seats: { type: 'string' },
+		subscribers: { type: 'string' },
+		rates: { type: 'string' },
+		seconds: { type: 'string' },
+		'fanout-seats': { type: 'string' },
+		requests: { type: 'string' },
+		concurrency: { type: 'string' },
+		'no-browser': { type: 'boolean', default: false },
+		'no-baseline': { type: 'boolean', default: false },
+		'no-fanout': { type: 'boolean', default: false },
+		'no-booking': { type: 'boolean', default: false },
+		profile: { type: 'boolean', default: false },
+		help: { type: 'boolean', short: 'h', default: false }
+	}
+});
+if (a.help) {
+	console.log(USAGE);
+	process.exit(0);
+}
+const quick = a.quick;
+const int = (v: string | undefined, full: number, small: number) => {
+	const n = v === undefined ? (quick ? small : full) : Number(v);
+	if (!Number.isInteger(n) || n < 1) throw new Error(`not a positive integer: ${v}\n${USAGE}`);
+	return n;
+};
+const list = (v: string | undefined, full: number[], small: number[]) =>
+	v === undefined ? (quick ? small : full) : v.split(',').map(Number);
+
+const config = {
+	quick,
+	engines: (a.engine === 'both' ? ['pglite', 'postgres'] : [a.engine]) as Engine[],
+	users: int(a.users, 1000, 100),
+	seats: int(a.seats, 100, 10),
+	requests: int(a.requests, 2000, 100),
+	concurrency: list(a.concurrency, [1, 8, 32, 128], [1, 16]),
+	fanout: {
+		subscribers: int(a.subscribers, 1000, 50),
+		rates: list(a.rates, [10, 100], [10, 50]),
+		seconds: int(a.seconds, 5, 1),
+		seats: int(a['fanout-seats'], 1000, 1000),
+		drainMs: quick ? 3000 : 30_000,
+		maxRssBytes: 4 * 2 ** 30
+	} satisfies FanoutOptions,
+	browser: !a['no-browser'],
+	baseline: !a['no-baseline'],
+	booking: !a['no-booking'],
+	fanoutOn: !a['no-fanout'],
+	profile: a.profile,
+	loads: quick ? 1 : 3,
+	changes: quick ? 3 : 20
+};
+for (const e of config.engines)
+	if (e !== 'pglite' && e !== 'postgres') throw new Error(`unknown engine ${e}\n${USAGE}`);
+const needed = config.fanout.rates.reduce((s, r) => s + Math.round(r * config.fanout.seconds), 0);
+if (needed > config.fanout.seats)
+	throw new Error(`fan-out books ${needed} seats but the event has ${config.fanout.seats}`);
+
+const m = machine();
+const startedAt = new Date();
+const log = (s: string) =>
+	console.log(`[bench ${((nowMs() - startedAt.getTime()) / 1000).toFixed(1)}s] ${s}`);
+console.log(`Machine: ${describeMachine(m)}`);
+console.log(
+	`Mode: ${quick ? 'quick' : 'full'}; engines ${config.engines.join(', ')}; ${config.users} users → ${config.seats} seats; ` +
+		`${config.requests} bookings per level at c=${config.concurrency.join('/')}; fan-out ${config.fanout.subscribers} subscribers at ` +
+		`${config.fanout.rates.join(' and ')}/s for ${config.fanout.seconds}s on a ${config.fanout.seats}-seat event\n`
+);
+
+const engines: EngineResults[] = [];
+const failures: string[] = [];
+const profileDir = (engine: string) =>
+	config.profile
+		? new URL(`../../test-output/bench/profiles/${engine}`, import.meta.url).pathname
+		: undefined;
+const usable = new Map<Engine, boolean>();
+for (const engine of config.engines)
+	usable.set(engine, engine === 'pglite' || (await postgresAvailable()));
+const browserPlan: string | undefined = !config.browser
+	? '--no-browser'
+	: quick && !hasBuild()
+		? 'quick mode and no production build (run `npm run build`)'
+		: undefined;
+
+// Quick mode starts every server at once (start-up is most of its minute); a full run starts each
+// just before its workloads, so nothing else competes for the two cores while they are measured.
+const early = new Map<Engine, Promise<BenchServer>>();
+let earlyApp: Promise<App> | undefined;
+if (quick) {
+	for (const engine of config.engines)
+		if (usable.get(engine)) early.set(engine, startServer(engine, profileDir(engine)));
+	if (!browserPlan && hasBuild()) earlyApp = startApp();
+	// a failure is reported where the promise is awaited
+	for (const p of [...early.values(), earlyApp]) p?.catch(() => {});
+}
+
+for (const engine of config.engines) {
+	const result: EngineResults = { engine };
+	engines.push(result);
+	if (!usable.get(engine)) {
+		result.skipped = 'no PostgreSQL at TEST_DATABASE_URL / 127.0.0.1:5432';
+		log(`postgres: ${result.skipped}`);
+		continue;
+	}
+	log(`${engine}: starting the back end (migrations + seed)…`);
+	const server = await (early.get(engine) ?? startServer(engine, profileDir(engine)));
+	try {
+		result.serverStartMs = server.startMs;
+		const users = config.users;
+		let t = nowMs();
+		const signedIn = await signInMany(server.url, Math.max(users, 20));
+		result.signInMs = nowMs() - t;
+		log(`${engine}: ${signedIn.length} users signed in (${result.signInMs.toFixed(0)} ms)`);
+		if (config.booking) {
+			result.contended = await contended(server, signedIn.slice(0, users), config.seats);
+			failures.push(...result.contended.errors.map((e) => `${engine} contended: ${e}`));
+			log(`${engine}: contended done (${result.contended.wallMs.toFixed(0)} ms)`);
+			result.uncontended = await uncontended(server, signedIn, config.requests, config.concurrency);
+			failures.push(...result.uncontended.errors.map((e) => `${engine} uncontended: ${e}`));
+			log(`${engine}: uncontended done`);
+		}
+		if (config.fanoutOn) {
+			t = nowMs();
+			const target = await supabaseTarget(server, signedIn.slice(0, 20), config.fanout.seats);
+			result.fanout = await fanout(target, config.fanout);
+			log(`${engine}: fan-out done (${((nowMs() - t) / 1000).toFixed(1)} s)`);
+		}
+	} finally {
+		await server.stop();
+	}
+}
+
+let seed: FanoutResult | undefined;
+if (config.fanoutOn && config.baseline) {
+	log('seed baseline: fan-out…');
+	const target = await seedTarget(config.fanout.seats);
+	try {
+		seed = await fanout(target, config.fanout);
+	} finally {
+		await target.close();
+	}
+	log('seed baseline: done');
+}
+
+let map: SeatMapResult | string | undefined = browserPlan;
+if (!browserPlan) {
+	if (!hasBuild()) {
+		log('seat map: no production build, running `npm run build`…');
+		const { execFileSync } = await import('node:child_process');
+		execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+	}
+	log('seat map: headless Chromium…');
+	try {
+		map = await seatMap(config.loads, config.changes, earlyApp);
+	} catch (e) {
+		map = `failed: ${e instanceof Error ? e.message.split('\n')[0] : e}`;
+		failures.push(`seat map ${map}`);
+	}
+}
+
+const finishedAt = new Date();
+const report = {
+	startedAt,
+	finishedAt,
+	machine: m,
+	machineAfter: machine(),
+	config,
+	engines,
+	seed,
+	seatMap: map,
+	failures
+};
+console.log(`\nMachine: ${describeMachine(m)}`);
+console.log(table(rows(engines, seed, map)));
+const dir = new URL('../../test-output/bench/', import.meta.url);
+await mkdir(dir, { recursive: true });
+const file = new URL(`${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, dir);
+await writeFile(file, JSON.stringify(report, null, '\t'));
+console.log(
+	`\nJSON: ${file.pathname}\nTook ${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(1)} s`
+);
+if (failures.length) {
+	console.log(`\nCorrectness checks failed:\n- ${failures.join('\n- ')}`);
+	process.exitCode = 1;
+}
+// Clients keep sockets and timers alive; everything measured has been written.
+process.exit();
