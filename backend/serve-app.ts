@@ -18,7 +18,10 @@ if (trustProxyProto) process.env.PROTOCOL_HEADER = 'x-forwarded-proto';
 
 // The build reads env at import time; the handler module exists only after `npm run build`.
 const { handler } = (await import(new URL('../build/handler.js', import.meta.url).href)) as {
-	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+	handler: (
+		req: import('node:http').IncomingMessage,
+		res: import('node:http').ServerResponse
+	) => void;
 };
 
 let embedded: Embedded | undefined;

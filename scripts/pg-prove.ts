@@ -8,7 +8,7 @@
  * Needs `apt-get install -y postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl`.
  */
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openPostgres } from '../backend/src/db/postgres.ts';
@@ -28,6 +28,7 @@ const files =
 
 const database = await createTestDatabase();
 let exitCode: number;
+let output: string;
 try {
 	const db = await openPostgres(database.url, { max: 1 });
 	try {
@@ -37,21 +38,45 @@ try {
 	} finally {
 		await db.close();
 	}
-	exitCode = await run('pg_prove', ['--dbname', database.url, '--ext', '.sql', ...files], {
-		// As on Supabase, extensions (pgTAP among them) resolve without a schema.
-		PGOPTIONS: '-c search_path=public,extensions'
-	});
+	({ exitCode, output } = await run(
+		'pg_prove',
+		['--dbname', database.url, '--ext', '.sql', ...files],
+		{
+			// As on Supabase, extensions (pgTAP among them) resolve without a schema.
+			PGOPTIONS: '-c search_path=public,extensions'
+		}
+	));
 } finally {
 	await database.drop();
 }
+await writeTally(output);
 process.exit(exitCode);
 
+/** `npm test` sums every runner's results; pg_prove's summary has the totals. */
+async function writeTally(text: string) {
+	const total = Number(/Files=\d+, Tests=(\d+)/.exec(text)?.[1] ?? 0);
+	const failed = [...text.matchAll(/Failed (\d+)\/\d+ subtests/g)].reduce(
+		(sum, m) => sum + Number(m[1]),
+		0
+	);
+	await mkdir(join(root, 'test-output'), { recursive: true });
+	await writeFile(
+		join(root, 'test-output/pgtap.json'),
+		JSON.stringify({ passed: total - failed, failed })
+	);
+}
+
 function run(command: string, args: string[], env: Record<string, string>) {
-	return new Promise<number>((resolve, reject) => {
+	return new Promise<{ exitCode: number; output: string }>((resolve, reject) => {
 		const child = spawn(command, args, {
 			cwd: root,
-			stdio: 'inherit',
+			stdio: ['ignore', 'pipe', 'inherit'],
 			env: { ...process.env, ...env }
+		});
+		let output = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			output += chunk;
+			process.stdout.write(chunk);
 		});
 		child.on('error', (e) =>
 			reject(
@@ -61,6 +86,6 @@ function run(command: string, args: string[], env: Record<string, string>) {
 				)
 			)
 		);
-		child.on('exit', (code) => resolve(code ?? 1));
+		child.on('close', (code) => resolve({ exitCode: code ?? 1, output }));
 	});
 }

@@ -1,8 +1,25 @@
+import { createServerClient } from '@supabase/ssr';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+	bookSeats,
+	currentBookings,
+	listMyBookings,
+	releaseBookings
+} from '../../src/lib/api/bookings.ts';
+import {
+	fetchAvailability,
+	getEventBySlug,
+	getEventsByIds,
+	listEvents
+} from '../../src/lib/api/events.ts';
+import { fetchSeatBookings, fetchSeatLayout } from '../../src/lib/api/seats.ts';
+import type { Database } from '../../src/lib/database.types.ts';
+import type { BookingChange } from '../../src/lib/domain/seat-state.ts';
 import { createBackend, type Backend } from './backend.ts';
 import { ENGINES, openTestDb, type TestDb } from './db/testing.ts';
 import { serve, type Served } from './node.ts';
+import { waitFor } from './realtime/testing.ts';
 
 /**
  * The app's own supabase-js calls (plan: data model, issue 2) against the project's migrations,
@@ -117,5 +134,235 @@ describe.each(ENGINES)('app calls through REST on %s', (engine) => {
 		expect(released.data!.every((b) => b.status === 'released' && b.released_at)).toBe(true);
 		const availability = await client().rpc('event_availability').eq('event_id', eventId).single();
 		expect(availability.data).toMatchObject({ seats_booked: 1 });
+	});
+});
+
+/**
+ * The app's own code paths, call for call: the functions of src/lib/api, the session handling of
+ * hooks.server.ts and the login/logout actions (@supabase/ssr with cookies), and the realtime
+ * channels of src/lib/live opened exactly as they open them — against the project's migrations.
+ */
+describe.each(ENGINES)("the app's own calls on %s", (engine) => {
+	let t: TestDb;
+	let backend: Backend;
+	let served: Served;
+	let eventA: number;
+	let eventB: number;
+	const clients: SupabaseClient[] = [];
+	const client = () => {
+		const c = createClient<Database>(served.url, backend.keys.publishableKey, {
+			auth: { persistSession: false, autoRefreshToken: false }
+		});
+		clients.push(c);
+		return c;
+	};
+	const signedIn = async (name: string) => {
+		const c = client();
+		const { data, error } = await c.auth.signInAnonymously({
+			options: { data: { display_name: name } }
+		});
+		if (error) throw error;
+		return { c, id: data.user!.id };
+	};
+	const createEvent = async (slug: string, days: number) =>
+		(
+			await t.db.query<{ id: number }>(
+				`select public.create_venue_event(slug => $1, name => $1, venue => 'Hall',
+				   starts_at => now() + make_interval(days => $2), max_seats_per_user => 2,
+				   sections => '[{"name": "Floor", "rows": 2, "seats": 4, "price_cents": 1500}]') as id`,
+				[slug, days]
+			)
+		).rows[0].id;
+
+	beforeAll(async () => {
+		t = await openTestDb(engine, { seed: false });
+		backend = createBackend({ db: t.db });
+		served = await serve(backend, { port: 0 });
+		eventB = await createEvent('app-later', 9);
+		eventA = await createEvent('app-sooner', 3);
+	}, 60_000);
+	afterAll(async () => {
+		await Promise.all(clients.map((c) => c.removeAllChannels()));
+		await served.close(2000);
+		await t.close();
+	});
+
+	it('keeps the session in cookies as hooks.server.ts and the login/logout actions do', async () => {
+		const jar = new Map<string, string>();
+		// One server client per request, reading and writing the cookie jar (hooks.server.ts).
+		const request = () =>
+			createServerClient<Database>(served.url, backend.keys.publishableKey, {
+				cookies: {
+					getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+					setAll: (cookies) => {
+						for (const { name, value } of cookies) {
+							if (value) jar.set(name, value);
+							else jar.delete(name);
+						}
+					}
+				}
+			});
+		const tooLong = await request().auth.signInAnonymously({
+			options: { data: { display_name: 'x'.repeat(41) } }
+		});
+		expect(tooLong.error?.status).toBe(500); // the login action shows "try again" for ≥ 500
+		expect(jar.size).toBe(0);
+
+		const login = await request().auth.signInAnonymously({
+			options: { data: { display_name: 'Ann' } }
+		});
+		expect(login.error).toBeNull();
+		expect(jar.size).toBeGreaterThan(0);
+
+		// safeGetSession on the next request: the cookie's session, validated by the auth server.
+		const next = request();
+		const { session } = (await next.auth.getSession()).data;
+		expect(session?.user.user_metadata.display_name).toBe('Ann');
+		const { data, error } = await next.auth.getUser();
+		expect(error).toBeNull();
+		expect(data.user).toMatchObject({ id: session!.user.id, is_anonymous: true });
+
+		expect((await request().auth.signOut({ scope: 'local' })).error).toBeNull();
+		expect(jar.size).toBe(0);
+		expect((await request().auth.getSession()).data.session).toBeNull();
+		const stale = await client().auth.getUser(session!.access_token);
+		expect(stale.error?.name).toBe('AuthSessionMissingError');
+	});
+
+	it('lists and finds events and their availability (src/lib/api/events.ts)', async () => {
+		const supabase = client();
+		const list = await listEvents(supabase);
+		expect(list.error).toBeNull();
+		expect(list.data!.map((e) => e.slug)).toEqual(['app-sooner', 'app-later']);
+		expect(list.data![0]).toMatchObject({ id: eventA, venue: 'Hall', max_seats_per_user: 2 });
+		expect((await getEventBySlug(supabase, 'app-later')).data?.id).toBe(eventB);
+		expect(await getEventBySlug(supabase, 'no-such-event')).toEqual({ data: null, error: null });
+		const byIds = await getEventsByIds(supabase, [eventA, eventB, 999_999]);
+		expect(byIds.data!.map((e) => e.id).sort()).toEqual([eventA, eventB].sort());
+		const availability = await fetchAvailability(supabase);
+		expect(availability.data!.get(eventA)).toEqual({ total: 8, booked: 0 });
+	});
+
+	it('books, loses a race, hits the limit, lists and releases (src/lib/api/{seats,bookings}.ts)', async () => {
+		const ann = await signedIn('Ann');
+		const bob = await signedIn('Bob');
+		const layout = await fetchSeatLayout(ann.c, eventA);
+		expect(layout.error).toBeNull();
+		expect(layout.data!.size).toBe(8);
+		const seats = Array.from(layout.data!.ids);
+		expect((await fetchSeatBookings(ann.c, eventA)).data).toEqual({
+			booking_id: [],
+			seat_id: [],
+			user_id: []
+		});
+
+		const booked = await bookSeats(ann.c, eventA, [seats[0], seats[1]]);
+		expect(booked.error).toBeNull();
+		expect(booked.data!.map((b) => [b.seat_id, b.user_id, b.status])).toEqual([
+			[seats[0], ann.id, 'booked'],
+			[seats[1], ann.id, 'booked']
+		]);
+		const lost = await bookSeats(bob.c, eventA, [seats[1], seats[2]]);
+		expect(lost.error).toMatchObject({ code: '23505', status: 409 });
+		const current = await currentBookings(bob.c, [seats[1], seats[2]]);
+		expect(current.data).toEqual([booked.data![1]]);
+		const over = await bookSeats(ann.c, eventA, [seats[3]]);
+		expect(over.error).toMatchObject({ code: '23514', status: 400 });
+		expect(over.error!.message).toContain('at most 2');
+		const unknown = await bookSeats(bob.c, eventA, [999_999]);
+		expect(unknown.error).toMatchObject({ code: '23503', status: 409 });
+
+		const mine = await listMyBookings(ann.c, ann.id);
+		expect(mine.error).toBeNull();
+		expect(mine.data!.map((b) => [b.seat.id, b.event.id])).toEqual([
+			[seats[0], eventA],
+			[seats[1], eventA]
+		]);
+		expect(mine.data![0].seat).toMatchObject({ section: 'Floor', priceCents: 1500 });
+		expect((await listMyBookings(bob.c, bob.id)).data).toEqual([]);
+
+		const ids = booked.data!.map((b) => b.id);
+		const foreign = await releaseBookings(bob.c, ids);
+		expect(foreign.error).toMatchObject({ code: '42501', status: 403 });
+		const released = await releaseBookings(ann.c, ids);
+		expect(released.data!.map((b) => [b.id, b.status])).toEqual(ids.map((id) => [id, 'released']));
+		expect((await releaseBookings(ann.c, ids)).data).toEqual([]);
+		expect((await fetchSeatBookings(bob.c, eventA)).data!.seat_id).toEqual([]);
+		expect((await listMyBookings(ann.c, ann.id)).data).toEqual([]);
+	});
+
+	it('feeds the realtime channels of src/lib/live as they open them', async () => {
+		const ann = await signedIn('Ann');
+		// events-availability.svelte.ts: every booking change, no filter.
+		const everything: string[] = [];
+		const all = ann.c
+			.channel('events-availability')
+			.on('postgres_changes', { event: '*', schema: 'public', table: 'bookings' }, (p) =>
+				everything.push(`${p.eventType} ${(p.new as { event_id: number }).event_id}`)
+			);
+		// event-seats.svelte.ts: one event's changes, the confirmation, presence with a viewer key.
+		const viewer = (c: SupabaseClient, key: string) => {
+			const seen = { changes: [] as BookingChange[], confirmed: 0, viewers: 0 };
+			const channel = c.channel(`event-${eventA}`, { config: { presence: { key } } });
+			channel
+				.on(
+					'postgres_changes',
+					{
+						event: '*',
+						schema: 'public',
+						table: 'bookings',
+						filter: `event_id=eq.${eventA}`
+					},
+					(p) => seen.changes.push(p.new as BookingChange)
+				)
+				.on('system', {}, (m: { extension?: string; status?: string }) => {
+					if (m.extension === 'postgres_changes' && m.status === 'ok') seen.confirmed++;
+				})
+				.on('presence', { event: 'sync' }, () => {
+					seen.viewers = Object.keys(channel.presenceState()).length;
+				})
+				.subscribe((status) => {
+					if (status === 'SUBSCRIBED') void channel.track({ online_at: Date.now() });
+				});
+			return { seen, channel, client: c };
+		};
+		let allConfirmed = false;
+		all
+			.on('system', {}, (m: { extension?: string; status?: string }) => {
+				if (m.extension === 'postgres_changes' && m.status === 'ok') allConfirmed = true;
+			})
+			.subscribe();
+		const one = viewer(client(), 'viewer-1');
+		const two = viewer(client(), 'viewer-2');
+		await waitFor(
+			() => allConfirmed && one.seen.confirmed && two.seen.confirmed,
+			'three confirmed subscriptions'
+		);
+		await waitFor(() => one.seen.viewers === 2 && two.seen.viewers === 2, 'two viewers');
+
+		const layoutB = await fetchSeatLayout(ann.c, eventB);
+		const other = await bookSeats(ann.c, eventB, [layoutB.data!.ids[0]]);
+		const layoutA = await fetchSeatLayout(ann.c, eventA);
+		const mine = await bookSeats(ann.c, eventA, [layoutA.data!.ids[5]]);
+		await releaseBookings(
+			ann.c,
+			mine.data!.map((b) => b.id)
+		);
+		await waitFor(() => everything.length === 3, 'the three changes on the events list');
+		expect(everything).toEqual([`INSERT ${eventB}`, `INSERT ${eventA}`, `UPDATE ${eventA}`]);
+		await waitFor(() => one.seen.changes.length === 2, 'the event channel changes');
+		const [booking] = mine.data!;
+		expect(one.seen.changes).toMatchObject([
+			{ ...booking, event_id: eventA, released_at: null },
+			{ id: booking.id, status: 'released', released_at: expect.any(String) }
+		]);
+		expect(other.error).toBeNull();
+
+		// stop(): removeChannel leaves the topic; the other viewer sees presence drop to one.
+		expect(await two.client.removeChannel(two.channel)).toBe('ok');
+		await waitFor(() => one.seen.viewers === 1, 'the viewer to leave');
+		await bookSeats(ann.c, eventA, [layoutA.data!.ids[6]]);
+		await waitFor(() => one.seen.changes.length === 3, 'a change after the other viewer left');
+		expect(two.seen.changes).toHaveLength(2);
 	});
 });

@@ -43,7 +43,11 @@ describe.each(ENGINES)('supabase-js contract on %s', (engine) => {
 		// HS256 without kid: auth-js verifies through GET /user.
 		const claims = await ann.auth.getClaims();
 		expect(claims.error).toBeNull();
-		expect(claims.data?.claims).toMatchObject({ sub: annId, role: 'authenticated', is_anonymous: true });
+		expect(claims.data?.claims).toMatchObject({
+			sub: annId,
+			role: 'authenticated',
+			is_anonymous: true
+		});
 	});
 
 	it('reads with filters, order, range and an exact count', async () => {

@@ -10,6 +10,8 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const BOOTSTRAP_FILE = fileURLToPath(new URL('../sql/bootstrap.sql', import.meta.url));
 export const MIGRATIONS_DIR = join(repoRoot, 'supabase/migrations');
 export const SEED_FILE = join(repoRoot, 'supabase/seed.sql');
+/** How the CLI names the seed in `supabase_migrations.seed_files`. */
+const SEED_PATH = 'supabase/seed.sql';
 
 export interface SetupOptions {
 	/** Default: the project's `supabase/migrations`. */
@@ -51,6 +53,22 @@ export async function setupDatabase(db: Db, options: SetupOptions = {}): Promise
 		).rows.map((r) => r.version)
 	);
 	const brandNew = applied.size === 0;
+	// A first start cut short (Ctrl-C, a crash) after some migrations but before the seed committed
+	// must still seed next time: a brand-new database records the seed as owed (empty hash) first.
+	let seedOwed = brandNew;
+	if (seed && brandNew) {
+		await db.query(
+			`insert into supabase_migrations.seed_files (path, hash) values ($1, '')
+			 on conflict (path) do nothing`,
+			[SEED_PATH]
+		);
+	} else if (seed) {
+		const owed = await db.query(
+			`select 1 from supabase_migrations.seed_files where path = $1 and hash = ''`,
+			[SEED_PATH]
+		);
+		seedOwed = owed.rows.length > 0;
+	}
 
 	const appliedNow: string[] = [];
 	for (const migration of await listMigrations(migrationsDir)) {
@@ -72,15 +90,19 @@ export async function setupDatabase(db: Db, options: SetupOptions = {}): Promise
 	}
 
 	let seeded = false;
-	if (seed && brandNew) {
+	if (seed && seedOwed) {
 		const script = await readFile(seedFile, 'utf8').catch(() => undefined);
-		if (script !== undefined) {
+		if (script === undefined) {
+			await db.query(`delete from supabase_migrations.seed_files where path = $1 and hash = ''`, [
+				SEED_PATH
+			]);
+		} else {
 			const seeding = db.transaction(async (tx) => {
 				await tx.exec(script);
 				await tx.query(
 					`insert into supabase_migrations.seed_files (path, hash) values ($1, $2)
 					 on conflict (path) do update set hash = excluded.hash`,
-					['supabase/seed.sql', createHash('sha256').update(script).digest('hex')]
+					[SEED_PATH, createHash('sha256').update(script).digest('hex')]
 				);
 			});
 			await seeding.catch((e: unknown) => {

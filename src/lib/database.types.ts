@@ -24,6 +24,7 @@ export type Database = {
 				Row: {
 					created_at: string;
 					event_id: number;
+					expires_at: string | null;
 					id: number;
 					released_at: string | null;
 					seat_id: number;
@@ -34,6 +35,7 @@ export type Database = {
 				Insert: {
 					created_at?: string;
 					event_id: number;
+					expires_at?: string | null;
 					id?: never;
 					released_at?: string | null;
 					seat_id: number;
@@ -43,6 +45,7 @@ export type Database = {
 				Update: {
 					created_at?: string;
 					event_id?: number;
+					expires_at?: string | null;
 					id?: never;
 					released_at?: string | null;
 					seat_id?: number;
@@ -62,6 +65,9 @@ export type Database = {
 			events: {
 				Row: {
 					created_at: string;
+					focal_x: number | null;
+					focal_y: number | null;
+					hold_minutes: number;
 					id: number;
 					max_seats_per_user: number;
 					name: string;
@@ -72,6 +78,9 @@ export type Database = {
 				ComputedFields: never;
 				Insert: {
 					created_at?: string;
+					focal_x?: number | null;
+					focal_y?: number | null;
+					hold_minutes?: number;
 					id?: never;
 					max_seats_per_user?: number;
 					name: string;
@@ -81,6 +90,9 @@ export type Database = {
 				};
 				Update: {
 					created_at?: string;
+					focal_x?: number | null;
+					focal_y?: number | null;
+					hold_minutes?: number;
 					id?: never;
 					max_seats_per_user?: number;
 					name?: string;
@@ -140,6 +152,25 @@ export type Database = {
 			[_ in never]: never;
 		};
 		Functions: {
+			best_available: {
+				Args: { p_category: string; p_count: number; p_event_id: number };
+				Returns: {
+					created_at: string;
+					event_id: number;
+					expires_at: string | null;
+					id: number;
+					released_at: string | null;
+					seat_id: number;
+					status: string;
+					user_id: string;
+				}[];
+				SetofOptions: {
+					from: '*';
+					to: 'bookings';
+					isOneToOne: false;
+					isSetofReturn: true;
+				};
+			};
 			create_venue_event: {
 				Args: {
 					max_seats_per_user?: number;

@@ -34,6 +34,10 @@ let histogram = new Histogram();
 let counts = new Uint32Array(0);
 let delivered = 0;
 let peakRss = 0;
+let cpuMark = process.cpuUsage();
+/** Channel state changes after a subscriber was ready (a lost socket, a rejoin): what was seen. */
+let incidents: Record<string, number> = {};
+const incident = (what: string) => (incidents[what] = (incidents[what] ?? 0) + 1);
 const clients: Client[] = [];
 const sockets: Socket[] = [];
 // seed mode: (seat id, receipt time) pairs, resolved against commit times at the end
@@ -59,6 +63,7 @@ async function subscribeSupabase(url: string, i: number, eventId: number): Promi
 	const { error } = await client.auth.signInAnonymously();
 	if (error) throw new Error(`sign-in: ${error.message}`);
 	clients.push(client);
+	let ready = false;
 	await new Promise<void>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error('subscription not confirmed in 60 s')), 60_000);
 		client
@@ -79,11 +84,14 @@ async function subscribeSupabase(url: string, i: number, eventId: number): Promi
 			// change committed afterwards guaranteed to arrive.
 			.on('system', {}, (p: { extension?: string; status?: string; message?: string }) => {
 				if (p.extension !== 'postgres_changes') return;
+				if (ready) return incident(`system ${p.status}`);
 				clearTimeout(timer);
+				ready = p.status === 'ok';
 				if (p.status === 'ok') resolve();
 				else reject(new Error(`postgres_changes: ${p.message}`));
 			})
 			.subscribe((status, err) => {
+				if (ready) return incident(status);
 				if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
 					clearTimeout(timer);
 					reject(new Error(`channel ${status} ${err?.message ?? ''}`));
@@ -99,6 +107,7 @@ async function subscribeSeed(url: string, i: number): Promise<void> {
 	await new Promise<void>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error('no seat array in 60 s')), 60_000);
 		socket.on('connect_error', (e) => reject(e));
+		socket.on('disconnect', (reason) => incident(`disconnect ${reason}`));
 		socket.on('seats', (seats: { id: number; status: string }[]) => {
 			const at = nowMs();
 			const now = new Uint8Array(seats.length);
@@ -134,6 +143,7 @@ async function setup(msg: Setup) {
 			failures.push(e instanceof Error ? e.message : String(e));
 		}
 	});
+	cpuMark = process.cpuUsage();
 	return {
 		ready: msg.count - failures.length,
 		failures: failures.length,
@@ -163,8 +173,12 @@ function collect(commits?: [number, number][]) {
 		maxPerSubscriber: max,
 		histogram: histogram.toJSON(),
 		rss: process.memoryUsage().rss,
-		peakRss: Math.max(peakRss, process.memoryUsage().rss)
+		peakRss: Math.max(peakRss, process.memoryUsage().rss),
+		incidents,
+		cpuMs: ((u) => (u.user + u.system) / 1000)(process.cpuUsage(cpuMark))
 	};
+	cpuMark = process.cpuUsage();
+	incidents = {};
 	// the next phase starts from zero
 	histogram = new Histogram();
 	counts.fill(0);

@@ -32,6 +32,14 @@ export interface FanoutPhase {
 	deliveredRatio: number;
 	minPerSubscriber: number;
 	latency: Summary;
+	/**
+	 * Bookings committed per second, first request to last answer: below `rate` when the server
+	 * could not keep up (latency is counted from each booking's own transaction, so a server that
+	 * queues bookings looks faster at fan-out than it is).
+	 */
+	achievedRate: number;
+	/** Phase start to the end of the drain. */
+	wallMs: number;
 	/** How far behind schedule the booker fired at worst (the load generator's own lag). */
 	bookerLagMs: number;
 	/** Time from the last booking until everything arrived (or the drain gave up). */
@@ -39,6 +47,13 @@ export interface FanoutPhase {
 	serverCpuMs: number;
 	serverPeakRss: number;
 	subscriberPeakRss: number;
+	/** CPU of all subscriber processes during the phase: what the clients cost on this machine. */
+	subscriberCpuMs: number;
+	/** Channel state changes seen by subscribers during the phase (e.g. CHANNEL_ERROR, a rejoin). */
+	incidents: Record<string, number>;
+	/** Bookings that failed, by status/code, and the slowest booking request. */
+	bookingFailures: Record<string, number>;
+	slowestBookingMs: number;
 	aborted?: string;
 }
 
@@ -56,8 +71,8 @@ interface Target {
 	system: System;
 	url: string;
 	eventId: number;
-	/** Books the seat at `index`; true when it was booked. */
-	book(index: number): Promise<boolean>;
+	/** Books the seat at `index`. */
+	book(index: number): Promise<{ ok: boolean; why?: string }>;
 	usage(): Promise<{ cpuMs: number; peakRss: number }>;
 	rss(): Promise<number>;
 	/** seed: when each seat was booked, by the server's clock. */
@@ -80,7 +95,7 @@ export async function supabaseTarget(
 		eventId: event.id,
 		async book(i) {
 			const a = await book(bookers[i % bookers.length].client, event.id, event.seatIds[i]);
-			return a.ok;
+			return { ok: a.ok, why: a.ok ? undefined : `${a.status}/${a.code}` };
 		},
 		usage: () => server.usage(),
 		rss: () => server.rss(),
@@ -105,10 +120,13 @@ export async function seedTarget(seats: number): Promise<Target> {
 			try {
 				const reply = (await socket
 					.timeout(60_000)
-					.emitWithAck('book', { seatId: i + 1, name: `booker-${i % 20}` })) as { ok: boolean };
-				return reply.ok;
+					.emitWithAck('book', { seatId: i + 1, name: `booker-${i % 20}` })) as {
+					ok: boolean;
+					error?: string;
+				};
+				return { ok: reply.ok, why: reply.error };
 			} catch {
-				return false;
+				return { ok: false, why: 'no ack in 60 s' };
 			}
 		},
 		usage: () => child.request('usage'),
@@ -133,8 +151,8 @@ export async function fanout(target: Target, options: FanoutOptions): Promise<Fa
 	);
 	const errors: string[] = [];
 	const phases: FanoutPhase[] = [];
-	let ready = 0;
-	let setupMs = 0;
+	let ready: number;
+	let setupMs: number;
 	try {
 		await Promise.all(children.map((c) => c.waitFor('ready', 30_000)));
 		const share = (k: number) =>
@@ -210,15 +228,22 @@ async function runPhase(
 	await target.usage();
 	const start = nowMs();
 	let lag = 0;
-	const pending: Promise<boolean>[] = [];
+	const pending: Promise<{ ok: boolean; why?: string; ms: number }>[] = [];
 	for (let k = 0; k < total && !stopFeeding; k++) {
 		const due = start + (k * 1000) / rate;
 		const wait = due - nowMs();
 		if (wait > 1) await sleep(wait);
 		lag = Math.max(lag, nowMs() - due);
-		pending.push(target.book(offset + k));
+		const sent = nowMs();
+		pending.push(target.book(offset + k).then((r) => ({ ...r, ms: nowMs() - sent })));
 	}
-	const committed = (await Promise.all(pending)).filter(Boolean).length;
+	const outcomes = await Promise.all(pending);
+	const committed = outcomes.filter((o) => o.ok).length;
+	const bookingFailures: Record<string, number> = {};
+	for (const o of outcomes)
+		if (!o.ok) bookingFailures[o.why ?? '?'] = (bookingFailures[o.why ?? '?'] ?? 0) + 1;
+	const slowestBookingMs = Math.max(...outcomes.map((o) => o.ms));
+	const achievedRate = (committed * 1000) / (nowMs() - start);
 	const expected = committed * subscribers;
 
 	// Wait for the stragglers: until everything arrived, nothing moved for 5 s, or the deadline.
@@ -236,6 +261,7 @@ async function runPhase(
 		await sleep(100);
 	}
 	const drainMs = nowMs() - lastBooking;
+	const wallMs = nowMs() - start;
 	clearInterval(watch);
 	const usage = await target.usage();
 
@@ -247,11 +273,17 @@ async function runPhase(
 				minPerSubscriber: number;
 				histogram: HistogramData;
 				peakRss: number;
+				incidents: Record<string, number>;
+				cpuMs: number;
 			}>('collect', { commits })
 		)
 	);
 	const histogram = new Histogram();
-	for (const r of results) histogram.merge(r.histogram);
+	const incidents: Record<string, number> = {};
+	for (const r of results) {
+		histogram.merge(r.histogram);
+		for (const [k, n] of Object.entries(r.incidents)) incidents[k] = (incidents[k] ?? 0) + n;
+	}
 	delivered = results.reduce((s, r) => s + r.delivered, 0);
 	return {
 		system: target.system,
@@ -264,11 +296,17 @@ async function runPhase(
 		deliveredRatio: expected ? delivered / expected : NaN,
 		minPerSubscriber: Math.min(...results.map((r) => r.minPerSubscriber)),
 		latency: histogram.summary(),
+		achievedRate,
+		wallMs,
 		bookerLagMs: lag,
 		drainMs,
 		serverCpuMs: usage.cpuMs,
 		serverPeakRss: usage.peakRss,
 		subscriberPeakRss: Math.max(...results.map((r) => r.peakRss)),
+		subscriberCpuMs: results.reduce((sum, r) => sum + r.cpuMs, 0),
+		incidents,
+		bookingFailures,
+		slowestBookingMs,
 		aborted
 	};
 }

@@ -41,11 +41,17 @@ function fanoutRow(p: FanoutPhase, label: string): Row {
 	return {
 		workload: `fan-out ${p.subscribers} subs @ ${p.rate}/s × ${p.seconds}s`,
 		system: label,
-		throughput: rate((p.delivered * 1000) / (p.seconds * 1000 + p.drainMs), 'msg/s'),
+		throughput: rate((p.delivered * 1000) / p.wallMs, 'msg/s'),
 		...latency(p.latency),
 		outcome:
-			`delivered ${p.delivered}/${p.expected} (${pct(p.deliveredRatio)})` +
+			`delivered ${p.delivered}/${p.expected} (${pct(p.deliveredRatio)}); committed at ${p.achievedRate.toFixed(0)}/s; cpu server ${ms(p.serverCpuMs)}, subscribers ${ms(p.subscriberCpuMs)} in ${ms(p.wallMs)}` +
 			(p.aborted ? `; ABORTED: ${p.aborted}` : '') +
+			(Object.keys(p.bookingFailures).length
+				? `; bookings failed ${JSON.stringify(p.bookingFailures)}`
+				: '') +
+			(Object.keys(p.incidents).length
+				? `; channel incidents ${JSON.stringify(p.incidents)}`
+				: '') +
 			(p.bookerLagMs > 50 ? `; booker lag ${ms(p.bookerLagMs)}` : '')
 	};
 }
@@ -136,7 +142,7 @@ export function rows(
 			system: 'app/pglite',
 			throughput: '',
 			...latency(seatMap.firstCompleteRender),
-			outcome: `${seatMap.loads} cold loads; synced p50 ${ms(seatMap.synced.median)}, DOMContentLoaded p50 ${ms(seatMap.domContentLoaded.median)}; JS heap ${(seatMap.jsHeapUsedBytes / 2 ** 20).toFixed(1)} MiB`
+			outcome: `${seatMap.loads} cold loads; synced p50 ${ms(seatMap.synced.median)}, DOMContentLoaded p50 ${ms(seatMap.domContentLoaded.median)}; JS heap ${(seatMap.jsHeapUsedBytes / 2 ** 20).toFixed(1)} MiB${seatMap.arrayBufferBytes === undefined ? '' : ` + ${(seatMap.arrayBufferBytes / 2 ** 20).toFixed(1)} MiB array buffers`}`
 		});
 		out.push({
 			workload: 'seat map, one remote change painted',

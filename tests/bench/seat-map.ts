@@ -31,6 +31,8 @@ export interface SeatMapResult {
 	/** Navigation start → DOMContentLoaded, for scale. */
 	domContentLoaded: Summary;
 	jsHeapUsedBytes: number;
+	/** ArrayBuffer backing stores outside the JS heap, when Chromium reports them. */
+	arrayBufferBytes?: number;
 	changes: number;
 	/** Realtime frame received in the page → end of the next animation frame that drew the canvas. */
 	receiveToPaint: Summary;
@@ -129,12 +131,16 @@ async function load(browser: Browser, url: string) {
 	return { context, page, times };
 }
 
-async function heapUsed(page: Page): Promise<number> {
+/** After a forced GC: the JS heap, and ArrayBuffer backing stores (typed arrays live there). */
+async function heapUsed(page: Page): Promise<{ used: number; backingStorage?: number }> {
 	const cdp = await page.context().newCDPSession(page);
 	await cdp.send('HeapProfiler.collectGarbage');
-	const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+	const usage = (await cdp.send('Runtime.getHeapUsage')) as {
+		usedSize: number;
+		backingStorageSize?: number;
+	};
 	await cdp.detach();
-	return usedSize;
+	return { used: usage.usedSize, backingStorage: usage.backingStorageSize };
 }
 
 /**
@@ -225,7 +231,8 @@ export async function seatMap(
 			firstCompleteRender: summarize(complete),
 			synced: summarize(synced),
 			domContentLoaded: summarize(dcl),
-			jsHeapUsedBytes: heap,
+			jsHeapUsedBytes: heap.used,
+			arrayBufferBytes: heap.backingStorage,
 			changes: receiveToPaint.length,
 			receiveToPaint: summarize(receiveToPaint),
 			commitToPaint: summarize(commitToPaint),

@@ -1,58 +1,5 @@
 import { describe } from 'vitest';
-import { openPostgres } from '../../backend/src/db/postgres.ts';
-import type { Db } from '../../backend/src/db/types.ts';
-import {
-	ENGINES,
-	asCaller,
-	barrier,
-	createEvent,
-	createUsers,
-	dbTest,
-	outcome
-} from './helpers.ts';
-
-/**
- * On PostgreSQL every caller gets its own connection and all transactions are lined up at a
- * barrier after `BEGIN` + claims, so the inserts really race. PGlite has one connection: the same
- * requests are serialized by its queue (no barrier, it would deadlock), which must give the same
- * outcome.
- */
-async function race(
-	db: Db,
-	url: string | undefined,
-	attempts: { caller: { id: string }; sql: string; params: unknown[] }[]
-): Promise<string[]> {
-	if (url) await expectConnections(db, attempts.length + 10);
-	const racer = url ? await openPostgres(url, { max: attempts.length }) : db;
-	const arrive = url ? barrier(attempts.length) : async () => {};
-	try {
-		return await Promise.all(
-			attempts.map(({ caller, sql, params }) =>
-				outcome(
-					asCaller(racer, caller, async (tx) => {
-						await arrive();
-						return tx.query(sql, params);
-					})
-				)
-			)
-		);
-	} finally {
-		if (racer !== db) await racer.close();
-	}
-}
-
-/** Fails with the fix instead of a pile of 53300 "too many clients" outcomes. */
-async function expectConnections(db: Db, needed: number) {
-	const { rows } = await db.query<{ max: number }>(
-		`select current_setting('max_connections')::int as max`
-	);
-	if (rows[0].max < needed) {
-		throw new Error(
-			`PostgreSQL allows ${rows[0].max} connections, this test needs ${needed}: ` +
-				`run "alter system set max_connections = 300" and restart the server`
-		);
-	}
-}
+import { ENGINES, createEvent, createUsers, dbTest, race } from './helpers.ts';
 
 const book = `insert into bookings (event_id, seat_id) values ($1, $2)`;
 

@@ -82,7 +82,10 @@ describe.each(ENGINES)('read models on %s', { timeout: 60_000 }, (engine) => {
 			bookings: {
 				booking_id: [b3, b4, b1],
 				seat_id: [s1, s2, s3],
-				user_id: [bob.id, bob.id, ann.id]
+				user_id: [bob.id, bob.id, ann.id],
+				status: ['booked', 'booked', 'booked'],
+				expires_at: [null, null, null],
+				server_time: expect.any(String)
 			},
 			availability: [{ event_id: event.id, seats_total: 5, seats_booked: 3 }]
 		});
@@ -101,7 +104,14 @@ describe.each(ENGINES)('read models on %s', { timeout: 60_000 }, (engine) => {
 				category: [],
 				price_cents: []
 			},
-			b: { booking_id: [], seat_id: [], user_id: [] }
+			b: {
+				booking_id: [],
+				seat_id: [],
+				user_id: [],
+				status: [],
+				expires_at: [],
+				server_time: expect.any(String)
+			}
 		});
 	});
 

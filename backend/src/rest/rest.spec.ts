@@ -372,7 +372,9 @@ describe.each(ENGINES)('REST on %s', (engine) => {
 
 	it('reloads its schema cache on NOTIFY pgrst', async () => {
 		const call = (body: object) => request(backend, 'POST', '/rest/v1/rpc/late', { body });
-		await fixture.db.exec(`create function public.late(a int) returns int language sql as 'select a'`);
+		await fixture.db.exec(
+			`create function public.late(a int) returns int language sql as 'select a'`
+		);
 		expect(await (await call({ a: 1 })).json()).toBe(1);
 		// Same name, new argument: a cache that is stale (not missing) does not reload by itself.
 		await fixture.db.exec(`drop function public.late(int);

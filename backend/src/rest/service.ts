@@ -50,10 +50,8 @@ const ANON_ROLE = 'anon';
 export function createRest(options: RestOptions): RestService {
 	const { db } = options;
 	let cache: Promise<SchemaCache> | undefined;
-	let loadedAt = 0;
 
 	const load = () => {
-		loadedAt = Date.now();
 		const next = loadSchemaCache(db, options.schemas);
 		cache = next;
 		next.catch(() => {
@@ -63,10 +61,17 @@ export function createRest(options: RestOptions): RestService {
 	};
 	const current = () => cache ?? load();
 	/**
-	 * A name missing from the cache may have been created since (a migration, a test's table):
-	 * reload once, but at most once a second so unknown names cannot make every request a reload.
+	 * A name missing from the cache may have been created since (a migration, a test's table).
+	 * One cheap catalog lookup decides; only a name that now exists costs a full reload, so
+	 * requests for unknown names cannot make every request a reload.
 	 */
-	const afterMiss = async () => (Date.now() - loadedAt > 1000 ? load() : current());
+	const afterMiss = async (kind: 'relation' | 'routine', schema: string, name: string) => {
+		const { rows } = await db.query<{ found: boolean }>(
+			kind === 'relation' ? RELATION_EXISTS_SQL : ROUTINE_EXISTS_SQL,
+			[schema, name]
+		);
+		return rows[0]?.found ? load() : current();
+	};
 
 	// PostgREST reloads its cache on `NOTIFY pgrst, 'reload schema'` (or an empty payload).
 	const unlisten = db
@@ -135,7 +140,7 @@ export function createRest(options: RestOptions): RestService {
 			}
 			let relation = findRelation(cache, ctx.schema, segments[0]);
 			if (!relation) {
-				ctx.cache = await afterMiss();
+				ctx.cache = await afterMiss('relation', ctx.schema, segments[0]);
 				relation = findRelation(ctx.cache, ctx.schema, segments[0]);
 			}
 			if (!relation) throw tableNotFound(ctx.schema, segments[0]);
@@ -152,7 +157,7 @@ export function createRest(options: RestOptions): RestService {
 		}
 		let candidates = findRoutines(ctx.cache, ctx.schema, name);
 		if (!candidates.length) {
-			ctx.cache = await afterMiss();
+			ctx.cache = await afterMiss('routine', ctx.schema, name);
 			candidates = findRoutines(ctx.cache, ctx.schema, name);
 		}
 		let args: Map<string, unknown>;
@@ -218,6 +223,13 @@ export function createRest(options: RestOptions): RestService {
 		}
 	};
 }
+
+const RELATION_EXISTS_SQL = `select exists (
+	select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
+	where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'v', 'm', 'f', 'p')) as found`;
+const ROUTINE_EXISTS_SQL = `select exists (
+	select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+	where n.nspname = $1 and p.proname = $2) as found`;
 
 function decodePathSegment(segment: string): string {
 	try {

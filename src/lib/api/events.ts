@@ -2,7 +2,11 @@ import type { Tables } from '$lib/database.types';
 import type { Supabase } from './client.ts';
 import { fail, ok, type Result } from './result.ts';
 
-type EventRow = Tables<'events'>;
+/** The columns the app reads of an event; one list for the query and its type. */
+export type EventRow = Pick<
+	Tables<'events'>,
+	'id' | 'slug' | 'name' | 'venue' | 'starts_at' | 'max_seats_per_user' | 'created_at'
+>;
 
 const EVENT_COLUMNS = 'id, slug, name, venue, starts_at, max_seats_per_user, created_at';
 

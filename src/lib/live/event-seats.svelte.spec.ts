@@ -1,9 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Supabase } from '$lib/api/client';
-import type { Tables } from '$lib/database.types';
+import type { EventRow } from '$lib/api/events';
 import { EventSeats } from './event-seats.svelte.ts';
-
-type EventRow = Tables<'events'>;
 
 /**
  * The store against a stand-in for supabase-js: one realtime channel whose status and messages the

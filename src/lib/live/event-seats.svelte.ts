@@ -1,7 +1,7 @@
 import type { RealtimeChannel } from '@supabase/supabase-js';
 import { SvelteSet } from 'svelte/reactivity';
 import * as v from 'valibot';
-import type { Tables } from '$lib/database.types';
+import type { EventRow } from '$lib/api/events';
 import type { Supabase } from '$lib/api/client';
 import { bookSeats, currentBookings, releaseBookings } from '$lib/api/bookings';
 import { fetchSeatBookings, fetchSeatLayout } from '$lib/api/seats';
@@ -10,8 +10,6 @@ import { plural } from '$lib/domain/format';
 import type { SeatLayout } from '$lib/domain/seat-layout';
 import { BookingChange, SeatState, type SeatStatus } from '$lib/domain/seat-state';
 import type { ConnectionState } from './channel-status.ts';
-
-type EventRow = Tables<'events'>;
 
 export type LoadState = 'loading' | 'ready' | 'empty' | 'error';
 export interface Outcome {

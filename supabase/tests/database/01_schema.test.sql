@@ -6,7 +6,7 @@ select has_table('public', 'events', 'There is an events table');
 select has_table('public', 'seats', 'There is a seats table');
 select has_table('public', 'bookings', 'There is a bookings table');
 select columns_are('public', 'bookings',
-	array['id', 'event_id', 'seat_id', 'user_id', 'status', 'created_at', 'released_at'],
+	array['id', 'event_id', 'seat_id', 'user_id', 'status', 'created_at', 'released_at', 'expires_at'],
 	'Bookings have exactly the documented columns');
 select col_default_is('public', 'bookings', 'status', 'booked', 'A new booking is booked');
 
@@ -15,8 +15,8 @@ select index_is_unique('public', 'bookings', 'bookings_one_booked_per_seat',
 select is(
 	(select pg_get_expr(indpred, indrelid) from pg_index
 	 where indexrelid = 'public.bookings_one_booked_per_seat'::regclass),
-	'(status = ''booked''::text)',
-	'The unique index only covers booked rows, so released rows stay as history');
+	'(status = ANY (ARRAY[''booked''::text, ''held''::text]))',
+	'The unique index covers booked and held rows, so released and expired rows stay as history');
 select fk_ok('public', 'bookings', array['event_id', 'seat_id'], 'public', 'seats', array['event_id', 'id'],
 	'A booking''s event is always its seat''s event');
 
@@ -40,8 +40,9 @@ select column_privs_are('public', 'bookings', 'seat_id', 'authenticated', array[
 	'Signed-in users name the seat when booking');
 select column_privs_are('public', 'bookings', 'user_id', 'authenticated', array['SELECT'],
 	'Signed-in users cannot write user_id');
-select column_privs_are('public', 'bookings', 'status', 'authenticated', array['SELECT', 'UPDATE'],
-	'Signed-in users can change only the status');
+select column_privs_are('public', 'bookings', 'status', 'authenticated',
+	array['INSERT', 'SELECT', 'UPDATE'],
+	'Signed-in users can ask for a hold on insert and change only the status');
 select column_privs_are('public', 'bookings', 'released_at', 'authenticated', array['SELECT'],
 	'Signed-in users cannot write released_at');
 

@@ -40,7 +40,8 @@ select throws_ok($$ insert into public.bookings (event_id, seat_id, user_id)
 	'42501', 'permission denied for table bookings', 'A user cannot book in someone else''s name');
 select throws_ok($$ insert into public.bookings (event_id, seat_id, status)
 	select event_id, seat[2], 'released' from scene $$,
-	'42501', 'permission denied for table bookings', 'A user cannot choose the status of a new booking');
+	'42501', 'new row violates row-level security policy for table "bookings"',
+	'A user cannot insert a booking that is already released (only booked or held)');
 select throws_ok($$ insert into public.bookings (event_id, seat_id) select event_id, other_seat from scene $$,
 	'23503', null, 'A seat of another event cannot be booked under this event');
 select throws_ok($$ insert into public.bookings (event_id, seat_id) select event_id, -1 from scene $$,
