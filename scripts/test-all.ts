@@ -1,6 +1,6 @@
 /**
- * The one test command (`npm test`): lint, type-check, unit and back-end tests, pgTAP, then the
- * browser tests against the production build. Every stage runs even when an earlier one fails,
+ * The one test command (`npm test`): lint, type-check, unit and back-end tests, pgTAP, a quick
+ * benchmark run, then the browser tests against the production build. Every stage runs even when an earlier one fails,
  * so one run reports everything, and the last line sums all test results.
  */
 import { spawnSync } from 'node:child_process';
@@ -78,6 +78,8 @@ const stages: [string, () => Tally][] = [
 			)
 	],
 	['pgTAP', () => pgTapTally(run('npm', ['run', 'test:sql']), `${out}/pgtap.json`)],
+	// Benchmarks are figures, not tests; the quick run only proves they still run and stay correct.
+	['bench smoke', () => single(run('npm', ['run', 'bench', '--', '--quick', '--no-browser']))],
 	[
 		'browser',
 		() => {

@@ -205,7 +205,10 @@ describe.each(ENGINES)('faults on %s', (name, open) => {
 		expect(w.seats).toEqual(bookedSeats(afterCrash));
 		expect(w.errors).toEqual([]);
 
-		// The same clients carry on: their sessions survived, and realtime is live again.
+		// The same clients carry on: their sessions (refresh tokens too) survived, realtime is live.
+		const refreshed = await users[1].client.auth.refreshSession();
+		expect(refreshed.error).toBeNull();
+		expect(refreshed.data.user?.id).toBe(users[1].id);
 		const free = seatIds.find((id) => !pool.includes(id) && !w.seats.has(id))!;
 		const probe = await users[0].client
 			.from('bookings')

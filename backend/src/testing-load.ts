@@ -293,7 +293,7 @@ export function watchSeats(url: string, eventId: number): SeatWatcher {
 		errors: [],
 		close: async () => {
 			await client.removeAllChannels();
-			client.realtime.disconnect();
+			await client.realtime.disconnect();
 		}
 	};
 	let sinceSnapshot: Change[] | null = null;

@@ -12,6 +12,11 @@
 --   re-checks it and fails (the confirm with bookings_hold_expired / bookings_status_transition, the
 --   taker with 23505). So a seat is never booked or held twice, whatever the clocks say.
 -- private.expire_holds() tidies lapsed holds for hosted pg_cron; nothing depends on it running.
+--
+-- Realtime: bookings stays in supabase_realtime. INSERT and UPDATE records carry the whole new row
+-- (status, seat_id, expires_at), which is all a client needs to draw a seat; UPDATE's old_record
+-- holds only the primary key, and nothing reads more of it, so the default replica identity stays
+-- (FULL would double the WAL of every change for nothing).
 
 -- Events: hold length and the focal point best_available() measures distance from -----------------
 

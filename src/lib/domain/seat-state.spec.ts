@@ -69,6 +69,28 @@ describe('SeatState changes', () => {
 		expect(s.status(0)).toBe('mine');
 	});
 
+	it('keeps a held seat taken through its confirmation, whatever order the changes arrive in', () => {
+		for (const order of [
+			['held', 'booked'],
+			['booked', 'held']
+		]) {
+			const s = seats();
+			for (const status of order) s.apply({ id: 5, seat_id: 102, user_id: OTHER, status });
+			expect(s.status(1)).toBe('taken');
+			expect(s.bookingId(1)).toBe(5);
+		}
+	});
+
+	it('frees a seat when its hold expires or is released', () => {
+		for (const end of ['expired', 'released']) {
+			const s = seats();
+			s.apply({ id: 5, seat_id: 102, user_id: OTHER, status: 'held' });
+			expect(s.status(1)).toBe('taken');
+			s.apply({ id: 5, seat_id: 102, user_id: OTHER, status: end });
+			expect(s.status(1)).toBe('available');
+		}
+	});
+
 	it('ignores changes for seats it does not know', () => {
 		const s = seats();
 		expect(s.apply(booked(1, 999))).toBe(-1);

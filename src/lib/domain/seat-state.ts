@@ -17,7 +17,8 @@ export const BookingSnapshot = v.pipe(
 	v.object({
 		booking_id: v.array(v.number()),
 		seat_id: v.array(v.number()),
-		user_id: v.array(v.string())
+		user_id: v.array(v.string()),
+		status: v.optional(v.array(v.string()))
 	}),
 	v.check(
 		(s) => s.seat_id.length === s.booking_id.length && s.user_id.length === s.booking_id.length,
@@ -27,14 +28,22 @@ export const BookingSnapshot = v.pipe(
 export type BookingSnapshot = v.InferOutput<typeof BookingSnapshot>;
 
 /**
+ * A booking row's life only moves forward: held → booked → released (or held → released/expired),
+ * so its status ranks the facts about one booking.
+ */
+const RANK: Record<string, number> = { held: 0, booked: 1 };
+const ENDED = 2;
+const STEPS = 3;
+
+/**
  * The live booking state of every seat of one event, built from a snapshot plus realtime changes.
  *
- * Booking ids come from an identity column and a seat holds at most one booked booking at a time,
- * so a seat's bookings follow one another in id order, and each goes booked → released exactly once.
- * Each seat therefore keeps a version `2·id + (released ? 1 : 0)` of the newest fact seen about it,
- * and a fact only applies if its version is higher. That makes duplicates no-ops, lets a release
- * that arrives before its insert win, and means an old booking's release never frees a seat that a
- * newer booking holds.
+ * Booking ids come from an identity column and a seat has at most one active (held or booked)
+ * booking at a time, so a seat's bookings follow one another in id order, and each moves forward
+ * only. Each seat therefore keeps a version `3·id + rank` of the newest fact seen about it, and a
+ * fact only applies if its version is higher. That makes duplicates no-ops, lets a release that
+ * arrives before its insert win, and means an old booking's release never frees a seat that a
+ * newer booking holds. A held seat shows as taken until holds get their own state (issue 6).
  */
 export class SeatState {
 	readonly size: number;
@@ -70,7 +79,7 @@ export class SeatState {
 
 	/** The id of the booking that holds the seat, or null when it is free. */
 	bookingId(i: number): number | null {
-		return this.#isBooked(i) ? this.#version[i] / 2 : null;
+		return this.#isBooked(i) ? Math.floor(this.#version[i] / STEPS) : null;
 	}
 
 	/** Who is viewing decides which seats read as "mine". Returns the seats whose status changed. */
@@ -93,8 +102,8 @@ export class SeatState {
 	apply(change: BookingChange): number {
 		const i = this.#indexOf(change.seat_id);
 		if (i < 0) return -1;
-		const released = change.status !== 'booked';
-		const version = change.id * 2 + (released ? 1 : 0);
+		const released = !(change.status in RANK);
+		const version = change.id * STEPS + (released ? ENDED : RANK[change.status]);
 		if (version <= this.#version[i]) return -1;
 		if (!released) this.#learnedDuringResync?.add(i);
 		return this.#write(i, version, released ? null : change.user_id) ? i : -1;
@@ -123,13 +132,15 @@ export class SeatState {
 			const i = this.#indexOf(snapshot.seat_id[k]);
 			if (i < 0) continue;
 			listed[i] = 1;
-			const version = snapshot.booking_id[k] * 2;
+			const version =
+				snapshot.booking_id[k] * STEPS + (RANK[snapshot.status?.[k] ?? 'booked'] ?? 1);
 			if (version > this.#version[i] && this.#write(i, version, snapshot.user_id[k]))
 				changed.add(i);
 		}
 		for (let i = 0; i < this.size; i++) {
 			if (listed[i] || !this.#isBooked(i) || learned.has(i)) continue;
-			if (this.#write(i, this.#version[i] + 1, null)) changed.add(i);
+			const ended = Math.floor(this.#version[i] / STEPS) * STEPS + ENDED;
+			if (this.#write(i, ended, null)) changed.add(i);
 		}
 		return [...changed];
 	}
@@ -150,7 +161,7 @@ export class SeatState {
 
 	#isBooked(i: number): boolean {
 		const version = this.#version[i];
-		return version > 0 && version % 2 === 0;
+		return version > 0 && version % STEPS !== ENDED;
 	}
 
 	/** Stores a fact and keeps the counters in step; true if the seat's status changed. */

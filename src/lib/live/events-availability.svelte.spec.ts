@@ -7,12 +7,12 @@ type Row = { event_id: number; seats_total: number; seats_booked: number };
 /** supabase-js stand-in: one channel the test drives, and event_availability answered on demand. */
 function fake() {
 	const pending: ((rows: Row[]) => void)[] = [];
-	let onChange: () => void = () => {};
+	const listeners = new Map<string, (payload?: unknown) => void>();
 	let onStatus: (status: string) => void = () => {};
 	let removed = false;
 	const channel = {
-		on(_type: string, _filter: unknown, callback: () => void) {
-			onChange = callback;
+		on(type: string, _filter: unknown, callback: (payload?: unknown) => void) {
+			listeners.set(type, callback);
 			return channel;
 		},
 		subscribe(callback: (status: string) => void) {
@@ -34,7 +34,8 @@ function fake() {
 	return {
 		client: client as unknown as Supabase,
 		pending,
-		change: () => onChange(),
+		change: () => listeners.get('postgres_changes')?.({}),
+		system: (payload: unknown) => listeners.get('system')?.(payload),
 		status: (s: string) => onStatus(s),
 		removed: () => removed
 	};
@@ -54,6 +55,20 @@ describe('EventsAvailability', () => {
 		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 3 }]);
 		await flush();
 		expect(live.left(1)).toBe(7);
+	});
+
+	it('fetches again once the server confirms changes are flowing', async () => {
+		const f = fake();
+		const live = new EventsAvailability(f.client, new Map());
+		live.start();
+		f.status('SUBSCRIBED');
+		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 3 }]);
+		await flush();
+		f.system({ extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL' });
+		expect(f.pending).toHaveLength(1);
+		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 4 }]);
+		await flush();
+		expect(live.left(1)).toBe(6);
 	});
 
 	it('coalesces a burst of changes into one more request', async () => {

@@ -34,11 +34,15 @@ export class EventsAvailability {
 			.on('postgres_changes', { event: '*', schema: 'public', table: 'bookings' }, () =>
 				this.#refresh()
 			)
+			.on('system', {}, (payload: { extension?: unknown; status?: unknown }) => {
+				// Hosted Realtime confirms the database subscription a little after SUBSCRIBED; a change
+				// committed in between reaches no listener, so fetch again once changes surely flow.
+				if (payload.extension === 'postgres_changes' && payload.status === 'ok') this.#refresh();
+			})
 			.subscribe((status) => {
 				if (this.#stopped) return;
 				if (status === 'SUBSCRIBED') {
 					this.connection = 'live';
-					// Subscribed first, so a fetch now cannot miss a change.
 					this.#refresh();
 				} else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT' || status === 'CLOSED') {
 					this.connection = 'offline';
