@@ -253,7 +253,8 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 		expect((await fetchSeatBookings(ann.c, eventA)).data).toEqual({
 			booking_id: [],
 			seat_id: [],
-			user_id: []
+			user_id: [],
+			status: []
 		});
 
 		const booked = await bookSeats(ann.c, eventA, [seats[0], seats[1]]);

@@ -40,10 +40,15 @@ export async function person(
 	path: string,
 	options: {
 		viewport?: { width: number; height: number };
+		/** Another server than the config's (a test that runs its own). */
+		baseURL?: string;
 		prepare?: (c: BrowserContext) => Promise<void>;
 	} = {}
 ): Promise<Person> {
-	const context = await browser.newContext({ viewport: options.viewport });
+	const context = await browser.newContext({
+		viewport: options.viewport,
+		...(options.baseURL ? { baseURL: options.baseURL } : {})
+	});
 	await options.prepare?.(context);
 	const page = await context.newPage();
 	const name = uniqueName(prefix);
