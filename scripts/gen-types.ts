@@ -18,7 +18,19 @@ import { setupDatabase } from '../backend/src/migrate.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const TYPES_FILE = join(root, 'src/lib/database.types.ts');
-export const SUPABASE_CLI = join(root, 'node_modules/.bin/supabase');
+/**
+ * The real Supabase CLI, fetched by npx rather than locked in package.json: its npm package pulls
+ * one binary package per platform, and a lock file missing any of them breaks `npm ci` elsewhere.
+ */
+export const SUPABASE_CLI_VERSION = '3.1.0';
+
+export function runSupabaseCli(args: string[], options: { maxBuffer?: number } = {}) {
+	return promisify(execFile)('npx', ['--yes', `supabase@${SUPABASE_CLI_VERSION}`, ...args], {
+		cwd: root,
+		maxBuffer: 16 * 1024 * 1024,
+		...options
+	});
+}
 
 /** The types file as it should be for the current migrations. */
 export async function generateTypes(): Promise<string> {
@@ -30,12 +42,13 @@ export async function generateTypes(): Promise<string> {
 		} finally {
 			await db.close();
 		}
-		const { stdout } = await promisify(execFile)(
-			SUPABASE_CLI,
-			// sslmode=disable: otherwise the CLI prints its TLS fallback warning into the types.
-			['gen', 'types', 'typescript', `--remote=${database.url}?sslmode=disable`],
-			{ cwd: root, maxBuffer: 16 * 1024 * 1024 }
-		);
+		// sslmode=disable: otherwise the CLI prints its TLS fallback warning into the types.
+		const { stdout } = await runSupabaseCli([
+			'gen',
+			'types',
+			'typescript',
+			`--remote=${database.url}?sslmode=disable`
+		]);
 		const options = await prettier.resolveConfig(TYPES_FILE);
 		return prettier.format(stdout, { ...options, filepath: TYPES_FILE });
 	} finally {

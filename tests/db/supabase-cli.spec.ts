@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openPostgres } from '../../backend/src/db/postgres.ts';
 import { createTestDatabase } from '../../backend/src/db/test-database.ts';
 import { BOOTSTRAP_FILE, listMigrations, setupDatabase } from '../../backend/src/migrate.ts';
 import { splitStatements } from '../../backend/src/sql-script.ts';
-import { SUPABASE_CLI, TYPES_FILE, generateTypes } from '../../scripts/gen-types.ts';
+import { TYPES_FILE, generateTypes, runSupabaseCli } from '../../scripts/gen-types.ts';
 
 describe('the real supabase CLI on PostgreSQL', () => {
 	it('applies the migrations after the bootstrap, as setupDatabase would, with no advisor warnings', async () => {
@@ -14,7 +12,7 @@ describe('the real supabase CLI on PostgreSQL', () => {
 		const db = await openPostgres(database.url, { max: 1 });
 		try {
 			await db.exec(await readFile(BOOTSTRAP_FILE, 'utf8'));
-			await promisify(execFile)(SUPABASE_CLI, [
+			await runSupabaseCli([
 				'migration',
 				'up',
 				`--remote=${database.url}?sslmode=disable`,
@@ -41,7 +39,7 @@ describe('the real supabase CLI on PostgreSQL', () => {
 			});
 
 			// Supabase's own linter (RLS, search_path, security definer, indexes…) has no warning.
-			const advisors = await promisify(execFile)(SUPABASE_CLI, [
+			const advisors = await runSupabaseCli([
 				'db',
 				'advisors',
 				`--remote=${database.url}?sslmode=disable`,
