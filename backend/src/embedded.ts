@@ -3,6 +3,7 @@ import { createBackend, type Backend, type BackendOptions } from './backend.ts';
 import { openDb } from './db/open.ts';
 import type { Db } from './db/types.ts';
 import { setupDatabase, type SetupReport } from './migrate.ts';
+import { readProjectConfig } from './project-config.ts';
 
 export interface Embedded {
 	backend: Backend;
@@ -24,7 +25,8 @@ export function describeDb(spec: string): string {
 /**
  * Opens the database named by `spec` ('memory', a PGlite data directory or a postgres:// URL),
  * applies the bootstrap, pending migrations and (on a new database) the seed, and starts the back
- * end on it. The one way every entry point (CLI, Vite dev server, production server) starts it.
+ * end on it, configured by `supabase/config.toml` like the CLI stack. The one way every entry point
+ * (CLI, Vite dev server, production server) starts it.
  */
 export async function startEmbedded(
 	spec: string = DEFAULT_DATA_DIR,
@@ -34,7 +36,8 @@ export async function startEmbedded(
 	const db = await openDb(spec);
 	try {
 		const setup = await setupDatabase(db);
-		const backend = createBackend({ ...options, db });
+		// supabase/config.toml first, so explicit options win over the project's file.
+		const backend = createBackend({ ...(await readProjectConfig()), ...options, db });
 		await backend.ready;
 		return {
 			backend,
