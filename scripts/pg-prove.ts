@@ -18,9 +18,11 @@ import { setupDatabase } from '../backend/src/migrate.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const testsDir = join(root, 'supabase/tests/database');
 
+// The shared helpers file commits what the others use, so a chosen subset still runs it first.
+const HELPERS = 'supabase/tests/database/00_helpers.test.sql';
 const files =
 	process.argv.length > 2
-		? process.argv.slice(2)
+		? [HELPERS, ...process.argv.slice(2).filter((f) => !f.endsWith('00_helpers.test.sql'))]
 		: (await readdir(testsDir))
 				.filter((f) => f.endsWith('.test.sql'))
 				.sort()

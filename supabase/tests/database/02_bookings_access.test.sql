@@ -3,12 +3,6 @@
 begin;
 select plan(13);
 
-create function pg_temp.act_as(p_role text, p_sub uuid default null) returns void
-language sql as $$
-	select set_config('role', p_role, true),
-	       set_config('request.jwt.claims', json_build_object('role', p_role, 'sub', p_sub)::text, true);
-$$;
-
 insert into auth.users (id, aud, role, is_anonymous) values
 	('11111111-1111-1111-1111-111111111111', 'authenticated', 'authenticated', true),
 	('22222222-2222-2222-2222-222222222222', 'authenticated', 'authenticated', true);
@@ -24,13 +18,13 @@ select (select id from public.events where slug = 'tap-access') as event_id,
 	 where e.slug = 'tap-other') as other_seat;
 grant select on scene to anon, authenticated;
 
-select pg_temp.act_as('anon');
+select tests.act_as('anon');
 select isnt_empty($$ select * from public.seats $$, 'Anon can see seats');
 select throws_ok($$ insert into public.bookings (event_id, seat_id)
 	select event_id, seat[1] from scene $$,
 	'42501', 'permission denied for table bookings', 'Anon cannot book a seat');
 
-select pg_temp.act_as('authenticated', '11111111-1111-1111-1111-111111111111');
+select tests.act_as('authenticated', '11111111-1111-1111-1111-111111111111');
 select lives_ok($$ insert into public.bookings (event_id, seat_id) select event_id, seat[1] from scene $$,
 	'A signed-in user can book a free seat');
 select is((select user_id from public.bookings where seat_id = (select seat[1] from scene)),
@@ -47,7 +41,7 @@ select throws_ok($$ insert into public.bookings (event_id, seat_id) select event
 select throws_ok($$ insert into public.bookings (event_id, seat_id) select event_id, -1 from scene $$,
 	'23503', null, 'An unknown seat cannot be booked');
 
-select pg_temp.act_as('authenticated', '22222222-2222-2222-2222-222222222222');
+select tests.act_as('authenticated', '22222222-2222-2222-2222-222222222222');
 select throws_ok($$ insert into public.bookings (event_id, seat_id) select event_id, seat[1] from scene $$,
 	'23505', 'duplicate key value violates unique constraint "bookings_one_booked_per_seat"',
 	'A booked seat cannot be booked again');
@@ -59,7 +53,7 @@ select throws_ok($$ delete from public.bookings $$,
 select isnt_empty($$ select user_id from public.bookings $$,
 	'Everyone sees who holds a seat, as an opaque user id');
 
-select pg_temp.act_as('postgres');
+select tests.act_as('postgres');
 select is((select count(*)::int from public.bookings where status = 'booked'), 1,
 	'The refused attempts left only the one booking');
 

@@ -2,12 +2,6 @@
 begin;
 select plan(11);
 
-create function pg_temp.act_as(p_role text, p_sub uuid default null) returns void
-language sql as $$
-	select set_config('role', p_role, true),
-	       set_config('request.jwt.claims', json_build_object('role', p_role, 'sub', p_sub)::text, true);
-$$;
-
 insert into auth.users (id, aud, role, is_anonymous) values
 	('11111111-1111-1111-1111-111111111111', 'authenticated', 'authenticated', true),
 	('22222222-2222-2222-2222-222222222222', 'authenticated', 'authenticated', true);
@@ -19,7 +13,7 @@ select (select id from public.events where slug = 'tap-life') as event_id,
 	      where e.slug = 'tap-life' order by s.id) as seat;
 grant select on scene to anon, authenticated;
 
-select pg_temp.act_as('authenticated', '11111111-1111-1111-1111-111111111111');
+select tests.act_as('authenticated', '11111111-1111-1111-1111-111111111111');
 insert into public.bookings (event_id, seat_id) select event_id, seat[1] from scene;
 
 select lives_ok($$ update public.bookings set status = 'released' where seat_id = (select seat[1] from scene) $$,
@@ -31,7 +25,7 @@ select throws_ok($$ update public.bookings set status = 'booked' where seat_id =
 select throws_ok($$ update public.bookings set seat_id = (select seat[2] from scene) $$,
 	'42501', 'permission denied for table bookings', 'A booking cannot move to another seat');
 
-select pg_temp.act_as('authenticated', '22222222-2222-2222-2222-222222222222');
+select tests.act_as('authenticated', '22222222-2222-2222-2222-222222222222');
 select lives_ok($$ insert into public.bookings (event_id, seat_id) select event_id, seat[1] from scene $$,
 	'Someone else can book a released seat');
 select is((select count(*)::int from public.bookings where seat_id = (select seat[1] from scene)), 2,
@@ -48,7 +42,7 @@ update public.bookings set status = 'released' where seat_id = (select seat[2] f
 select lives_ok($$ insert into public.bookings (event_id, seat_id) select event_id, seat[3] from scene $$,
 	'A released seat no longer counts toward the limit');
 
-select pg_temp.act_as('postgres');
+select tests.act_as('postgres');
 select throws_ok($$ update public.bookings set user_id = '11111111-1111-1111-1111-111111111111' $$,
 	'23514', 'Only the status of a booking can change.', 'Not even the owner role can rewrite a booking''s owner');
 

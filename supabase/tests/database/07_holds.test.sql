@@ -4,12 +4,6 @@
 begin;
 select plan(25);
 
-create function pg_temp.act_as(p_role text, p_sub uuid default null) returns void
-language sql as $$
-	select set_config('role', p_role, true),
-	       set_config('request.jwt.claims', json_build_object('role', p_role, 'sub', p_sub)::text, true);
-$$;
-
 insert into auth.users (id, aud, role, is_anonymous) values
 	('11111111-1111-1111-1111-111111111111', 'authenticated', 'authenticated', true),
 	('22222222-2222-2222-2222-222222222222', 'authenticated', 'authenticated', true),
@@ -30,7 +24,7 @@ insert into public.bookings (event_id, seat_id, user_id, status, expires_at)
 select event_id, unnest(seat[4:5]), '33333333-3333-3333-3333-333333333333', 'held', now() - interval '1 second'
 from scene;
 
-select pg_temp.act_as('authenticated', '11111111-1111-1111-1111-111111111111');
+select tests.act_as('authenticated', '11111111-1111-1111-1111-111111111111');
 select lives_ok($$ insert into public.bookings (event_id, seat_id, status)
 	select event_id, unnest(seat[1:2]), 'held' from scene $$,
 	'A signed-in user can hold seats by inserting them with status held');
@@ -42,7 +36,7 @@ select throws_ok($$ insert into public.bookings (event_id, seat_id, status)
 	select event_id, seat[3], 'released' from scene $$,
 	'42501', null, 'A client cannot insert a booking in any state but booked or held');
 
-select pg_temp.act_as('authenticated', '22222222-2222-2222-2222-222222222222');
+select tests.act_as('authenticated', '22222222-2222-2222-2222-222222222222');
 select throws_ok($$ insert into public.bookings (event_id, seat_id, status) select event_id, seat[1], 'held' from scene $$,
 	'23505', null, 'Nobody else can hold a held seat');
 select throws_ok($$ insert into public.bookings (event_id, seat_id) select event_id, seat[1] from scene $$,
@@ -67,11 +61,11 @@ select is(
 	(select json_array_length(public.seat_bookings(event_id) -> 'expires_at') from scene), 3,
 	'seat_bookings gives every listed seat its expires_at');
 
-select pg_temp.act_as('authenticated', '33333333-3333-3333-3333-333333333333');
+select tests.act_as('authenticated', '33333333-3333-3333-3333-333333333333');
 select throws_ok($$ update public.bookings set status = 'booked' where seat_id = (select seat[5] from scene) $$,
 	'23514', 'Your hold on this seat has expired.', 'A lapsed hold cannot be confirmed');
 
-select pg_temp.act_as('authenticated', '11111111-1111-1111-1111-111111111111');
+select tests.act_as('authenticated', '11111111-1111-1111-1111-111111111111');
 select lives_ok($$ update public.bookings set status = 'booked' where seat_id = (select seat[1] from scene) $$,
 	'The owner can confirm their hold');
 select is(
@@ -89,7 +83,7 @@ select lives_ok($$ update public.bookings set status = 'released' where seat_id 
 select isnt((select released_at from public.bookings where seat_id = (select seat[2] from scene)), null,
 	'The database stamps released_at when a hold is released');
 
-select pg_temp.act_as('authenticated', '22222222-2222-2222-2222-222222222222');
+select tests.act_as('authenticated', '22222222-2222-2222-2222-222222222222');
 select is(
 	(select array_agg(s.number order by s.number) || array[count(distinct s.row_label)::int]
 	 from public.best_available((select event_id from scene), 'standard', 2) b
@@ -101,7 +95,7 @@ select throws_ok($$ select public.best_available((select event_id from scene), '
 select throws_ok($$ select public.best_available((select event_id from scene), 'standard', 4) $$,
 	'22023', 'Ask for 1 to 3 seats.', 'best_available refuses more seats than the per-user limit');
 
-select pg_temp.act_as('anon');
+select tests.act_as('anon');
 select throws_ok($$ select public.best_available((select event_id from scene), 'standard', 1) $$,
 	'42501', null, 'Anon cannot call best_available');
 select throws_ok($$ select private.expire_holds() $$,
