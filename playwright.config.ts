@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
+const postgresPort = port + 1;
+const server = { url: (p: number) => `http://127.0.0.1:${p}`, timeout: 120_000 };
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -12,7 +14,6 @@ export default defineConfig({
 	expect: { timeout: 5_000 },
 	outputDir: 'test-output/playwright',
 	use: {
-		baseURL: `http://127.0.0.1:${port}`,
 		screenshot: 'only-on-failure',
 		trace: 'retain-on-failure',
 		launchOptions: {
@@ -27,12 +28,32 @@ export default defineConfig({
 			]
 		}
 	},
-	webServer: {
-		// The production build with the embedded back end on a fresh in-memory database.
-		command: 'node backend/serve-app.ts',
-		env: { PORT: String(port), HOST: '127.0.0.1', SUPABASE_DB: 'memory' },
-		url: `http://127.0.0.1:${port}/auth/v1/health`,
-		reuseExistingServer: false,
-		timeout: 120_000
-	}
+	projects: [
+		{ name: 'pglite', use: { baseURL: server.url(port) } },
+		// The holds and races again with PostgreSQL 15 under the embedded back end.
+		{
+			name: 'postgres',
+			testMatch: /(booking|holds)\.e2e\.ts$/,
+			use: { baseURL: server.url(postgresPort) }
+		}
+	],
+	webServer: [
+		{
+			// The production build with the embedded back end on a fresh in-memory database.
+			command: 'node backend/serve-app.ts',
+			env: { PORT: String(port), HOST: '127.0.0.1', SUPABASE_DB: 'memory' },
+			url: `${server.url(port)}/auth/v1/health`,
+			reuseExistingServer: false,
+			timeout: server.timeout
+		},
+		{
+			command: 'node tests/e2e/postgres-app-server.ts',
+			env: { PORT: String(postgresPort), HOST: '127.0.0.1' },
+			url: `${server.url(postgresPort)}/auth/v1/health`,
+			reuseExistingServer: false,
+			timeout: server.timeout,
+			// SIGTERM, not the default SIGKILL, so the wrapper drops its database.
+			gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 }
+		}
+	]
 });

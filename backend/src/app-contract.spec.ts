@@ -2,8 +2,10 @@ import { createServerClient } from '@supabase/ssr';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-	bookSeats,
+	confirmHolds,
 	currentBookings,
+	holdBestAvailable,
+	holdSeats,
 	listMyBookings,
 	releaseBookings
 } from '../../src/lib/api/bookings.ts';
@@ -13,7 +15,7 @@ import {
 	getEventsByIds,
 	listEvents
 } from '../../src/lib/api/events.ts';
-import { fetchSeatBookings, fetchSeatLayout } from '../../src/lib/api/seats.ts';
+import { fetchSeatBookings, fetchSeatLayout, fetchServerTime } from '../../src/lib/api/seats.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 import type { BookingChange } from '../../src/lib/domain/seat-state.ts';
 import { createBackend, type Backend } from './backend.ts';
@@ -243,7 +245,7 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 		expect(availability.data!.get(eventA)).toEqual({ total: 8, booked: 0 });
 	});
 
-	it('books, loses a race, hits the limit, lists and releases (src/lib/api/{seats,bookings}.ts)', async () => {
+	it('holds, loses a race, hits the limit, confirms, lists and releases (src/lib/api/{seats,bookings}.ts)', async () => {
 		const ann = await signedIn('Ann');
 		const bob = await signedIn('Bob');
 		const layout = await fetchSeatLayout(ann.c, eventA);
@@ -254,24 +256,55 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 			booking_id: [],
 			seat_id: [],
 			user_id: [],
-			status: []
+			status: [],
+			expires_at: [],
+			server_time: expect.any(String)
 		});
 
-		const booked = await bookSeats(ann.c, eventA, [seats[0], seats[1]]);
-		expect(booked.error).toBeNull();
-		expect(booked.data!.map((b) => [b.seat_id, b.user_id, b.status])).toEqual([
-			[seats[0], ann.id, 'booked'],
-			[seats[1], ann.id, 'booked']
+		// Seat ids go in sorted, whatever order they were picked in.
+		const held = await holdSeats(ann.c, eventA, [seats[1], seats[0]]);
+		expect(held.error).toBeNull();
+		expect(held.data!.map((b) => [b.seat_id, b.user_id, b.status])).toEqual([
+			[seats[0], ann.id, 'held'],
+			[seats[1], ann.id, 'held']
 		]);
-		const lost = await bookSeats(bob.c, eventA, [seats[1], seats[2]]);
+		const expiry = Date.parse(held.data![0].expires_at!);
+		const serverTime = Date.parse((await fetchSeatBookings(bob.c, eventA)).data!.server_time!);
+		// The test event's hold_minutes is the default 10.
+		expect(expiry - serverTime).toBeGreaterThan(9 * 60_000);
+		expect(expiry - serverTime).toBeLessThanOrEqual(10 * 60_000);
+		const snapshot = (await fetchSeatBookings(bob.c, eventA)).data!;
+		expect(snapshot.status).toEqual(['held', 'held']);
+		// My bookings lists holds with their expiry, and reads the clock they lapse by.
+		const listed = (await listMyBookings(ann.c, ann.id)).data!;
+		expect(listed.map((b) => [b.seat.id, b.status, b.expiresAt])).toEqual([
+			[seats[0], 'held', expiry],
+			[seats[1], 'held', expiry]
+		]);
+		const clock = Date.parse((await fetchServerTime(bob.c)).data!);
+		expect(Math.abs(clock - serverTime)).toBeLessThan(60_000);
+		// It takes no arguments: anything else names no function (PostgREST's 404 PGRST202).
+		const wrong = await bob.c.rpc('server_time', { p_event_id: eventA } as never);
+		expect(wrong).toMatchObject({ status: 404, error: { code: 'PGRST202' } });
+		expect(snapshot.expires_at).toEqual(held.data!.map((b) => b.expires_at));
+
+		const lost = await holdSeats(bob.c, eventA, [seats[1], seats[2]]);
 		expect(lost.error).toMatchObject({ code: '23505', status: 409 });
 		const current = await currentBookings(bob.c, [seats[1], seats[2]]);
-		expect(current.data).toEqual([booked.data![1]]);
-		const over = await bookSeats(ann.c, eventA, [seats[3]]);
+		expect(current.data).toEqual([held.data![1]]);
+		const over = await holdSeats(ann.c, eventA, [seats[3]]);
 		expect(over.error).toMatchObject({ code: '23514', status: 400 });
 		expect(over.error!.message).toContain('at most 2');
-		const unknown = await bookSeats(bob.c, eventA, [999_999]);
+		const unknown = await holdSeats(bob.c, eventA, [999_999]);
 		expect(unknown.error).toMatchObject({ code: '23503', status: 409 });
+
+		const ids = held.data!.map((b) => b.id);
+		expect((await confirmHolds(bob.c, ids)).error).toMatchObject({ code: '42501', status: 403 });
+		const booked = await confirmHolds(ann.c, ids);
+		expect(booked.error).toBeNull();
+		expect(booked.data!.map((b) => [b.id, b.status, b.expires_at])).toEqual(
+			ids.map((id) => [id, 'booked', null])
+		);
 
 		const mine = await listMyBookings(ann.c, ann.id);
 		expect(mine.error).toBeNull();
@@ -282,7 +315,6 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 		expect(mine.data![0].seat).toMatchObject({ section: 'Floor', priceCents: 1500 });
 		expect((await listMyBookings(bob.c, bob.id)).data).toEqual([]);
 
-		const ids = booked.data!.map((b) => b.id);
 		const foreign = await releaseBookings(bob.c, ids);
 		expect(foreign.error).toMatchObject({ code: '42501', status: 403 });
 		const released = await releaseBookings(ann.c, ids);
@@ -290,6 +322,50 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 		expect((await releaseBookings(ann.c, ids)).data).toEqual([]);
 		expect((await fetchSeatBookings(bob.c, eventA)).data!.seat_id).toEqual([]);
 		expect((await listMyBookings(ann.c, ann.id)).data).toEqual([]);
+	});
+
+	it('confirms holds all or nothing: one lapsed hold books none, and its seat is free to others', async () => {
+		const ann = await signedIn('Ann');
+		const bob = await signedIn('Bob');
+		const seats = Array.from((await fetchSeatLayout(ann.c, eventB)).data!.ids);
+		const fresh = await holdSeats(ann.c, eventB, [seats[4]]);
+		// A hold that lapsed a second ago, as the database would have made it 10 minutes earlier.
+		const lapsed = (
+			await t.db.query<{ id: number }>(
+				`insert into public.bookings (event_id, seat_id, user_id, status, expires_at)
+				 values ($1, $2, $3, 'held', now() - interval '1 second') returning id`,
+				[eventB, seats[5], ann.id]
+			)
+		).rows[0].id;
+		const ids = [fresh.data![0].id, lapsed];
+
+		const refused = await confirmHolds(ann.c, ids);
+		expect(refused.error).toMatchObject({ code: '23514', status: 400 });
+		expect(refused.error!.message).toContain('expired');
+		expect((await fetchSeatBookings(bob.c, eventB)).data!.status).toEqual(['held']);
+		const taken = await holdSeats(bob.c, eventB, [seats[5]]);
+		expect(taken.error).toBeNull();
+		// Taken over: now the lapsed row is `expired`, and confirming it still books nothing.
+		expect((await confirmHolds(ann.c, ids)).error).toMatchObject({ code: '23514' });
+		await releaseBookings(ann.c, [fresh.data![0].id]);
+		await releaseBookings(bob.c, [taken.data![0].id]);
+	});
+
+	it('holds the best seats together with best_available', async () => {
+		const cy = await signedIn('Cy');
+		const layout = (await fetchSeatLayout(cy.c, eventA)).data!;
+		const category = layout.category(0).name;
+		const best = await holdBestAvailable(cy.c, eventA, category, 2);
+		expect(best.error).toBeNull();
+		const picked = best.data!.map((b) => layout.indexOf(b.seat_id));
+		expect(best.data!.every((b) => b.status === 'held' && b.user_id === cy.id)).toBe(true);
+		expect(layout.describeSeats(picked)).toMatch(/^Section Floor, row \w+, seats \d+–\d+$/);
+		const tooMany = await holdBestAvailable(cy.c, eventA, category, 3);
+		expect(tooMany.error).toMatchObject({ code: '22023', status: 400 });
+		await releaseBookings(
+			cy.c,
+			best.data!.map((b) => b.id)
+		);
 	});
 
 	it('feeds the realtime channels of src/lib/live as they open them', async () => {
@@ -327,6 +403,24 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 				});
 			return { seen, channel, client: c };
 		};
+		// my-bookings.svelte.ts: one person's changes across events.
+		const personal = (c: SupabaseClient, userId: string) => {
+			const seen = { changes: [] as string[], confirmed: false };
+			c.channel(`my-bookings-${userId}`)
+				.on(
+					'postgres_changes',
+					{ event: '*', schema: 'public', table: 'bookings', filter: `user_id=eq.${userId}` },
+					(p) => seen.changes.push(`${p.eventType} ${(p.new as { user_id: string }).user_id}`)
+				)
+				.on('system', {}, (m: { extension?: string; status?: string }) => {
+					if (m.extension === 'postgres_changes' && m.status === 'ok') seen.confirmed = true;
+				})
+				.subscribe();
+			return seen;
+		};
+		const dee = await signedIn('Dee');
+		const annsOwn = personal(ann.c, ann.id);
+		const deesOwn = personal(dee.c, dee.id);
 		let allConfirmed = false;
 		all
 			.on('system', {}, (m: { extension?: string; status?: string }) => {
@@ -336,21 +430,29 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 		const one = viewer(client(), 'viewer-1');
 		const two = viewer(client(), 'viewer-2');
 		await waitFor(
-			() => allConfirmed && one.seen.confirmed && two.seen.confirmed,
-			'three confirmed subscriptions'
+			() =>
+				allConfirmed &&
+				one.seen.confirmed &&
+				two.seen.confirmed &&
+				annsOwn.confirmed &&
+				deesOwn.confirmed,
+			'five confirmed subscriptions'
 		);
 		await waitFor(() => one.seen.viewers === 2 && two.seen.viewers === 2, 'two viewers');
 
 		const layoutB = await fetchSeatLayout(ann.c, eventB);
-		const other = await bookSeats(ann.c, eventB, [layoutB.data!.ids[0]]);
+		const other = await holdSeats(ann.c, eventB, [layoutB.data!.ids[0]]);
 		const layoutA = await fetchSeatLayout(ann.c, eventA);
-		const mine = await bookSeats(ann.c, eventA, [layoutA.data!.ids[5]]);
+		const mine = await holdSeats(ann.c, eventA, [layoutA.data!.ids[5]]);
 		await releaseBookings(
 			ann.c,
 			mine.data!.map((b) => b.id)
 		);
 		await waitFor(() => everything.length === 3, 'the three changes on the events list');
 		expect(everything).toEqual([`INSERT ${eventB}`, `INSERT ${eventA}`, `UPDATE ${eventA}`]);
+		await waitFor(() => annsOwn.changes.length === 3, "Ann's own three changes");
+		expect(annsOwn.changes).toEqual([`INSERT ${ann.id}`, `INSERT ${ann.id}`, `UPDATE ${ann.id}`]);
+		expect(deesOwn.changes).toEqual([]);
 		await waitFor(() => one.seen.changes.length === 2, 'the event channel changes');
 		const [booking] = mine.data!;
 		expect(one.seen.changes).toMatchObject([
@@ -362,7 +464,7 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 		// stop(): removeChannel leaves the topic; the other viewer sees presence drop to one.
 		expect(await two.client.removeChannel(two.channel)).toBe('ok');
 		await waitFor(() => one.seen.viewers === 1, 'the viewer to leave');
-		await bookSeats(ann.c, eventA, [layoutA.data!.ids[6]]);
+		await holdSeats(ann.c, eventA, [layoutA.data!.ids[6]]);
 		await waitFor(() => one.seen.changes.length === 3, 'a change after the other viewer left');
 		expect(two.seen.changes).toHaveLength(2);
 	});

@@ -192,6 +192,7 @@ export type Database = {
 			};
 			seat_bookings: { Args: { p_event_id: number }; Returns: Json };
 			seat_map: { Args: { p_event_id: number }; Returns: Json };
+			server_time: { Args: Record<PropertyKey, never>; Returns: string };
 		};
 		Enums: {
 			[_ in never]: never;

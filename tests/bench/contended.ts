@@ -1,5 +1,6 @@
 import { book } from './booking.ts';
 import type { SignedIn } from './clients.ts';
+import { cpuMeter, type CpuSplit } from './cpu.ts';
 import { listenOverflows } from './netstat.ts';
 import type { BenchServer } from './server.ts';
 import { nowMs, perSecond, summarize, type Summary } from './stats.ts';
@@ -18,6 +19,8 @@ export interface ContendedResult {
 	/** Every check that failed; empty when the outcome is right. */
 	errors: string[];
 	serverCpuMs: number;
+	/** CPU per party over the race (load generator, back end, PostgreSQL server). */
+	cpu: CpuSplit;
 	/** Untimed: every user's connection opened before the race (as a browser that loaded the page). */
 	warmupMs: number;
 	/** Kernel listen-queue drops during the warm-up and during the race (Linux, machine-wide). */
@@ -35,19 +38,23 @@ export async function contended(
 ): Promise<ContendedResult> {
 	const event = await createEvent(server, seats, { label: 'race' });
 	// Users who are looking at the seat map already hold a connection: open one per user first, so
-	// the race measures booking and not TCP set-up (node's fetch keeps them alive for 4 s).
+	// the race measures booking and not TCP set-up (both bench fetches keep them alive for 4 s).
 	const overflowsBefore = listenOverflows();
 	const warmStart = nowMs();
-	await Promise.all(users.map(() => fetch(`${server.url}/auth/v1/health`).then((r) => r.text())));
+	await Promise.all(
+		users.map((u) => u.fetch(`${server.url}/auth/v1/health`).then((r) => r.text()))
+	);
 	const warmupMs = nowMs() - warmStart;
 	const overflowsWarm = listenOverflows();
 	await server.usage();
+	const meter = cpuMeter(server.database);
 	const start = nowMs();
 	const attempts = await Promise.all(
 		users.map((u, k) => book(u.client, event.id, event.seatIds[k % seats]))
 	);
 	const wallMs = nowMs() - start;
 	const usage = await server.usage();
+	const cpu = meter(usage.cpuMs);
 	const overflowsAfter = listenOverflows();
 	const diff = (a?: number, b?: number) => (a === undefined || b === undefined ? undefined : b - a);
 
@@ -82,6 +89,7 @@ export async function contended(
 		losers: losers.length,
 		errors,
 		serverCpuMs: usage.cpuMs,
+		cpu,
 		warmupMs,
 		listenOverflows: {
 			warmup: diff(overflowsBefore, overflowsWarm),

@@ -7,19 +7,31 @@
  *             postgres_changes on bookings of the event (so the server checks RLS as that user);
  *             latency = receipt − the booking's created_at (stamped by the database in the
  *             inserting transaction).
+ *             client 'phoenix' replaces supabase-js by the least a client must do, to show what the
+ *             server alone sustains when supabase-js's own per-message cost would saturate this
+ *             machine: the same anonymous sign-in (its own session and JWT), its own WebSocket (`ws`),
+ *             the same vsn 2.0.0 join as realtime-js sends, heartbeats; every frame is JSON-parsed
+ *             and a change counts only if it carries the binding id the join reply gave, for the
+ *             watched event. It skips realtime-js's dispatch and column-type conversion.
+ *             client 'phoenix-scan' is the same client checking change frames on their bytes
+ *             instead of JSON-parsing them (`scanChange`): a measure of the server, not of a client.
  *   seed:     each client is a socket.io client of the baseline server, which sends the full seat
  *             array on every change; a client diffs it against the previous one to see what changed;
  *             latency = receipt − the time the baseline server changed the seat.
  */
 import { io, type Socket } from 'socket.io-client';
+import { WebSocket } from 'ws';
+import { LOCAL_ANON_KEY as ANON_KEY } from '../../backend/src/keys.ts';
 import { newClient, pool, type Client } from './clients.ts';
 import { Histogram, nowMs, timestamptzMs } from './stats.ts';
 
 type Mode = 'supabase' | 'seed';
+export type SubscriberClient = 'supabase-js' | 'phoenix' | 'phoenix-scan';
 interface Setup {
 	id: number;
 	kind: 'setup';
 	mode: Mode;
+	client: SubscriberClient;
 	url: string;
 	count: number;
 	eventId: number;
@@ -40,10 +52,22 @@ let incidents: Record<string, number> = {};
 const incident = (what: string) => (incidents[what] = (incidents[what] ?? 0) + 1);
 const clients: Client[] = [];
 const sockets: Socket[] = [];
+const phoenix: WebSocket[] = [];
 // seed mode: (seat id, receipt time) pairs, resolved against commit times at the end
 let seen = { seat: new Float64Array(1 << 16), at: new Float64Array(1 << 16), n: 0 };
 
 setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250).unref();
+
+/** Every subscriber of this process gets the same created_at: parse each text once (bench cost, not the client's). */
+const commitTimes = new Map<string, number>();
+function commitMs(createdAt: string): number {
+	let ms = commitTimes.get(createdAt);
+	if (ms === undefined) {
+		if (commitTimes.size > 10_000) commitTimes.clear();
+		commitTimes.set(createdAt, (ms = timestamptzMs(createdAt)));
+	}
+	return ms;
+}
 
 function remember(seat: number, at: number): void {
 	if (seen.n === seen.seat.length) {
@@ -75,7 +99,7 @@ async function subscribeSupabase(url: string, i: number, eventId: number): Promi
 					const at = nowMs();
 					const record = payload.new as { created_at?: string };
 					if (payload.eventType !== 'INSERT' || !record.created_at) return;
-					histogram.record(at - timestamptzMs(record.created_at));
+					histogram.record(at - commitMs(record.created_at));
 					counts[i]++;
 					delivered++;
 				}
@@ -97,6 +121,163 @@ async function subscribeSupabase(url: string, i: number, eventId: number): Promi
 					reject(new Error(`channel ${status} ${err?.message ?? ''}`));
 				}
 			});
+	});
+}
+
+const HEARTBEAT_MS = 25_000;
+
+/**
+ * phoenix-scan: a change frame is checked on its bytes instead of being JSON-parsed — it must be a
+ * postgres_changes frame of this topic naming this client's binding id, an INSERT of a booking of
+ * the watched event — and created_at is read out of it. Relies on the server writing compact JSON.
+ * Returns undefined for any other frame (which is then parsed).
+ */
+function scanChange(data: Buffer, p: ScanPatterns, bindingId: string) {
+	const { head } = p;
+	if (data.length < head.length || data.compare(head, 0, head.length, 0, head.length) !== 0) return;
+	const idsEnd = data.indexOf(0x5d /* ] */, head.length);
+	const ids = data.toString('latin1', head.length, idsEnd).split(',');
+	const record = data.indexOf(p.record, idsEnd);
+	const at = data.indexOf(p.createdAt, record);
+	const ok =
+		ids.includes(bindingId) &&
+		data.indexOf(p.insert, idsEnd) > 0 &&
+		record > 0 &&
+		data.indexOf(p.eventId, record) > 0 &&
+		at > 0;
+	const from = at + p.createdAt.length;
+	return ok ? data.toString('latin1', from, data.indexOf(0x22 /* " */, from)) : '';
+}
+
+interface ScanPatterns {
+	head: Buffer;
+	record: Buffer;
+	createdAt: Buffer;
+	insert: Buffer;
+	eventId: Buffer;
+}
+
+const scanPatterns = (topic: string, eventId: number): ScanPatterns => ({
+	head: Buffer.from(`[null,null,${JSON.stringify(topic)},"postgres_changes",{"ids":[`),
+	record: Buffer.from('"record":{'),
+	createdAt: Buffer.from('"created_at":"'),
+	insert: Buffer.from('"type":"INSERT"'),
+	eventId: Buffer.from(`"event_id":${eventId},`)
+});
+
+async function subscribePhoenix(
+	url: string,
+	i: number,
+	eventId: number,
+	scan: boolean
+): Promise<void> {
+	const res = await fetch(`${url}/auth/v1/signup`, {
+		method: 'POST',
+		headers: {
+			apikey: ANON_KEY,
+			authorization: `Bearer ${ANON_KEY}`,
+			'content-type': 'application/json;charset=UTF-8'
+		},
+		body: JSON.stringify({ data: {}, gotrue_meta_security: {} })
+	});
+	const session = (await res.json()) as { access_token?: string; msg?: string };
+	if (!res.ok || !session.access_token) throw new Error(`sign-in: ${res.status} ${session.msg}`);
+	const ws = new WebSocket(
+		`${url.replace(/^http/, 'ws')}/realtime/v1/websocket?apikey=${ANON_KEY}&vsn=2.0.0`
+	);
+	phoenix.push(ws);
+	const topic = `realtime:event-${eventId}`;
+	const params = {
+		event: '*',
+		schema: 'public',
+		table: 'bookings',
+		filter: `event_id=eq.${eventId}`
+	};
+	let ref = 1;
+	let bindingId: number | undefined;
+	let ready = false;
+	const patterns = scanPatterns(topic, eventId);
+	await new Promise<void>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('subscription not confirmed in 60 s')), 60_000);
+		const fail = (why: string) => {
+			if (ready) return incident(why);
+			clearTimeout(timer);
+			reject(new Error(why));
+		};
+		ws.on('error', (e) => fail(`socket error ${e.message}`));
+		ws.on('close', (code) => fail(`socket closed ${code}`));
+		ws.on('open', () => {
+			const join = String(ref++);
+			ws.send(
+				JSON.stringify([
+					join,
+					join,
+					topic,
+					'phx_join',
+					{
+						config: {
+							broadcast: { ack: false, self: false },
+							presence: { key: '', enabled: false },
+							postgres_changes: [params],
+							private: false
+						},
+						access_token: session.access_token
+					}
+				])
+			);
+			const beat = setInterval(
+				() => ws.send(JSON.stringify([null, String(ref++), 'phoenix', 'heartbeat', {}])),
+				HEARTBEAT_MS
+			);
+			ws.on('close', () => clearInterval(beat));
+		});
+		ws.on('message', (data: Buffer, isBinary) => {
+			const at = nowMs();
+			if (isBinary) return;
+			if (scan && ready) {
+				const createdAt = scanChange(data, patterns, String(bindingId));
+				if (createdAt) {
+					histogram.record(at - commitMs(createdAt));
+					counts[i]++;
+					delivered++;
+					return;
+				}
+				if (createdAt === '') return incident('change not for this subscriber');
+			}
+			const [, , t, event, payload] = JSON.parse(data.toString()) as [
+				string | null,
+				string | null,
+				string,
+				string,
+				Record<string, unknown>
+			];
+			if (t !== topic) return;
+			if (event === 'postgres_changes') {
+				const { ids, data: change } = payload as {
+					ids: number[];
+					data: { type: string; record?: { event_id?: number; created_at?: string } };
+				};
+				const record = change.record;
+				if (!ids.includes(bindingId!) || change.type !== 'INSERT' || !record?.created_at) return;
+				if (record.event_id !== eventId) return incident('change of another event');
+				histogram.record(at - commitMs(record.created_at));
+				counts[i]++;
+				delivered++;
+			} else if (event === 'phx_reply' && bindingId === undefined) {
+				const reply = payload as {
+					status: string;
+					response: { postgres_changes?: { id: number }[]; reason?: string };
+				};
+				if (reply.status !== 'ok') return fail(`join: ${reply.response.reason}`);
+				bindingId = reply.response.postgres_changes?.[0]?.id;
+			} else if (event === 'system' && payload.extension === 'postgres_changes') {
+				if (ready) return incident(`system ${payload.status}`);
+				if (payload.status !== 'ok') return fail(`postgres_changes: ${payload.message}`);
+				ready = true;
+				clearTimeout(timer);
+				resolve();
+			} else if (event === 'phx_close' || event === 'phx_error') fail(event);
+		});
 	});
 }
 
@@ -137,8 +318,10 @@ async function setup(msg: Setup) {
 	// Connections are opened a few at a time, as users arrive; not part of the measurement.
 	await pool(Array.from({ length: msg.count }), msg.mode === 'supabase' ? 8 : 32, async (_, i) => {
 		try {
-			if (msg.mode === 'supabase') await subscribeSupabase(msg.url, i, msg.eventId);
-			else await subscribeSeed(msg.url, i);
+			if (msg.mode === 'seed') await subscribeSeed(msg.url, i);
+			else if (msg.client !== 'supabase-js')
+				await subscribePhoenix(msg.url, i, msg.eventId, msg.client === 'phoenix-scan');
+			else await subscribeSupabase(msg.url, i, msg.eventId);
 		} catch (e) {
 			failures.push(e instanceof Error ? e.message : String(e));
 		}
@@ -197,6 +380,7 @@ process.on('message', async (msg: Msg) => {
 		else if (msg.kind === 'collect') value = collect(msg.commits);
 		else if (msg.kind === 'stop') {
 			for (const s of sockets) s.close();
+			for (const ws of phoenix) ws.terminate();
 			await Promise.all(clients.map((c) => c.removeAllChannels()));
 			process.send!({ id: msg.id, ok: true, value: null });
 			process.exit(0);

@@ -1,6 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { io } from 'socket.io-client';
 import { Child } from './child.ts';
 import { book } from './booking.ts';
+import type { SubscriberClient } from './fanout-subscriber.ts';
 import type { SignedIn } from './clients.ts';
 import type { BenchServer } from './server.ts';
 import { Histogram, nowMs, type HistogramData, type Summary } from './stats.ts';
@@ -18,10 +20,15 @@ export interface FanoutOptions {
 	drainMs: number;
 	/** Stop feeding a system whose process grows past this (the seed's buffers can explode). */
 	maxRssBytes: number;
+	/** Write V8 CPU profiles of the subscriber processes here. */
+	profileDir?: string;
+	/** What each of our subscribers runs (the seed's are always socket.io clients). */
+	client?: SubscriberClient;
 }
 
 export interface FanoutPhase {
 	system: System;
+	client: SubscriberClient | 'socket.io';
 	subscribers: number;
 	rate: number;
 	seconds: number;
@@ -45,6 +52,8 @@ export interface FanoutPhase {
 	/** Time from the last booking until everything arrived (or the drain gave up). */
 	drainMs: number;
 	serverCpuMs: number;
+	/** CPU of the PostgreSQL backends of the bench database (0 on PGlite: it is in the server). */
+	postgresCpuMs: number;
 	serverPeakRss: number;
 	subscriberPeakRss: number;
 	/** CPU of all subscriber processes during the phase: what the clients cost on this machine. */
@@ -74,10 +83,37 @@ interface Target {
 	/** Books the seat at `index`. */
 	book(index: number): Promise<{ ok: boolean; why?: string }>;
 	usage(): Promise<{ cpuMs: number; peakRss: number }>;
+	/** CPU so far of each database server process serving this target (none for PGlite). */
+	databaseCpu(): Map<string, number>;
 	rss(): Promise<number>;
 	/** seed: when each seat was booked, by the server's clock. */
 	commits?(): Promise<[number, number][]>;
 	close(): Promise<void>;
+}
+
+/** CPU time (ms) of each PostgreSQL backend connected to `database`, by pid (Linux /proc; else empty). */
+function backendCpu(database: string): Map<string, number> {
+	const out = new Map<string, number>();
+	let pids: string[];
+	try {
+		pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+	} catch {
+		return out;
+	}
+	for (const pid of pids) {
+		try {
+			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+			const close = stat.lastIndexOf(')');
+			if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+			if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) continue;
+			const fields = stat.slice(close + 2).split(' ');
+			// utime and stime, in clock ticks of 10 ms (USER_HZ)
+			out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+		} catch {
+			// exited while listed
+		}
+	}
+	return out;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -98,6 +134,7 @@ export async function supabaseTarget(
 			return { ok: a.ok, why: a.ok ? undefined : `${a.status}/${a.code}` };
 		},
 		usage: () => server.usage(),
+		databaseCpu: () => (server.database ? backendCpu(server.database) : new Map()),
 		rss: () => server.rss(),
 		async close() {}
 	};
@@ -130,6 +167,7 @@ export async function seedTarget(seats: number): Promise<Target> {
 			}
 		},
 		usage: () => child.request('usage'),
+		databaseCpu: () => new Map(),
 		rss: () => child.request('rss'),
 		commits: () => child.request('commits'),
 		async close() {
@@ -147,7 +185,12 @@ export async function fanout(target: Target, options: FanoutOptions): Promise<Fa
 	const processes = options.subscribers > 500 ? 2 : 1;
 	const children = Array.from(
 		{ length: processes },
-		() => new Child(new URL('./fanout-subscriber.ts', import.meta.url))
+		() =>
+			new Child(new URL('./fanout-subscriber.ts', import.meta.url), [], {
+				execArgv: options.profileDir
+					? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${target.system}-subscribers`]
+					: []
+			})
 	);
 	const errors: string[] = [];
 	const phases: FanoutPhase[] = [];
@@ -161,7 +204,13 @@ export async function fanout(target: Target, options: FanoutOptions): Promise<Fa
 			children.map((c, k) =>
 				c.request<{ ready: number; failures: number; firstFailure?: string; setupMs: number }>(
 					'setup',
-					{ mode: target.system, url: target.url, count: share(k), eventId: target.eventId }
+					{
+						mode: target.system,
+						client: options.client ?? 'supabase-js',
+						url: target.url,
+						count: share(k),
+						eventId: target.eventId
+					}
 				)
 			)
 		);
@@ -226,6 +275,7 @@ async function runPhase(
 	}, 250);
 
 	await target.usage();
+	const dbCpuStart = target.databaseCpu();
 	const start = nowMs();
 	let lag = 0;
 	const pending: Promise<{ ok: boolean; why?: string; ms: number }>[] = [];
@@ -264,6 +314,9 @@ async function runPhase(
 	const wallMs = nowMs() - start;
 	clearInterval(watch);
 	const usage = await target.usage();
+	let dbCpuMs = 0;
+	// per backend: the pool closes idle connections, and an exited backend's time must not go negative
+	for (const [pid, ms] of target.databaseCpu()) dbCpuMs += ms - (dbCpuStart.get(pid) ?? 0);
 
 	const commits = target.commits ? await target.commits() : undefined;
 	const results = await Promise.all(
@@ -287,6 +340,7 @@ async function runPhase(
 	delivered = results.reduce((s, r) => s + r.delivered, 0);
 	return {
 		system: target.system,
+		client: target.system === 'seed' ? 'socket.io' : (options.client ?? 'supabase-js'),
 		subscribers,
 		rate,
 		seconds: options.seconds,
@@ -301,6 +355,7 @@ async function runPhase(
 		bookerLagMs: lag,
 		drainMs,
 		serverCpuMs: usage.cpuMs,
+		postgresCpuMs: dbCpuMs,
 		serverPeakRss: usage.peakRss,
 		subscriberPeakRss: Math.max(...results.map((r) => r.peakRss)),
 		subscriberCpuMs: results.reduce((sum, r) => sum + r.cpuMs, 0),

@@ -1,4 +1,5 @@
 import type { ContendedResult } from './contended.ts';
+import type { CpuSplit } from './cpu.ts';
 import type { FanoutPhase, FanoutResult } from './fanout.ts';
 import type { SeatMapResult } from './seat-map.ts';
 import type { Summary } from './stats.ts';
@@ -35,16 +36,23 @@ const ms = (v: number) =>
 const rate = (v: number, unit: string) => (Number.isNaN(v) ? '–' : `${v.toFixed(0)} ${unit}`);
 const pct = (v: number) =>
 	Number.isNaN(v) ? '–' : `${(v * 100).toFixed(v < 1 && v > 0.999 ? 2 : 1)} %`;
+/** CPU per request of each party: which one a booking figure is bound by. */
+const cpuPer = (c: CpuSplit | undefined, n: number) =>
+	c
+		? `cpu/req: client ${(c.loadGeneratorMs / n).toFixed(2)}, server ${(c.serverMs / n).toFixed(2)}` +
+			(c.postgresMs ? `, postgres ${(c.postgresMs / n).toFixed(2)}` : '') +
+			' ms'
+		: '';
 const latency = (s: Summary) => ({ p50: ms(s.median), p95: ms(s.p95), p99: ms(s.p99) });
 
 function fanoutRow(p: FanoutPhase, label: string): Row {
 	return {
-		workload: `fan-out ${p.subscribers} subs @ ${p.rate}/s × ${p.seconds}s`,
+		workload: `fan-out ${p.subscribers} ${p.client === 'supabase-js' || p.client === 'socket.io' ? '' : `${p.client} `}subs @ ${p.rate}/s × ${p.seconds}s`,
 		system: label,
 		throughput: rate((p.delivered * 1000) / p.wallMs, 'msg/s'),
 		...latency(p.latency),
 		outcome:
-			`delivered ${p.delivered}/${p.expected} (${pct(p.deliveredRatio)}); committed at ${p.achievedRate.toFixed(0)}/s; cpu server ${ms(p.serverCpuMs)}, subscribers ${ms(p.subscriberCpuMs)} in ${ms(p.wallMs)}` +
+			`delivered ${p.delivered}/${p.expected} (${pct(p.deliveredRatio)}); committed at ${p.achievedRate.toFixed(0)}/s; cpu server ${ms(p.serverCpuMs)}${p.postgresCpuMs ? `, postgres ${ms(p.postgresCpuMs)}` : ''}, subscribers ${ms(p.subscriberCpuMs)} in ${ms(p.wallMs)}` +
 			(p.aborted ? `; ABORTED: ${p.aborted}` : '') +
 			(Object.keys(p.bookingFailures).length
 				? `; bookings failed ${JSON.stringify(p.bookingFailures)}`
@@ -86,6 +94,7 @@ export function rows(
 				outcome:
 					`resolved in ${ms(c.wallMs)}; ${c.winners} won, ${c.losers} refused` +
 					(c.listenOverflows.race ? `; ${c.listenOverflows.race} listen-queue drops` : '') +
+					`; ${cpuPer(c.cpu, c.users)}` +
 					(c.errors.length ? `; CHECK FAILED: ${c.errors.join('; ')}` : ' (all 409/23505)')
 			});
 		for (const l of e.uncontended?.levels ?? [])
@@ -94,7 +103,7 @@ export function rows(
 				system: label,
 				throughput: rate(l.bookingsPerSecond, 'bk/s'),
 				...latency(l.latency),
-				outcome: `${l.requests} bookings in ${ms(l.wallMs)}${l.failures ? `, ${l.failures} FAILED` : ''}`
+				outcome: `${l.requests} bookings in ${ms(l.wallMs)}${l.failures ? `, ${l.failures} FAILED` : ''}; ${cpuPer(l.cpu, l.requests)}`
 			});
 		for (const p of e.fanout?.phases ?? []) out.push(fanoutRow(p, label));
 		for (const err of e.fanout?.errors ?? [])

@@ -8,7 +8,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { signInMany } from './clients.ts';
+import { signInMany, type ClientFetch } from './clients.ts';
 import { contended } from './contended.ts';
 import {
 	fanout,
@@ -17,6 +17,7 @@ import {
 	type FanoutOptions,
 	type FanoutResult
 } from './fanout.ts';
+import type { SubscriberClient } from './fanout-subscriber.ts';
 import { describeMachine, machine } from './machine.ts';
 import { rows, table, type EngineResults } from './report.ts';
 import { hasBuild, seatMap, startApp, type App, type SeatMapResult } from './seat-map.ts';
@@ -27,7 +28,9 @@ import { uncontended } from './uncontended.ts';
 const USAGE = `Usage: npm run bench -- [--quick] [--engine pglite|postgres|both] [--users N] [--seats M]
   [--subscribers S] [--rates 10,100] [--seconds T] [--fanout-seats F] [--requests R]
   [--concurrency 1,8,32,128] [--no-browser] [--no-baseline] [--no-fanout] [--no-booking]
-  [--profile]   (V8 CPU profiles of the back-end processes in test-output/bench/profiles/)`;
+  [--profile]   (V8 CPU profiles of the back-end processes in test-output/bench/profiles/)
+  [--client-fetch node|undici]   (HTTP client of the booking users' supabase-js; default node)
+  [--subscriber-client supabase-js|phoenix|phoenix-scan]   (minimal Phoenix clients, see fanout-subscriber.ts)`;
 
 const { values: a } = parseArgs({
 	options: {
@@ -46,6 +49,8 @@ const { values: a } = parseArgs({
 		'no-fanout': { type: 'boolean', default: false },
 		'no-booking': { type: 'boolean', default: false },
 		profile: { type: 'boolean', default: false },
+		'client-fetch': { type: 'string', default: 'node' },
+		'subscriber-client': { type: 'string', default: 'supabase-js' },
 		help: { type: 'boolean', short: 'h', default: false }
 	}
 });
@@ -75,18 +80,24 @@ const config = {
 		seconds: int(a.seconds, 5, 1),
 		seats: int(a['fanout-seats'], 1000, 1000),
 		drainMs: quick ? 3000 : 30_000,
-		maxRssBytes: 4 * 2 ** 30
+		maxRssBytes: 4 * 2 ** 30,
+		client: a['subscriber-client'] as SubscriberClient
 	} satisfies FanoutOptions,
 	browser: !a['no-browser'],
 	baseline: !a['no-baseline'],
 	booking: !a['no-booking'],
 	fanoutOn: !a['no-fanout'],
 	profile: a.profile,
+	clientFetch: a['client-fetch'] as ClientFetch,
 	loads: quick ? 1 : 3,
 	changes: quick ? 3 : 20
 };
 for (const e of config.engines)
 	if (e !== 'pglite' && e !== 'postgres') throw new Error(`unknown engine ${e}\n${USAGE}`);
+if (config.clientFetch !== 'node' && config.clientFetch !== 'undici')
+	throw new Error(`unknown --client-fetch ${config.clientFetch}\n${USAGE}`);
+if (!['supabase-js', 'phoenix', 'phoenix-scan'].includes(config.fanout.client))
+	throw new Error(`unknown subscriber client ${config.fanout.client}\n${USAGE}`);
 const needed = config.fanout.rates.reduce((s, r) => s + Math.round(r * config.fanout.seconds), 0);
 if (needed > config.fanout.seats)
 	throw new Error(`fan-out books ${needed} seats but the event has ${config.fanout.seats}`);
@@ -143,7 +154,12 @@ for (const engine of config.engines) {
 		result.serverStartMs = server.startMs;
 		const users = config.users;
 		let t = nowMs();
-		const signedIn = await signInMany(server.url, config.booking ? Math.max(users, 20) : 20);
+		const signedIn = await signInMany(
+			server.url,
+			config.booking ? Math.max(users, 20) : 20,
+			16,
+			config.clientFetch
+		);
 		result.signInMs = nowMs() - t;
 		log(`${engine}: ${signedIn.length} users signed in (${result.signInMs.toFixed(0)} ms)`);
 		if (config.booking) {
@@ -157,7 +173,7 @@ for (const engine of config.engines) {
 		if (config.fanoutOn) {
 			t = nowMs();
 			const target = await supabaseTarget(server, signedIn.slice(0, 20), config.fanout.seats);
-			result.fanout = await fanout(target, config.fanout);
+			result.fanout = await fanout(target, { ...config.fanout, profileDir: profileDir(engine) });
 			log(`${engine}: fan-out done (${((nowMs() - t) / 1000).toFixed(1)} s)`);
 		}
 	} finally {

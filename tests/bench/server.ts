@@ -18,6 +18,8 @@ export interface Usage {
 export interface BenchServer {
 	engine: Engine;
 	url: string;
+	/** The PostgreSQL database's name (postgres engine only), for CPU readings. */
+	database?: string;
 	startMs: number;
 	/** Owner SQL, for set-up only. */
 	sql<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
@@ -54,6 +56,7 @@ export async function startServer(engine: Engine, profileDir?: string): Promise<
 		return {
 			engine,
 			url: ready.url,
+			database: database?.name,
 			startMs: ready.startMs,
 			sql: (sql, params) => child.request('sql', { sql, params }),
 			usage: () => child.request('usage'),

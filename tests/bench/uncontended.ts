@@ -1,5 +1,6 @@
 import { book } from './booking.ts';
 import type { SignedIn } from './clients.ts';
+import { cpuMeter, type CpuSplit } from './cpu.ts';
 import type { BenchServer } from './server.ts';
 import { nowMs, perSecond, summarize, type Summary } from './stats.ts';
 import { createEvent } from './venue.ts';
@@ -12,6 +13,8 @@ export interface LevelResult {
 	latency: Summary;
 	failures: number;
 	serverCpuMs: number;
+	/** CPU per party over the level (load generator, back end, PostgreSQL server). */
+	cpu: CpuSplit;
 }
 
 export interface UncontendedResult {
@@ -37,6 +40,7 @@ export async function uncontended(
 		const event = await createEvent(server, requests, { label: 'free' });
 		// a short warm-up on other seats' neighbours is not needed: the contended run warmed the stack
 		await server.usage();
+		const meter = cpuMeter(server.database);
 		let next = 0;
 		let failures = 0;
 		const codes = new Set<string>();
@@ -65,7 +69,8 @@ export async function uncontended(
 			bookingsPerSecond: perSecond(requests - failures, wallMs),
 			latency: summarize(latencies),
 			failures,
-			serverCpuMs: usage.cpuMs
+			serverCpuMs: usage.cpuMs,
+			cpu: meter(usage.cpuMs)
 		});
 	}
 	const best = levels.reduce((a, b) => (b.bookingsPerSecond > a.bookingsPerSecond ? b : a));

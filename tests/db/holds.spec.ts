@@ -235,27 +235,6 @@ describe.each(ENGINES)('holds on %s', { timeout: 60_000 }, (engine) => {
 describe.each(ENGINES)('holds under concurrency on %s', { timeout: 90_000 }, (engine) => {
 	const it = dbTest(engine);
 
-	it('200 connections holding 20 seats: one holder per seat, every loser 23505', async ({
-		db,
-		url,
-		expect
-	}) => {
-		const users = await createUsers(db, 200);
-		const event = await createEvent(db, { seats: 20 });
-		const results = await race(
-			db,
-			url,
-			users.map((caller, i) => ({ caller, sql: hold, params: [event.id, event.seatIds[i % 20]] }))
-		);
-		expect(results.filter((r) => r === 'ok')).toHaveLength(20);
-		expect(results.filter((r) => r !== 'ok')).toEqual(Array(180).fill('23505'));
-		const held = await db.query<{ seat_id: number; n: number }>(
-			`select seat_id, count(*)::int as n from bookings where status = 'held'
-			 group by seat_id order by seat_id`
-		);
-		expect(held.rows).toEqual(event.seatIds.map((seat_id) => ({ seat_id, n: 1 })));
-	});
-
 	it('holders confirming while others grab: active holds get booked, lapsed ones go to one grabber', async ({
 		db,
 		url,

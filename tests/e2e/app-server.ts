@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_ANON_KEY } from '../../backend/src/keys.ts';
 
 const SERVE_APP = fileURLToPath(new URL('../../backend/serve-app.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -63,8 +64,21 @@ export async function startAppServer(
 		});
 	});
 
+	const url = `http://127.0.0.1:${port}`;
+	// The REST API answers as the app will ask it (the schema cache loads on the first request):
+	// a server that is up but broken fails here, with its own output, not as a page's error.
+	const probe = await fetch(`${url}/rest/v1/events?select=id&limit=1`, {
+		headers: { apikey: LOCAL_ANON_KEY }
+	}).catch((e: unknown) => e as Error);
+	if (probe instanceof Error || !probe.ok) {
+		child.kill('SIGKILL');
+		await exited;
+		const said = probe instanceof Error ? String(probe) : `${probe.status} ${await probe.text()}`;
+		throw new Error(`server started but its REST API failed (${said}):\n${out}`);
+	}
+
 	return {
-		url: `http://127.0.0.1:${port}`,
+		url,
 		child,
 		output: () => out,
 		async stop(signal) {

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
 	RealtimeControl,
+	createEvent,
 	focusFreeSeat,
 	focusSeat,
 	focused,
@@ -8,32 +9,39 @@ import {
 	seatButton
 } from './helpers.ts';
 
-test('B sees A book and release a seat live, and cannot take it meanwhile', async ({ browser }) => {
+test('B sees A hold, book and release a seat live, and cannot take it meanwhile', async ({
+	browser
+}) => {
 	const a = await person(browser, 'Ann', '/events/hamlet');
 	const b = await person(browser, 'Bob', '/events/hamlet');
 	const moves = ['ArrowUp', 'ArrowUp', 'ArrowUp', 'ArrowUp', 'ArrowUp', 'ArrowUp'];
 
 	const seat = await focusFreeSeat(a.page, moves);
 	await focusSeat(b.page, seat, moves);
-	// B selects it first, then A books it.
-	await b.page.keyboard.press('Enter');
-	await expect(b.page.getByTestId('selection')).toBeVisible();
+	// A clicks the seat: it is held at once.
 	await a.page.keyboard.press('Enter');
+	await expect(a.page.getByTestId('outcome')).toContainText('Holding');
+	await expect(seatButton(a.page, seat)).toHaveAttribute('data-status', 'mine-held');
+	await expect(a.page.getByTestId('my-holds').getByRole('listitem')).toHaveCount(1);
+
+	// Within a second, without reloading, B sees it held, and cannot have it.
+	await expect(seatButton(b.page, seat)).toHaveAttribute('data-status', 'held', {
+		timeout: 1_000
+	});
+	await b.page.keyboard.press('Enter');
+	await expect(b.page.getByTestId('outcome')).toContainText('Someone else is holding that seat');
+	await expect(b.page.getByTestId('my-holds')).toHaveCount(0);
+
+	// A books it; B sees it taken, and trying again is refused with a message.
 	await a.page.getByTestId('book').click();
 	await expect(a.page.getByTestId('outcome')).toContainText('Booked 1 seat');
 	await expect(seatButton(a.page, seat)).toHaveAttribute('data-status', 'mine');
-
-	// Within a second, without reloading, B sees it taken and is told.
 	await expect(seatButton(b.page, seat)).toHaveAttribute('data-status', 'taken', {
 		timeout: 1_000
 	});
-	await expect(b.page.getByTestId('outcome')).toContainText('Someone else just booked');
-	await expect(b.page.getByTestId('selection')).toHaveCount(0);
-	// Trying again is refused with a message.
 	await focused(b.page).focus();
 	await b.page.keyboard.press('Enter');
 	await expect(b.page.getByTestId('outcome')).toContainText('That seat is taken');
-	await expect(b.page.getByTestId('book')).toHaveCount(0);
 
 	// A releases; B sees it free.
 	await a.page
@@ -48,7 +56,7 @@ test('B sees A book and release a seat live, and cannot take it meanwhile', asyn
 	await b.context.close();
 });
 
-test('two people booking the same seat at once: exactly one wins', async ({ browser }) => {
+test('two people holding the same seat at once: exactly one wins', async ({ browser }) => {
 	// Both inserts must reach the database: hold back realtime news until both have clicked.
 	const realtimeA = new RealtimeControl();
 	const realtimeB = new RealtimeControl();
@@ -61,12 +69,10 @@ test('two people booking the same seat at once: exactly one wins', async ({ brow
 	const moves = ['ArrowDown', 'ArrowDown', 'ArrowDown'];
 	const seat = await focusFreeSeat(a.page, moves);
 	await focusSeat(b.page, seat, moves);
-	await a.page.keyboard.press('Enter');
-	await b.page.keyboard.press('Enter');
 
 	realtimeA.hold();
 	realtimeB.hold();
-	await Promise.all([a.page.getByTestId('book').click(), b.page.getByTestId('book').click()]);
+	await Promise.all([a.page.keyboard.press('Enter'), b.page.keyboard.press('Enter')]);
 	await expect(a.page.getByTestId('outcome')).toBeVisible();
 	await expect(b.page.getByTestId('outcome')).toBeVisible();
 	realtimeA.release();
@@ -79,53 +85,75 @@ test('two people booking the same seat at once: exactly one wins', async ({ brow
 				await seatButton(b.page, seat).getAttribute('data-status')
 			].sort()
 		)
-		.toEqual(['mine', 'taken']);
-	const loser = (await seatButton(a.page, seat).getAttribute('data-status')) === 'taken' ? a : b;
-	await expect(loser.page.getByTestId('outcome')).toContainText('Someone else just booked');
-	await expect(loser.page.getByTestId('outcome')).toContainText('Nothing was booked');
-	await expect(loser.page.getByTestId('my-seats')).toHaveCount(0);
+		.toEqual(['held', 'mine-held']);
+	const loser = (await seatButton(a.page, seat).getAttribute('data-status')) === 'held' ? a : b;
+	const winner = loser === a ? b : a;
+	// The loser's map was corrected by the failed request itself, not by realtime.
+	await expect(loser.page.getByTestId('outcome')).toContainText('Someone else just took');
+	await expect(loser.page.getByTestId('my-holds')).toHaveCount(0);
+	await expect(winner.page.getByTestId('my-holds').getByRole('listitem')).toHaveCount(1);
 	await a.context.close();
 	await b.context.close();
 });
 
-test('a multi-seat booking that collides on one seat books none of them', async ({ browser }) => {
-	// Hold back B's realtime messages while A books, so B's insert really collides in the database
-	// (otherwise B's map would already show the seat taken and drop it from the selection).
-	const realtimeB = new RealtimeControl();
-	const b = await person(browser, 'Bob', '/events/symphony-no-9', {
-		prepare: (c) => realtimeB.install(c)
+test('holding again several lapsed seats, one taken meanwhile, holds none of them', async ({
+	browser,
+	baseURL
+}) => {
+	test.setTimeout(60_000);
+	const { path } = await createEvent(baseURL!, {
+		holdMinutes: 0.1, // 6 seconds
+		sections: [{ name: 'Floor', rows: 2, seats: 8, category: 'floor', priceCents: 2500 }]
 	});
-	const a = await person(browser, 'Ann', '/events/symphony-no-9');
-	const moves = ['ArrowUp', 'ArrowUp'];
-	// A selects two seats, the second being Y; B selects Y and Z.
-	await focusFreeSeat(a.page, moves);
+	// A's realtime news is held back once the holds lapse, so A's map does not know that B took
+	// one of the seats: A's insert really collides in the database.
+	const realtimeA = new RealtimeControl();
+	const a = await person(browser, 'Ann', path, { prepare: (c) => realtimeA.install(c) });
+	const b = await person(browser, 'Bob', path);
+
+	const y = await focusFreeSeat(a.page);
 	await a.page.keyboard.press('Enter');
-	const y = await focusFreeSeat(a.page, ['ArrowRight']);
+	await expect(seatButton(a.page, y)).toHaveAttribute('data-status', 'mine-held');
+	const z = await focusFreeSeat(a.page, ['ArrowRight']);
 	await a.page.keyboard.press('Enter');
-	await focusSeat(b.page, y, moves);
-	await b.page.keyboard.press('Enter');
-	const z = await focusFreeSeat(b.page, ['ArrowRight']);
-	await b.page.keyboard.press('Enter');
+	await expect(a.page.getByTestId('my-holds').getByRole('listitem')).toHaveCount(2);
 	await expect(a.page.getByTestId('book')).toHaveText('Book 2 seats');
-	await expect(b.page.getByTestId('book')).toHaveText('Book 2 seats');
 
-	realtimeB.hold();
-	await a.page.getByTestId('book').click();
-	await expect(a.page.getByTestId('outcome')).toContainText('Booked 2 seats');
+	// Both holds lapse; A is offered to hold them again.
+	const expired = a.page.getByTestId('hold-expired');
+	await expect(expired).toBeVisible({ timeout: 15_000 });
+	await expect(a.page.getByTestId('my-holds')).toHaveCount(0);
+	realtimeA.hold();
+
+	// Meanwhile B takes Z (B's map freed it by itself at the expiry).
+	await focusSeat(b.page, z);
+	await expect(seatButton(b.page, z)).toHaveAttribute('data-status', 'available', {
+		timeout: 10_000
+	});
+	await b.page.keyboard.press('Enter');
 	await b.page.getByTestId('book').click();
-	await expect(b.page.getByTestId('outcome')).toContainText('Nothing was booked');
-	realtimeB.release();
+	await expect(b.page.getByTestId('outcome')).toContainText('Booked 1 seat');
 
-	// None of B's seats were booked: Y is A's, and Z is still free.
-	await expect(b.page.getByTestId('my-seats')).toHaveCount(0);
-	await expect(seatButton(b.page, z)).toHaveAttribute('data-status', 'available');
-	await expect(a.page.getByTestId('my-seats').getByRole('listitem')).toHaveCount(2);
-	await expect(seatButton(a.page, y)).toHaveAttribute('data-status', 'mine');
+	// A tries to hold Y and Z again in one request: nothing is held, and A is told which seat went.
+	await expect(seatButton(a.page, z)).toHaveAttribute('data-status', 'available');
+	await expired.getByRole('button', { name: 'Hold them again' }).click();
+	await expect(a.page.getByTestId('outcome')).toContainText('Someone else just took');
+	await expect(a.page.getByTestId('outcome')).toContainText('Nothing was held');
+	await expect(a.page.getByTestId('my-holds')).toHaveCount(0);
+	await expect(seatButton(a.page, y)).toHaveAttribute('data-status', 'available');
+	await expect(seatButton(a.page, z)).toHaveAttribute('data-status', 'taken');
+	realtimeA.release();
+
+	// Y is still offered, and holding it again works.
+	await expect(expired.getByRole('button', { name: 'Hold it again' })).toBeVisible();
+	await expired.getByRole('button', { name: 'Hold it again' }).click();
+	await expect(a.page.getByTestId('outcome')).toContainText('again');
+	await expect(seatButton(a.page, y)).toHaveAttribute('data-status', 'mine-held');
 	await a.context.close();
 	await b.context.close();
 });
 
-test('booking with the keyboard only', async ({ browser }) => {
+test('holding and booking with the keyboard only', async ({ browser }) => {
 	const a = await person(browser, 'Kay', '/events/symphony-no-9');
 	const page = a.page;
 	// Tab from the page start until the focused element is a seat.
@@ -144,8 +172,10 @@ test('booking with the keyboard only', async ({ browser }) => {
 	);
 	await page.keyboard.press('Space');
 	await expect(focused(page)).toHaveAttribute('aria-pressed', 'true');
+	await expect(focused(page)).toHaveAttribute('aria-label', /held by you/);
+	await expect(focused(page)).toBeFocused();
 	// Tab onwards to the Book button.
-	for (let k = 0; k < 10; k++) {
+	for (let k = 0; k < 15; k++) {
 		await page.keyboard.press('Tab');
 		if (await page.getByTestId('book').evaluate((el) => el === document.activeElement)) break;
 	}

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import {
 	expect,
 	type Browser,
@@ -5,6 +6,9 @@ import {
 	type Page,
 	type WebSocketRoute
 } from '@playwright/test';
+import { createClient } from '@supabase/supabase-js';
+import { LOCAL_SERVICE_ROLE_KEY } from '../../backend/src/keys.ts';
+import type { Database } from '../../src/lib/database.types.ts';
 
 export interface Person {
 	context: BrowserContext;
@@ -91,6 +95,70 @@ export async function focusSeat(page: Page, seatId: string, moves: string[] = []
 	throw new Error(`seat ${seatId} not reached`);
 }
 
+/** Holds the focused seat (Enter) and books it with the holds panel's button. */
+export async function holdAndBook(page: Page): Promise<void> {
+	await page.keyboard.press('Enter');
+	await expect(page.getByTestId('book')).toHaveText('Book 1 seat');
+	await page.getByTestId('book').click();
+	await expect(page.getByTestId('outcome')).toContainText('Booked 1 seat');
+}
+
+export interface TestSection {
+	name: string;
+	rows: number;
+	seats: number;
+	category: string;
+	priceCents: number;
+}
+
+/**
+ * A new event of its own for one test (own seats, own hold length), written as the service role
+ * through the REST API of the server under test: the app's users may not create events.
+ */
+export async function createEvent(
+	baseURL: string,
+	options: { holdMinutes?: number; maxSeats?: number; sections: TestSection[] }
+): Promise<{ slug: string; path: string }> {
+	const db = createClient<Database>(baseURL, LOCAL_SERVICE_ROLE_KEY, {
+		auth: { persistSession: false, autoRefreshToken: false }
+	});
+	counter++;
+	const slug = `e2e-${process.pid % 10000}-${counter}`;
+	const event = await db
+		.from('events')
+		.insert({
+			slug,
+			name: `Test event ${counter}`,
+			venue: 'Test hall',
+			starts_at: new Date(Date.now() + 86_400_000).toISOString(),
+			max_seats_per_user: options.maxSeats ?? 4,
+			hold_minutes: options.holdMinutes ?? 10
+		})
+		.select('id')
+		.single();
+	if (event.error) throw new Error(event.error.message);
+	const seats: Database['public']['Tables']['seats']['Insert'][] = [];
+	let y = 0;
+	for (const section of options.sections) {
+		for (let r = 0; r < section.rows; r++, y++)
+			for (let n = 1; n <= section.seats; n++)
+				seats.push({
+					event_id: event.data.id,
+					section: section.name,
+					row_label: String.fromCharCode(65 + r),
+					number: n,
+					x: n,
+					y,
+					category: section.category,
+					price_cents: section.priceCents
+				});
+		y++;
+	}
+	const inserted = await db.from('seats').insert(seats);
+	if (inserted.error) throw new Error(inserted.error.message);
+	return { slug, path: `/events/${slug}` };
+}
+
 export function seatButton(page: Page, seatId: string) {
 	return page.locator(`.seat-focus[data-seat-id="${seatId}"]`);
 }
@@ -140,4 +208,13 @@ export class RealtimeControl {
 	restore(): void {
 		this.#down = false;
 	}
+}
+
+/** `@axe-core/playwright` finds no serious or critical violation on the page as it is now. */
+export async function expectNoSeriousViolations(page: Page): Promise<void> {
+	const { violations } = await new AxeBuilder({ page }).analyze();
+	const serious = violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+	expect(serious).toEqual([]);
 }

@@ -3,6 +3,7 @@ import {
 	RealtimeControl,
 	focusFreeSeat,
 	focusSeat,
+	holdAndBook,
 	mapSynced,
 	person,
 	seatButton
@@ -26,10 +27,8 @@ test('a realtime interruption shows a banner, and on reconnect the map matches t
 	await realtimeB.cut();
 	await expect(b.page.getByTestId('realtime-banner')).toBeVisible({ timeout: 10_000 });
 
-	// While B is cut off, A books the seat.
-	await a.page.keyboard.press('Enter');
-	await a.page.getByTestId('book').click();
-	await expect(a.page.getByTestId('outcome')).toContainText('Booked 1 seat');
+	// While B is cut off, A holds and books the seat.
+	await holdAndBook(a.page);
 	await expect(seatButton(b.page, seat)).toHaveAttribute('data-status', 'available');
 
 	realtimeB.restore();
@@ -53,9 +52,7 @@ test('the events list shows seats left, live', async ({ browser }) => {
 
 	const a = await person(browser, 'Ann', '/events/jazz-night');
 	await focusFreeSeat(a.page, ['ArrowDown', 'ArrowDown']);
-	await a.page.keyboard.press('Enter');
-	await a.page.getByTestId('book').click();
-	await expect(a.page.getByTestId('outcome')).toContainText('Booked 1 seat');
+	await holdAndBook(a.page);
 	await expect
 		.poll(async () =>
 			Number((await card.getByTestId('seats-left').textContent())!.match(/\d+/)![0])

@@ -1,14 +1,16 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { focusFreeSeat, hydrated, login, mapSynced, person, uniqueName } from './helpers.ts';
-
-async function expectNoSeriousViolations(page: Page) {
-	const { violations } = await new AxeBuilder({ page }).analyze();
-	const serious = violations
-		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-		.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-	expect(serious).toEqual([]);
-}
+import {
+	createEvent,
+	expectNoSeriousViolations,
+	focusFreeSeat,
+	holdAndBook,
+	hydrated,
+	login,
+	mapSynced,
+	person,
+	seatButton,
+	uniqueName
+} from './helpers.ts';
 
 test('no serious accessibility violations on any page', async ({ page }) => {
 	for (const path of ['/', '/login', '/events/jazz-night']) {
@@ -20,7 +22,12 @@ test('no serious accessibility violations on any page', async ({ page }) => {
 	await login(page, uniqueName('Axe'), '/events/jazz-night');
 	await mapSynced(page);
 	await focusFreeSeat(page, ['ArrowUp', 'ArrowUp']);
+	// Holding: the holds panel with its countdown and the best-available form.
 	await page.keyboard.press('Enter');
+	await expect(page.getByTestId('hold-countdown')).toBeVisible();
+	// Beside the map, the panel is in sight: no summary bar.
+	await expect(page.getByTestId('holds-summary')).toBeHidden();
+	await expectNoSeriousViolations(page);
 	await page.getByTestId('book').click();
 	await expect(page.getByTestId('outcome')).toContainText('Booked');
 	await expectNoSeriousViolations(page);
@@ -34,29 +41,93 @@ test('no serious accessibility violations on any page', async ({ page }) => {
 	await expectNoSeriousViolations(page);
 });
 
-test('works on a 375 px wide phone', async ({ browser }) => {
+/**
+ * Where the map is painted in the canvas, in canvas pixels: the box around every painted pixel,
+ * and the canvas size.
+ */
+function paintedBox(page: Page) {
+	return page.getByTestId('seat-canvas').evaluate((canvas: HTMLCanvasElement) => {
+		const { data, width, height } = canvas
+			.getContext('2d')!
+			.getImageData(0, 0, canvas.width, canvas.height);
+		let [minX, minY, maxX, maxY] = [width, height, -1, -1];
+		for (let y = 0; y < height; y++)
+			for (let x = 0; x < width; x++)
+				if (data[(y * width + x) * 4 + 3] > 0) {
+					minX = Math.min(minX, x);
+					maxX = Math.max(maxX, x);
+					minY = Math.min(minY, y);
+					maxY = Math.max(maxY, y);
+				}
+		const backed = canvas.width === Math.round(canvas.clientWidth * devicePixelRatio);
+		return { minX, minY, maxX, maxY, width, height, backed };
+	});
+}
+
+/**
+ * The whole map is painted, nothing touches the canvas's edges (nothing cut off) and it is centred
+ * across (fitted to this size, not left where a wider or narrower box had it).
+ */
+async function expectWholeMap(page: Page) {
+	await expect
+		.poll(async () => {
+			const box = await paintedBox(page);
+			const [left, right] = [box.minX, box.width - 1 - box.maxX];
+			return (
+				box.backed &&
+				box.maxX > box.minX &&
+				left > 0 &&
+				right > 0 &&
+				box.minY > 0 &&
+				box.maxY < box.height - 1 &&
+				Math.abs(left - right) < box.width * 0.05
+			);
+		})
+		.toBe(true);
+}
+
+test('works on a 375 px wide phone, turned or resized', async ({ browser, baseURL }) => {
+	const { path } = await createEvent(baseURL!, {
+		sections: [{ name: 'Stalls', rows: 6, seats: 14, category: 'standard', priceCents: 2500 }]
+	});
 	const context = await browser.newContext({
-		viewport: { width: 375, height: 740 },
+		viewport: { width: 375, height: 800 },
 		hasTouch: true
 	});
 	const page = await context.newPage();
-	await login(page, uniqueName('Pip'), '/events/jazz-night');
+	await login(page, uniqueName('Pip'), path);
 	await mapSynced(page);
+	await expectWholeMap(page);
+	// A window narrowed from desktop width (or a tablet turned) still shows the whole map.
+	await page.setViewportSize({ width: 1024, height: 800 });
+	await expectWholeMap(page);
+	await page.setViewportSize({ width: 375, height: 800 });
+	await expectWholeMap(page);
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
 	const seat = page.getByTestId('seat-focus');
 	const before = (await seat.boundingBox())!;
-	await page.getByRole('button', { name: 'Zoom in' }).click();
+	await page.getByRole('button', { name: 'Zoom in' }).tap();
 	await expect.poll(async () => (await seat.boundingBox())!.width).toBeGreaterThan(before.width);
-	await page.getByRole('button', { name: 'Show all' }).click();
-	// Tap a seat on the map.
-	await seat.focus();
-	await page.keyboard.press('ArrowUp');
+	await page.getByRole('button', { name: 'Show all' }).tap();
+	await expectWholeMap(page);
+
+	// Tap a free seat: it is held, and the summary bar at the bottom shows the time left and books.
+	const seatId = await focusFreeSeat(page, ['ArrowUp']);
 	const box = (await seat.boundingBox())!;
-	const status = await seat.getAttribute('data-status');
 	await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
-	if (status === 'available') await expect(page.getByTestId('selection')).toBeVisible();
-	else await expect(page.getByTestId('outcome')).toBeVisible();
-	await page.screenshot({ path: test.info().outputPath('phone.png'), fullPage: true });
+	const summary = page.getByTestId('holds-summary');
+	await expect(summary).toBeInViewport();
+	await expect(summary).toContainText('1 seat held');
+	await expect(summary.getByRole('timer')).toHaveText(/^(10:00|09:\d\d)$/);
+	// The panel's own Book button is below the map, out of sight: that is why the bar is there.
+	await expect(page.getByTestId('book')).not.toBeInViewport();
+	await expectNoSeriousViolations(page);
+	await page.screenshot({ path: test.info().outputPath('phone.png') });
+	await page.getByTestId('summary-book').tap();
+	await expect(page.getByTestId('outcome')).toContainText('Booked 1 seat');
+	await expect(summary).toBeHidden();
+	await expect(seatButton(page, seatId)).toHaveAttribute('data-status', 'mine');
 	await context.close();
 });
 
@@ -88,9 +159,7 @@ test('a 50,000-seat event loads completely, and a remote change repaints one sea
 	const before = await seatsLeft.textContent();
 	const other = await person(browser, 'Sam', '/events/stadium-finale');
 	await focusFreeSeat(other.page, ['ArrowUp']);
-	await other.page.keyboard.press('Enter');
-	await other.page.getByTestId('book').click();
-	await expect(other.page.getByTestId('outcome')).toContainText('Booked 1 seat');
+	await holdAndBook(other.page);
 	await expect(seatsLeft).not.toHaveText(before!);
 	await expect(canvas).toHaveAttribute('data-seat-paints', /\d+/);
 	expect(await canvas.getAttribute('data-full-paints')).toBe(fullPaints);

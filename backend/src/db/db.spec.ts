@@ -185,6 +185,88 @@ describe.each(Object.keys(engines) as Db['engine'][])('%s', (engine) => {
 		await expect(tx).rejects.toThrow('rollback');
 		expect((await outside).rows).toEqual([{ n: 0 }]);
 	});
+
+	it('runs a batch as one transaction: settings reach the next statement, a failure undoes all', async () => {
+		const [set, seen, count] = await db.batch([
+			{ sql: `select set_config('app.who', $1, true) as v`, params: ['batch'] },
+			{ sql: `select current_setting('app.who', true) as who` },
+			{ sql: `insert into things values (30, $1), (31, $1)`, params: ['b'] }
+		]);
+		expect([set.rows, seen.rows, count.rowCount]).toEqual([
+			[{ v: 'batch' }],
+			[{ who: 'batch' }],
+			2
+		]);
+		// Transaction-local: gone once the batch committed ('' where the name was seen before).
+		const [after] = await db.batch([{ sql: `select current_setting('app.who', true) as who` }]);
+		expect(after.rows[0].who ?? '').toBe('');
+		const error = await db
+			.batch([
+				{ sql: `insert into things values (32, $1)`, params: ['kept?'] },
+				{ sql: `insert into things values (30, $1)`, params: ['dup'] },
+				{ sql: `insert into things values (33, $1)`, params: ['never'] }
+			])
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(DbError);
+		expect((error as DbError).code).toBe('23505');
+		const ids = await db.query<{ id: number }>('select id from things where id >= 30 order by id');
+		expect(ids.rows).toEqual([{ id: 30 }, { id: 31 }]);
+	});
+
+	it('reuses prepared statements, also after a batch failed before parsing one', async () => {
+		const sql = 'select $1::int + 1 as n';
+		for (let i = 0; i < 3; i++) {
+			const [r] = await db.batch([{ sql, params: [String(i)], prepare: true }]);
+			expect(r.rows).toEqual([{ n: i + 1 }]);
+		}
+		const fresh = 'select $1::text as t';
+		await expect(
+			db.batch([
+				{ sql: 'select 1/0', prepare: true },
+				{ sql: fresh, params: ['x'], prepare: true }
+			])
+		).rejects.toMatchObject({ code: '22012' });
+		const [again] = await db.batch([{ sql: fresh, params: ['y'], prepare: true }]);
+		expect(again.rows).toEqual([{ t: 'y' }]);
+		// Someone drops every prepared statement of the connection(s): the next batch prepares anew.
+		await db.batch([{ sql: 'deallocate all' }]);
+		const [after] = await db.batch([{ sql: fresh, params: ['z'], prepare: true }]);
+		expect(after.rows).toEqual([{ t: 'z' }]);
+	});
+
+	it('takes non-text parameters in a batch and in a transaction', async () => {
+		const [r] = await db.batch([
+			{ sql: 'select $1::int as n, $2::jsonb as j', params: [7, { a: 1 }] }
+		]);
+		expect(r.rows).toEqual([{ n: 7, j: { a: 1 } }]);
+		const rows = await db.transaction(async (tx) => {
+			await tx.query('insert into things values ($1, $2)', [40, 'forty']);
+			return (await tx.query('select name from things where id = $1', [40])).rows;
+		});
+		expect(rows).toEqual([{ name: 'forty' }]);
+	});
+
+	it('opens a transaction with its first batch and rolls the batch back with it', async () => {
+		await expect(
+			db.transaction(async (tx) => {
+				const [r] = await tx.batch([
+					{ sql: `insert into things values (50, $1) returning name`, params: ['fifty'] }
+				]);
+				expect(r.rows).toEqual([{ name: 'fifty' }]);
+				const [inside] = await tx.batch([
+					{ sql: 'select count(*)::int as n from things where id = 50' }
+				]);
+				expect(inside.rows).toEqual([{ n: 1 }]);
+				throw new Error('undo');
+			})
+		).rejects.toThrow('undo');
+		expect((await db.query('select count(*)::int as n from things where id = 50')).rows).toEqual([
+			{ n: 0 }
+		]);
+		// A transaction that ran nothing commits nothing and leaves the connection usable.
+		expect(await db.transaction(async () => 'nothing')).toBe('nothing');
+		expect((await db.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+	});
 });
 
 describe('openDb', () => {

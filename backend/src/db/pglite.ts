@@ -1,10 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
+import { PGlite, type Results } from '@electric-sql/pglite';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import { normalizeError } from './errors.ts';
+import { runPipeline, textParams } from './pglite-pipeline.ts';
+import { PreparedStatements, retryingUnknownStatement } from './prepared.ts';
 import { SerialQueue } from './queue.ts';
-import type { Db, Queryable, Result } from './types.ts';
+import type { Db, Queryable, Result, Statement } from './types.ts';
 
 export interface PgliteOptions {
 	/** Directory to persist to; in memory when absent. */
@@ -34,6 +36,10 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
 		loadDataDir: options.loadDataDir,
 		extensions
 	});
+	// PGlite drops its server log unless created with `debug`, but Postgres still formats every
+	// line (each failed statement with its full text), one character at a time through JS: a third
+	// of what a refused booking costs. Clients still get their notices (client_min_messages).
+	await pg.exec('set log_min_messages = fatal; set log_min_error_statement = panic');
 	const serial = new SerialQueue();
 	const queue = {
 		run<T>(job: () => Promise<T>): Promise<T> {
@@ -45,7 +51,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
 			return serial.run(job);
 		}
 	};
-	const direct = queryable(pg);
+	const direct = queryable(pg, new PreparedStatements());
 	// PGlite's own listen() folds or mangles channel names with ':' (its unlisten fails on them), so
 	// LISTEN is issued here, quoted as on Postgres, and notifications are routed by exact name.
 	const listeners = new Map<string, Set<(payload: string) => void>>();
@@ -57,17 +63,59 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
 		engine: 'pglite',
 		query: (sql, params) => queue.run(() => direct.query(sql, params)),
 		exec: (sql) => queue.run(() => direct.exec(sql)),
-		transaction: (fn) =>
+		batch: (statements) =>
 			queue.run(async () => {
+				if (textParams(statements)) {
+					return retryingUnknownStatement(() => direct.batch(statements));
+				}
+				// PGlite's own conversion of other parameters means a statement at a time.
 				await direct.exec('begin');
-				let result;
 				try {
-					result = await transactionOf.run(pg, () => fn(direct));
+					const results = await direct.batch(statements);
+					await direct.exec('commit');
+					return results;
 				} catch (e) {
 					await direct.exec('rollback');
 					throw e;
 				}
-				await direct.exec('commit');
+			}),
+		transaction: (fn) =>
+			queue.run(async () => {
+				// BEGIN goes into PGlite with the transaction's first statement, in the same call.
+				let begun = false;
+				const begin = async () => {
+					if (!begun) {
+						begun = true;
+						await direct.exec('begin');
+					}
+				};
+				const tx: Queryable = {
+					async query(sql, params) {
+						const [result] = await tx.batch([{ sql, params }]);
+						return result as Result<never>;
+					},
+					async exec(sql) {
+						await begin();
+						await direct.exec(sql);
+					},
+					async batch(statements) {
+						if (begun || !textParams(statements)) {
+							await begin();
+							return direct.batch(statements);
+						}
+						begun = true;
+						const results = await direct.batch([{ sql: 'begin' }, ...statements]);
+						return results.slice(1);
+					}
+				};
+				let result;
+				try {
+					result = await transactionOf.run(pg, () => fn(tx));
+				} catch (e) {
+					if (begun) await direct.exec('rollback');
+					throw e;
+				}
+				if (begun) await direct.exec('commit');
 				return result;
 			}),
 		async listen(channel, onPayload) {
@@ -92,14 +140,19 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
 }
 
 /** Raw access to the single connection; only ever used from inside the queue. */
-function queryable(pg: PGlite | Transaction): Queryable {
-	return {
+function queryable(pg: PGlite, prepared: PreparedStatements): Queryable {
+	const viaPglite = async <Row>(sql: string, params?: unknown[]): Promise<Result<Row>> => {
+		try {
+			return toResult<Row>(await pg.query<Row>(sql, params));
+		} catch (e) {
+			throw normalizeError(e);
+		}
+	};
+	const self: Queryable = {
 		async query<Row>(sql: string, params?: unknown[]): Promise<Result<Row>> {
-			try {
-				return toResult<Row>(await pg.query<Row>(sql, params));
-			} catch (e) {
-				throw normalizeError(e);
-			}
+			if (!textParams([{ sql, params }])) return viaPglite<Row>(sql, params);
+			const [result] = await self.batch([{ sql, params }]);
+			return result as Result<Row>;
 		},
 		async exec(sql: string) {
 			try {
@@ -107,8 +160,21 @@ function queryable(pg: PGlite | Transaction): Queryable {
 			} catch (e) {
 				throw normalizeError(e);
 			}
+		},
+		async batch(statements: Statement[]) {
+			if (!textParams(statements)) {
+				const results: Result[] = [];
+				for (const s of statements) results.push(await viaPglite(s.sql, s.params));
+				return results;
+			}
+			try {
+				return await runPipeline(pg, statements, prepared);
+			} catch (e) {
+				throw normalizeError(e);
+			}
 		}
 	};
+	return self;
 }
 
 function toResult<Row>(r: Results<Row>): Result<Row> {

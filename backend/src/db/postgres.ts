@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { normalizeError } from './errors.ts';
-import type { Db, Queryable, Result } from './types.ts';
+import { Pipeline } from './pg-pipeline.ts';
+import { PreparedStatements, retryingUnknownStatement } from './prepared.ts';
+import type { Db, Queryable, Result, Statement } from './types.ts';
 
 export interface PostgresOptions {
 	/** Pool size; 8 is the measured sweet spot on a 2-core machine. */
@@ -52,23 +54,59 @@ export async function openPostgres(
 		async exec(sql) {
 			await run(pool, sql);
 		},
+		async batch(statements) {
+			const client = await pool.connect();
+			try {
+				const results = await retryingUnknownStatement(() => pipeline(client, statements));
+				client.release();
+				return results;
+			} catch (e) {
+				// A server error leaves the connection usable (the Sync ended its transaction); a
+				// broken connection must not go back to the pool.
+				client.release(e instanceof pg.DatabaseError ? undefined : (e as Error));
+				throw normalizeError(e);
+			}
+		},
 		async transaction(fn) {
 			const client = await pool.connect();
+			// BEGIN goes out with the transaction's first statement, in the same write.
+			let begun = false;
+			const begin = async () => {
+				if (!begun) {
+					begun = true;
+					await client.query('begin');
+				}
+			};
 			const tx: Queryable = {
-				query: (sql, params) => run(client, sql, params),
+				async query(sql, params) {
+					// With parameters the query is one Parse/Bind/Execute anyway, so BEGIN rides along;
+					// without, it may be a script of several statements (simple protocol).
+					if (!begun && params?.length) {
+						const [result] = await tx.batch([{ sql, params }]);
+						return result as Result<never>;
+					}
+					await begin();
+					return run(client, sql, params);
+				},
 				async exec(sql) {
+					await begin();
 					await run(client, sql);
+				},
+				async batch(statements) {
+					if (begun) return pipeline(client, statements).catch(rethrow);
+					begun = true;
+					const results = await pipeline(client, [{ sql: 'begin' }, ...statements]).catch(rethrow);
+					return results.slice(1);
 				}
 			};
 			try {
-				await client.query('begin');
 				const result = await fn(tx);
-				await client.query('commit');
+				if (begun) await client.query('commit');
 				client.release();
 				return result;
 			} catch (e) {
 				try {
-					await client.query('rollback');
+					if (begun) await client.query('rollback');
 					client.release();
 				} catch (rollbackError) {
 					// The connection is broken: throw it away rather than return it to the pool.
@@ -84,6 +122,24 @@ export async function openPostgres(
 		}
 	};
 }
+
+/** Each pooled connection's prepared statements; they live and die with the connection. */
+const preparedOf = new WeakMap<pg.PoolClient, PreparedStatements>();
+
+function pipeline(client: pg.PoolClient, statements: Statement[]): Promise<Result[]> {
+	let prepared = preparedOf.get(client);
+	if (!prepared) {
+		prepared = new PreparedStatements();
+		preparedOf.set(client, prepared);
+	}
+	const p = new Pipeline(statements, prepared, types);
+	client.query(p);
+	return p.done;
+}
+
+const rethrow = (e: unknown): never => {
+	throw normalizeError(e);
+};
 
 async function run<Row>(
 	target: pg.Pool | pg.PoolClient,

@@ -16,11 +16,30 @@ export interface Result<Row = Record<string, unknown>> {
 	rowCount: number;
 }
 
+/** One statement of a `batch`. */
+export interface Statement {
+	sql: string;
+	params?: unknown[];
+	/**
+	 * Keep it parsed and planned on the connection and reuse that for the same text (a named
+	 * prepared statement, as PostgREST prepares its own). Plans follow schema changes, the role
+	 * and search_path by themselves; each connection keeps the most recently used ones.
+	 */
+	prepare?: boolean;
+}
+
 /** Queries inside one open transaction (or on one checked-out connection). */
 export interface Queryable {
 	query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Result<Row>>;
 	/** Runs a script of several statements without parameters (migrations, seed). */
 	exec(sql: string): Promise<void>;
+	/**
+	 * Sends the statements together and answers with one result per statement: one round trip
+	 * (one call into PGlite) however many there are. Inside a transaction they run in it; on a
+	 * `Db` they are one transaction of their own, committed when the last succeeds, and the first
+	 * failure rolls them all back and is thrown (the protocol's implicit transaction up to Sync).
+	 */
+	batch(statements: Statement[]): Promise<Result[]>;
 }
 
 export interface Db extends Queryable {

@@ -1,4 +1,4 @@
-import { signJwt, verifyJwt, type Claims } from '../jwt.ts';
+import { signJwt, verifyJwt, type Claims, type VerifyResult } from '../jwt.ts';
 import { ApiError } from './errors.ts';
 import {
 	LOCAL_ANON_KEY,
@@ -129,7 +129,7 @@ function fromJwt(
 	options: VerifyOptions,
 	user: boolean
 ): CredentialResult {
-	const result = verifyJwt(token, keys.jwtSecret, {
+	const result = verifyCached(token, keys.jwtSecret, {
 		now: options.now ?? Date.now() / 1000,
 		skewSeconds: options.skewSeconds ?? 30
 	});
@@ -147,6 +147,37 @@ function fromJwt(
 	const role =
 		typeof result.claims.role === 'string' && result.claims.role ? result.claims.role : 'anon';
 	return { ok: true, role, claims: { ...result.claims, role }, token, user };
+}
+
+/**
+ * Tokens whose signature has been checked, with their claims. A session presents the same token
+ * on every request until it expires, and checking it is an HMAC each time; PostgREST keeps such a
+ * cache too. Only tokens that verified enter (a forged one never does), `exp` is checked again on
+ * every use, and the oldest entries make room past the bound.
+ */
+const verified = new Map<string, { secret: string; claims: Claims }>();
+const VERIFIED_MAX = 10_000;
+
+function verifyCached(
+	token: string,
+	secret: string,
+	{ now, skewSeconds }: { now: number; skewSeconds: number }
+): VerifyResult {
+	const hit = verified.get(token);
+	if (hit && hit.secret === secret) {
+		const { exp } = hit.claims;
+		if (typeof exp === 'number' && exp + skewSeconds < now) {
+			verified.delete(token);
+			return { ok: false, reason: 'expired', claims: hit.claims };
+		}
+		return { ok: true, claims: hit.claims };
+	}
+	const result = verifyJwt(token, secret, { now, skewSeconds });
+	if (result.ok) {
+		if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+		verified.set(token, { secret, claims: Object.freeze(result.claims) });
+	}
+	return result;
 }
 
 export function parseBearer(authorization: string | null | undefined): string | undefined {

@@ -24,6 +24,15 @@ const NOTIFY_CHANNEL = '_realtime_changes';
 const TRIGGER = '_realtime_capture';
 const BATCH = 1000;
 const POLL_MS = 2000;
+/**
+ * Pacing under sustained load: after a batch whose fan-out took t ms, the next read waits
+ * t × GAP_FACTOR ms (at most MAX_GAP_MS), so changes arriving meanwhile go out together — one
+ * write per socket for several changes — and fan-out leaves the event loop at least half the time
+ * for everything else (on PGlite, the bookings themselves). An isolated change waits for nothing.
+ * Hosted Realtime polls its replication slot every 100 ms.
+ */
+const GAP_FACTOR = 1;
+const MAX_GAP_MS = 100;
 
 const INSTALL_SQL = `
 create schema if not exists _realtime;
@@ -146,6 +155,8 @@ export class ChangeReader {
 	#unlisten: (() => Promise<void>) | undefined;
 	#poll: ReturnType<typeof setInterval> | undefined;
 	#closed = false;
+	/** No read before this time (performance.now()): see GAP_FACTOR. */
+	#nextAt = 0;
 
 	constructor(db: Db, onBatch: (changes: Change[]) => Promise<void>) {
 		this.#db = db;
@@ -168,6 +179,9 @@ export class ChangeReader {
 
 	async #drain(): Promise<void> {
 		while (this.#pending && !this.#closed) {
+			const wait = this.#nextAt - performance.now();
+			if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+			if (this.#closed) return;
 			this.#pending = false;
 			let changes: Change[];
 			try {
@@ -178,11 +192,16 @@ export class ChangeReader {
 			}
 			if (changes.length === BATCH) this.#pending = true;
 			if (changes.length === 0) continue;
+			// CPU, not wall time: on a busy machine every write that wakes a reader may hand it the core
+			const cpu = process.threadCpuUsage();
 			try {
 				await this.#onBatch(changes);
 			} catch (e) {
 				console.error('[realtime] dispatching changes failed:', e);
 			}
+			const used = process.threadCpuUsage(cpu);
+			const busyMs = (used.user + used.system) / 1000;
+			this.#nextAt = performance.now() + Math.min(MAX_GAP_MS, busyMs * GAP_FACTOR);
 		}
 	}
 

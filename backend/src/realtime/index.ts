@@ -16,6 +16,7 @@ import type { Channel, Context } from './channel.ts';
 import { PostgresChanges } from './postgres-changes.ts';
 import { Presence } from './presence.ts';
 import type { Vsn } from './serializer.ts';
+import { Outbox } from './outbox.ts';
 import { IDLE_TIMEOUT_MS, Socket } from './socket.ts';
 import { connectError } from './tokens.ts';
 import { Topics } from './topics.ts';
@@ -79,7 +80,12 @@ export function createRealtime(options: RealtimeOptions): Realtime {
 	const topics = new Topics<Channel>();
 	const presence = new Presence(topics);
 	const changes = new PostgresChanges(db, catalog, ensureCaptured);
-	const reader = new ChangeReader(db, (batch) => changes.dispatch(batch));
+	const outbox = new Outbox();
+	const reader = new ChangeReader(db, async (batch) => {
+		await changes.dispatch(batch);
+		// written now, so the reader's pacing counts the writes as part of the batch's cost
+		outbox.flush();
+	});
 	const ready = install().then(() => reader.start());
 	ready.catch((e) => console.error('[realtime] change capture failed to start:', e));
 
@@ -141,7 +147,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
 				return true;
 			}
 			wss.handleUpgrade(req, socket, head, (ws) => {
-				const s = new Socket(ws, vsn as Vsn, auth, ctx);
+				const s = new Socket(ws, vsn as Vsn, auth, ctx, outbox);
 				sockets.add(s);
 				s.onClose = () => sockets.delete(s);
 			});

@@ -186,6 +186,36 @@ describe('postgres_changes payloads', () => {
 		expect(await forBob(0)).toEqual([]);
 	});
 
+	it('viewers of one topic and binding, as different users, each get only what their claims allow', async () => {
+		// One fan-out group (same topic, bindings and role): probes stay per claims and per member.
+		const [ann, bob] = [await createUser(testDb.db), await createUser(testDb.db)];
+		const binding = [{ event: 'INSERT', schema: 'public', table: 's_rls', filter: 'room=eq.7' }];
+		const forAnn = await subscribe('realtime:shared', binding, userToken(ann));
+		const forAnn2 = await subscribe('realtime:shared', binding, userToken(ann));
+		const forBob = await subscribe('realtime:shared', binding, userToken(bob));
+		const bobClient = clients.at(-1)!;
+		const forAnon = await subscribe('realtime:shared', binding);
+		const ids = (got: Data[]) => got.map((d) => d.record?.id);
+		await testDb.db.query(
+			`insert into public.s_rls values (10, 7, $1, 'a'), (11, 7, $2, 'b'), (12, 7, null, 'all')`,
+			[ann, bob]
+		);
+		await testDb.db.query(`insert into public.s_rls values (13, 7, $1, 'a')`, [ann]);
+		expect(ids(await forAnn(3))).toEqual([10, 12, 13]);
+		expect(ids(await forAnn2(3))).toEqual([10, 12, 13]);
+		expect(ids(await forBob(2))).toEqual([11, 12]);
+		expect(ids(await forAnon(1))).toEqual([12]);
+
+		// a member leaving or joining changes nothing for the others
+		bobClient.close();
+		const forBobAgain = await subscribe('realtime:shared', binding, userToken(bob));
+		await testDb.db.query(`insert into public.s_rls values (14, 7, $1, 'b')`, [bob]);
+		await testDb.db.query(`insert into public.s_rls values (15, 7, null, 'all')`);
+		expect(ids(await forBobAgain(2))).toEqual([14, 15]);
+		expect(ids(await forAnn(4))).toEqual([10, 12, 13, 15]);
+		expect(ids(await forAnon(2))).toEqual([12, 15]);
+	});
+
 	it('applies policies that read only the row once per role', async () => {
 		const a = await subscribe('realtime:role-a', [
 			{ event: 'INSERT', schema: 'public', table: 's_role' }

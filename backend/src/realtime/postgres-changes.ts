@@ -9,9 +9,12 @@ import { changeData, identity } from './payload.ts';
 import { visibleRows, type ProbeGroup } from './visibility.ts';
 
 /**
- * postgres_changes subscriptions and their fan-out. Built for many subscribers per change: single
- * `eq` filters are indexed by value, RLS probes run once per (role[, claims]) group for a whole batch
- * of rows, and each distinct frame is encoded once and handed to every socket that gets it.
+ * postgres_changes subscriptions and their fan-out. Built for many subscribers per change:
+ * subscribers that would get the same frames for every change (same topic, serializer, role and
+ * bindings — thousands of viewers of one event) form one group, so matching, payload building and
+ * encoding happen once per group and change; single `eq` filters are indexed by value; RLS probes
+ * run once per (role[, claims]) for a whole batch of rows; and each distinct frame is encoded once
+ * and handed to every socket that gets it.
  */
 
 /** A joined channel, as postgres_changes sees it. */
@@ -38,8 +41,21 @@ interface Binding {
 	eq?: { column: string; key: string };
 }
 
+/**
+ * Subscribers indistinguishable to the fan-out except by their claims (which matter only when a
+ * table's policies read them, and are then probed per member).
+ */
+interface Group {
+	key: string;
+	vsn: Vsn;
+	topic: string;
+	role: string;
+	members: Set<Subscriber>;
+	subs: Subscription[];
+}
+
 interface Subscription {
-	subscriber: Subscriber;
+	group: Group;
 	binding: Binding;
 }
 
@@ -55,14 +71,16 @@ export interface SubscribeResult {
 	error?: string;
 }
 
-/** `:erlang.phash2`'s role: a stable non-zero 27-bit id per distinct params object. */
-function bindingId(params: Record<string, unknown>): number {
-	const canonical = JSON.stringify(
+const canonical = (params: Record<string, unknown>) =>
+	JSON.stringify(
 		Object.keys(params)
 			.sort()
 			.map((k) => [k, params[k]])
 	);
-	const id = createHash('sha1').update(canonical).digest().readUInt32BE(0) & 0x7ffffff;
+
+/** `:erlang.phash2`'s role: a stable non-zero 27-bit id per distinct params object. */
+function bindingId(canonicalParams: string): number {
+	const id = createHash('sha1').update(canonicalParams).digest().readUInt32BE(0) & 0x7ffffff;
 	return id === 0 ? 1 : id;
 }
 
@@ -81,7 +99,8 @@ export class PostgresChanges {
 	#ensureCaptured: (table: string) => Promise<void>;
 	#tables = new Map<string, TableSubscriptions>();
 	#wild = new Set<Subscription>();
-	#bySubscriber = new Map<Subscriber, Subscription[]>();
+	#groups = new Map<string, Group>();
+	#bySubscriber = new Map<Subscriber, Group>();
 
 	constructor(db: Db, catalog: Catalog, ensureCaptured: (table: string) => Promise<void>) {
 		this.#db = db;
@@ -100,13 +119,16 @@ export class PostgresChanges {
 	async subscribe(subscriber: Subscriber, params: unknown[]): Promise<SubscribeResult> {
 		const reply: Record<string, unknown>[] = [];
 		const bindings: Binding[] = [];
+		const keys: string[] = [];
 		let error: string | undefined;
 		for (const raw of params) {
 			const p =
 				raw && typeof raw === 'object' && !Array.isArray(raw)
 					? (raw as Record<string, unknown>)
 					: {};
-			const id = bindingId(p);
+			const key = canonical(p);
+			const id = bindingId(key);
+			keys.push(key);
 			reply.push({ ...p, id });
 			if (error) continue;
 			try {
@@ -119,18 +141,36 @@ export class PostgresChanges {
 		// swapped in one step, so a re-subscription (token refresh) misses nothing meanwhile
 		this.unsubscribe(subscriber);
 		if (!error && bindings.length > 0) {
-			const subs = bindings.map((binding) => ({ subscriber, binding }));
-			for (const s of subs) this.#index(s, true);
-			this.#bySubscriber.set(subscriber, subs);
+			// the bindings were parsed against this role's columns, so the role is part of the key
+			const key = JSON.stringify([subscriber.vsn, subscriber.topic, subscriber.role, keys]);
+			let group = this.#groups.get(key);
+			if (!group) {
+				group = {
+					key,
+					vsn: subscriber.vsn,
+					topic: subscriber.topic,
+					role: subscriber.role,
+					members: new Set(),
+					subs: []
+				};
+				group.subs = bindings.map((binding) => ({ group: group!, binding }));
+				for (const s of group.subs) this.#index(s, true);
+				this.#groups.set(key, group);
+			}
+			group.members.add(subscriber);
+			this.#bySubscriber.set(subscriber, group);
 		}
 		return { reply, error };
 	}
 
 	unsubscribe(subscriber: Subscriber): void {
-		const subs = this.#bySubscriber.get(subscriber);
-		if (!subs) return;
-		for (const s of subs) this.#index(s, false);
+		const group = this.#bySubscriber.get(subscriber);
+		if (!group) return;
 		this.#bySubscriber.delete(subscriber);
+		group.members.delete(subscriber);
+		if (group.members.size > 0) return;
+		for (const s of group.subs) this.#index(s, false);
+		this.#groups.delete(group.key);
 	}
 
 	async #binding(p: Record<string, unknown>, id: number, role: string): Promise<Binding> {
@@ -235,19 +275,35 @@ export class PostgresChanges {
 	async dispatch(changes: Change[]): Promise<void> {
 		if (this.#bySubscriber.size === 0) return;
 		const publication = await this.#catalog.publication();
+		interface Target {
+			/** the group's bindings that matched */
+			ids: number[];
+			access: Access;
+			/** probe group of the whole group (policies read no claims) */
+			probe?: string;
+			/** policies read claims: each member with its probe group, as they were when probed */
+			perMember?: [Subscriber, string][];
+		}
 		interface Pending {
 			change: Change;
 			info: TableInfo;
-			/** subscriber → matched binding ids; and its probe group, when RLS must be asked */
-			targets: Map<Subscriber, { ids: number[]; access: Access; group?: string }>;
+			targets: Map<Group, Target>;
 		}
 		const pending: Pending[] = [];
 		// thousands of subscribers share a handful of roles: one catalog lookup per role per batch
 		const accessCache = new Map<string, Access | undefined>();
-		const groups = new Map<
+		const probes = new Map<
 			string,
 			{ info: TableInfo; role: string; claims: Claims; keys: unknown[][]; at: Map<number, number> }
 		>();
+		const probeOf = (info: TableInfo, role: string, claims: Claims, key: string, index: number) => {
+			let g = probes.get(key);
+			if (!g) probes.set(key, (g = { info, role, claims, keys: [], at: new Map() }));
+			if (!g.at.has(index)) {
+				g.at.set(index, g.keys.length);
+				g.keys.push(info.pk.map((c) => pending[index].change.record![c]));
+			}
+		};
 		for (const change of changes) {
 			const key = `${change.schema}.${change.table}`;
 			if (!publication.has(key)) continue;
@@ -256,47 +312,53 @@ export class PostgresChanges {
 			const candidates = this.#candidates(change, info);
 			if (candidates.length === 0) continue;
 			const targets: Pending['targets'] = new Map();
-			for (const { subscriber, binding } of candidates) {
-				const t = targets.get(subscriber);
+			for (const { group, binding } of candidates) {
+				const t = targets.get(group);
 				if (t) {
 					if (!t.ids.includes(binding.id)) t.ids.push(binding.id);
 					continue;
 				}
-				const accessKey = `${info.oid}|${subscriber.role}`;
+				const accessKey = `${info.oid}|${group.role}`;
 				let access = accessCache.get(accessKey);
 				if (!accessCache.has(accessKey)) {
-					access = await this.#catalog.access(info, subscriber.role);
+					access = await this.#catalog.access(info, group.role);
 					accessCache.set(accessKey, access);
 				}
 				if (!access || access.mode === 'none') continue;
-				targets.set(subscriber, { ids: [binding.id], access });
+				targets.set(group, { ids: [binding.id], access });
 			}
 			const index = pending.length;
 			pending.push({ change, info, targets });
 			const checked = change.type !== 'DELETE' && info.rls && info.pk.length > 0;
 			if (!checked || !change.record) continue;
-			for (const [subscriber, t] of targets) {
+			for (const [group, t] of targets) {
 				if (t.access.mode === 'all' || !info.pk.every((c) => t.access.selectable.has(c))) continue;
-				const group = `${info.oid}|${subscriber.role}${t.access.mode === 'claims' ? `|${subscriber.claimsKey}` : ''}`;
-				t.group = group;
-				let g = groups.get(group);
-				if (!g) {
-					g = { info, role: subscriber.role, claims: subscriber.claims, keys: [], at: new Map() };
-					groups.set(group, g);
-				}
-				if (!g.at.has(index)) {
-					g.at.set(index, g.keys.length);
-					g.keys.push(info.pk.map((c) => change.record![c]));
+				if (t.access.mode === 'role') {
+					const [any] = group.members;
+					// emptied while the catalog was read: nobody to probe for, so nobody gets it
+					if (!any) {
+						targets.delete(group);
+						continue;
+					}
+					t.probe = `${info.oid}|${group.role}`;
+					probeOf(info, group.role, any.claims, t.probe, index);
+				} else {
+					t.perMember = [];
+					for (const m of group.members) {
+						const probe = `${info.oid}|${group.role}|${m.claimsKey}`;
+						t.perMember.push([m, probe]);
+						probeOf(info, group.role, m.claims, probe, index);
+					}
 				}
 			}
 		}
 		// One probe statement per table for all its groups and rows (sequential: it is one connection's work).
 		const visible = new Map<string, boolean[]>();
 		const byTable = new Map<TableInfo, [string, ProbeGroup][]>();
-		for (const [group, g] of groups) {
+		for (const [key, g] of probes) {
 			let list = byTable.get(g.info);
 			if (!list) byTable.set(g.info, (list = []));
-			list.push([group, g]);
+			list.push([key, g]);
 		}
 		for (const [info, list] of byTable) {
 			const answers = await visibleRows(
@@ -304,31 +366,34 @@ export class PostgresChanges {
 				info,
 				list.map(([, g]) => g)
 			);
-			list.forEach(([group], i) => visible.set(group, answers[i]));
+			list.forEach(([key], i) => visible.set(key, answers[i]));
 		}
+		const seen = (key: string, index: number) =>
+			visible.get(key)![probes.get(key)!.at.get(index)!] === true;
 		for (let i = 0; i < pending.length; i++) {
 			const { change, info, targets } = pending[i];
 			const data = new Map<string, string>();
 			const frames = new Map<string, Buffer>();
-			for (const [subscriber, t] of targets) {
-				if (t.group !== undefined) {
-					const g = groups.get(t.group)!;
-					if (!visible.get(t.group)![g.at.get(i)!]) continue;
-				}
-				const role = subscriber.role;
+			for (const [group, t] of targets) {
+				if (t.probe !== undefined && !seen(t.probe, i)) continue;
+				const role = group.role;
 				let json = data.get(role);
 				if (json === undefined) data.set(role, (json = changeData(change, info, t.access)));
 				const ids = t.ids.join(',');
-				const frameKey = `${subscriber.vsn}|${subscriber.topic}|${ids}|${role}`;
+				const frameKey = `${group.vsn}|${group.topic}|${ids}|${role}`;
 				let frame = frames.get(frameKey);
 				if (!frame) {
 					const payload = `{"ids":[${ids}],"data":${json}}`;
 					frame = Buffer.from(
-						encodeRaw(subscriber.vsn, null, null, subscriber.topic, 'postgres_changes', payload)
+						encodeRaw(group.vsn, null, null, group.topic, 'postgres_changes', payload)
 					);
 					frames.set(frameKey, frame);
 				}
-				subscriber.sendFrame(frame);
+				// A member whose role changed is between groups until its re-subscription lands.
+				if (t.perMember) {
+					for (const [m, probe] of t.perMember)
+						if (m.role === role && group.members.has(m) && seen(probe, i)) m.sendFrame(frame);
+				} else for (const m of group.members) if (m.role === role) m.sendFrame(frame);
 			}
 		}
 	}

@@ -1,8 +1,12 @@
-import type { WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
+import { WebSocket } from 'ws';
 import type { Credentials } from '../http/credentials.ts';
 import { Channel, parseJoinConfig, type Context } from './channel.ts';
 import { decodeBinary, decodeText, encodeText, type Message, type Vsn } from './serializer.ts';
 import { tokenError } from './tokens.ts';
+import { wsFrame, type Outbox, type Sequence, type Sink } from './outbox.ts';
+
+const { OPEN } = WebSocket;
 
 const MAX_CHANNELS = 100;
 /** A client that stops reading is cut off rather than buffered without bound. */
@@ -15,7 +19,7 @@ export const IDLE_TIMEOUT_MS = 60_000;
  * messages by topic. Frames of one connection are handled in order, one at a time, so a join's
  * database work finishes before the next message of that client is looked at.
  */
-export class Socket {
+export class Socket implements Sink {
 	readonly vsn: Vsn;
 	#ws: WebSocket;
 	#ctx: Context;
@@ -23,11 +27,18 @@ export class Socket {
 	#channels = new Map<string, Channel>();
 	#queue: Promise<void> = Promise.resolve();
 	#closed = false;
-	#corked = false;
+	#tcp: Duplex;
+	#outbox: Outbox;
+	pending: Sequence | undefined;
 	lastSeen = Date.now();
 
-	constructor(ws: WebSocket, vsn: Vsn, auth: Credentials, ctx: Context) {
+	constructor(ws: WebSocket, vsn: Vsn, auth: Credentials, ctx: Context, outbox: Outbox) {
 		this.#ws = ws;
+		this.#outbox = outbox;
+		// ws keeps the upgraded TCP socket here; frames go to it directly (see outbox.ts).
+		const tcp = (ws as unknown as { _socket?: Duplex })._socket;
+		if (!tcp) throw new Error('ws without its TCP socket');
+		this.#tcp = tcp;
 		this.vsn = vsn;
 		this.#auth = auth;
 		this.#ctx = ctx;
@@ -42,28 +53,24 @@ export class Socket {
 
 	sendFrame(frame: Buffer | Uint8Array, binary: boolean): void {
 		if (this.#closed) return;
-		if (this.#ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+		if (this.#tcp.writableLength > MAX_BUFFERED_BYTES) {
 			this.terminate();
 			return;
 		}
-		this.#cork();
-		this.#ws.send(frame, { binary });
+		this.#outbox.push(this, wsFrame(frame, binary));
 	}
 
-	/**
-	 * Frames sent in one synchronous fan-out pass leave in one write per socket instead of one
-	 * per frame (the syscall is what dominates at thousands of subscribers).
-	 */
-	#cork(): void {
-		if (this.#corked) return;
-		const tcp = (this.#ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-		if (!tcp) return;
-		this.#corked = true;
-		tcp.cork();
-		process.nextTick(() => {
-			this.#corked = false;
-			tcp.uncork();
-		});
+	/** Outbox sink: complete WebSocket frames, written straight to the TCP socket. */
+	write(bytes: Buffer): void {
+		// ws writes its own control frames (close, pong) immediately too, never queued (no
+		// permessage-deflate, no Blobs), so both writers keep frame boundaries and order.
+		if (this.#ws.readyState === OPEN && this.#tcp.writable) this.#tcp.write(bytes);
+	}
+
+	#flushOwn(): void {
+		const seq = this.pending;
+		this.pending = undefined;
+		if (seq) this.write(seq.bytes());
 	}
 
 	#send(
@@ -156,6 +163,7 @@ export class Socket {
 
 	/** Server-side close (shutdown, idle, slow reader); the client reconnects and rejoins. */
 	close(code = 1001, reason = 'server shutting down'): void {
+		this.#flushOwn();
 		try {
 			this.#ws.close(code, reason);
 			// a peer that never answers the close frame is cut off

@@ -1,6 +1,6 @@
-import type { Queryable } from '../db/types.ts';
+import type { Result } from '../db/types.ts';
 import { ApiError } from '../http/errors.ts';
-import type { RestContext } from './context.ts';
+import type { RequestPlan, RestContext } from './context.ts';
 import type { Query } from './query-string.ts';
 import { Params, limitSql, orderSql, selectSql, whereSql } from './sql.ts';
 
@@ -48,14 +48,13 @@ export function pageOf(ctx: RestContext, query: Query, capped: boolean): Page {
 	return { offset, limit: limit === Infinity ? undefined : limit };
 }
 
-export async function runRead(
-	tx: Queryable,
+export function planRead(
 	ctx: RestContext,
 	source: ReadSource,
 	query: Query,
 	page: Page,
 	options: { object?: boolean } = {}
-): Promise<Response> {
+): RequestPlan {
 	const { params, alias } = source;
 	const where = whereSql(query.conditions, params, alias);
 	const select = selectSql(query.select, params, alias);
@@ -81,25 +80,28 @@ export async function runRead(
 	const body = object
 		? `coalesce((json_agg(_postgrest_t)->0)::text, 'null')`
 		: `coalesce(json_agg(_postgrest_t), '[]')::text`;
-	const sql = `WITH ${ctes.join(', ')} SELECT ${total} AS total, count(*)::int AS page_total, ${body} AS body FROM pgrst_source AS _postgrest_t`;
-	const { rows } = await tx.query<{ total: number | null; page_total: number; body: string }>(
-		sql,
-		params.values
-	);
-	const { total: count, page_total: pageTotal, body: text } = rows[0];
-
-	if (ctx.singular && pageTotal !== 1) throw notSingular(pageTotal);
 	const lower = page.offset;
-	if (count !== null && lower > count && lower > 0) {
-		throw ApiError.rest(416, 'PGRST103', 'Requested range not satisfiable', {
-			details: `An offset of ${lower} was requested, but there are only ${count} rows.`
-		});
-	}
-	const range = pageTotal > 0 ? `${lower}-${lower + pageTotal - 1}` : '*';
-	const status = count !== null && pageTotal < count && !ctx.singular ? 206 : 200;
-	return respond(ctx, status, text, {
-		'Content-Range': `${range}/${count ?? '*'}`
-	});
+	return {
+		sql: `WITH ${ctes.join(', ')} SELECT ${total} AS total, count(*)::int AS page_total, ${body} AS body FROM pgrst_source AS _postgrest_t`,
+		params: params.values,
+		// The refusals below undo what a function called by the read may have written.
+		mayUndo: ctx.singular || (counting && lower > 0),
+		finish(result: Result) {
+			const row = result.rows[0] as { total: number | null; page_total: number; body: string };
+			const { total: count, page_total: pageTotal, body: text } = row;
+			if (ctx.singular && pageTotal !== 1) throw notSingular(pageTotal);
+			if (count !== null && lower > count && lower > 0) {
+				throw ApiError.rest(416, 'PGRST103', 'Requested range not satisfiable', {
+					details: `An offset of ${lower} was requested, but there are only ${count} rows.`
+				});
+			}
+			const range = pageTotal > 0 ? `${lower}-${lower + pageTotal - 1}` : '*';
+			const status = count !== null && pageTotal < count && !ctx.singular ? 206 : 200;
+			return respond(ctx, status, text, {
+				'Content-Range': `${range}/${count ?? '*'}`
+			});
+		}
+	};
 }
 
 export function notSingular(rows: number): ApiError {

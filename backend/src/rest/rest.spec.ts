@@ -90,6 +90,44 @@ describe.each(ENGINES)('REST on %s', (engine) => {
 		expect(await (await get('/notes?id=in.(10,11)')).json()).toEqual([]);
 	});
 
+	it('undoes what a function wrote when its singular response fails', async () => {
+		await fixture.db.exec(
+			`create function public.notes_pair(p int) returns setof public.notes language sql
+			 as $$ insert into public.notes (id, body) values (p, 'x'), (p + 1, 'y') returning * $$`
+		);
+		const res = await request(backend, 'POST', '/rest/v1/rpc/notes_pair', {
+			body: { p: 70 },
+			headers: { accept: 'application/vnd.pgrst.object+json' }
+		});
+		expect([res.status, (await res.json()).code]).toEqual([406, 'PGRST116']);
+		expect(await (await get('/notes?id=in.(70,71)')).json()).toEqual([]);
+	});
+
+	it('keeps prepared statements right across column type and policy changes', async () => {
+		await fixture.db.exec(
+			`create table public.shapes (id int primary key, v int);
+			 insert into public.shapes values (1, 1), (2, 2);
+			 grant select on public.shapes to anon, authenticated;`
+		);
+		const read = async () => (await get('/shapes?select=id,v&order=id')).json();
+		// Enough times for Postgres to settle on a generic plan for the prepared statement.
+		for (let i = 0; i < 7; i++)
+			expect(await read()).toEqual([
+				{ id: 1, v: 1 },
+				{ id: 2, v: 2 }
+			]);
+		await fixture.db.exec(`alter table public.shapes alter column v type text using 'v' || v`);
+		expect(await read()).toEqual([
+			{ id: 1, v: 'v1' },
+			{ id: 2, v: 'v2' }
+		]);
+		await fixture.db.exec(
+			`alter table public.shapes enable row level security;
+			 create policy shapes_one on public.shapes for select using (id = 1);`
+		);
+		expect(await read()).toEqual([{ id: 1, v: 'v1' }]);
+	});
+
 	it('inserts in bulk: columns= gives NULL for a missing key, missing=default the DEFAULT', async () => {
 		const body = [{ id: 20, body: 'x', n: 1 }, { id: 21 }];
 		const nulls = await request(backend, 'POST', '/rest/v1/notes?columns="id","body","n"', {

@@ -1,9 +1,9 @@
-import type { Queryable } from '../db/types.ts';
+import type { Result } from '../db/types.ts';
 import { ApiError } from '../http/errors.ts';
-import type { RestContext } from './context.ts';
+import type { RequestPlan, RestContext } from './context.ts';
 import { Rollback } from './context.ts';
 import type { Query } from './query-string.ts';
-import { pageOf, respond, runRead } from './read.ts';
+import { pageOf, planRead, respond } from './read.ts';
 import type { RoutineInfo } from './schema-cache.ts';
 import { Params, ident, limitSql, qualified } from './sql.ts';
 
@@ -58,13 +58,12 @@ export function rpcReadOnly(ctx: RestContext, routine: RoutineInfo): boolean {
 	return ctx.method === 'GET' || ctx.method === 'HEAD' || routine.volatility !== 'v';
 }
 
-export async function callRoutine(
-	tx: Queryable,
+export function callRoutine(
 	ctx: RestContext,
 	routine: RoutineInfo,
 	args: Map<string, unknown>,
 	query: Query
-): Promise<Response> {
+): RequestPlan {
 	const params = new Params();
 	const ctes: string[] = [];
 	const from: string[] = [];
@@ -90,25 +89,33 @@ export async function callRoutine(
 	const prefix = ctes.length ? `WITH ${ctes.join(', ')} ` : '';
 	const fromArgs = from.length ? ` FROM ${from.join(', ')}` : '';
 
-	let response: Response;
+	let plan: RequestPlan;
 	if (routine.returns === 'void') {
-		await tx.query(`${prefix}SELECT ${call}${fromArgs}`, params.values);
-		response = respond(ctx, 204, null);
+		plan = {
+			sql: `${prefix}SELECT ${call}${fromArgs}`,
+			params: params.values,
+			mayUndo: false,
+			finish: () => respond(ctx, 204, null)
+		};
 	} else if (routine.returns === 'scalar' && !routine.returnsSet) {
-		const { rows } = await tx.query<{ body: string }>(
-			`${prefix}SELECT coalesce(to_json(${call})::text, 'null') AS body${fromArgs}`,
-			params.values
-		);
-		response = respond(ctx, 200, rows[0]?.body ?? 'null');
+		plan = {
+			sql: `${prefix}SELECT coalesce(to_json(${call})::text, 'null') AS body${fromArgs}`,
+			params: params.values,
+			mayUndo: false,
+			finish: (result: Result) =>
+				respond(ctx, 200, (result.rows[0] as { body: string } | undefined)?.body ?? 'null')
+		};
 	} else if (routine.returns === 'scalar') {
 		const page = pageOf(ctx, query, true);
 		const source = [...from, `LATERAL ${call} AS pgrst_call(pgrst_value)`].join(', ');
-		const { rows } = await tx.query<{ body: string }>(
-			`${prefix}SELECT coalesce(json_agg(pgrst_value), '[]')::text AS body ` +
+		plan = {
+			sql:
+				`${prefix}SELECT coalesce(json_agg(pgrst_value), '[]')::text AS body ` +
 				`FROM (SELECT pgrst_value FROM ${source}${limitSql(page.limit, page.offset)}) AS pgrst_page`,
-			params.values
-		);
-		response = respond(ctx, 200, rows[0].body);
+			params: params.values,
+			mayUndo: false,
+			finish: (result: Result) => respond(ctx, 200, (result.rows[0] as { body: string }).body)
+		};
 	} else {
 		const source = {
 			ctes,
@@ -117,10 +124,16 @@ export async function callRoutine(
 			materialize: true,
 			params
 		};
-		response = await runRead(tx, ctx, source, query, pageOf(ctx, query, routine.returnsSet), {
+		plan = planRead(ctx, source, query, pageOf(ctx, query, routine.returnsSet), {
 			object: !routine.returnsSet || ctx.singular
 		});
 	}
-	if (ctx.prefs.tx === 'rollback') throw new Rollback(response);
-	return response;
+	if (ctx.prefs.tx !== 'rollback') return plan;
+	return {
+		...plan,
+		mayUndo: true,
+		finish(result) {
+			throw new Rollback(plan.finish(result));
+		}
+	};
 }

@@ -7,12 +7,12 @@ import {
 	type KeySet
 } from '../http/credentials.ts';
 import { ApiError } from '../http/errors.ts';
-import { inRequestTransaction, type RestContext } from './context.ts';
+import { inRequestTransaction, type RequestPlan, type RestContext } from './context.ts';
 import { resolveEmbeds } from './embed.ts';
 import { toApiError } from './pg-errors.ts';
 import { parsePrefer } from './prefer.ts';
 import { parseQuery } from './query-string.ts';
-import { pageOf, runRead } from './read.ts';
+import { pageOf, planRead } from './read.ts';
 import { callRoutine, chooseRoutine, rpcReadOnly } from './rpc.ts';
 import {
 	findRelation,
@@ -179,36 +179,44 @@ export function createRest(options: RestOptions): RestService {
 			args = new Map(query.other);
 		}
 		const routine = chooseRoutine(candidates, ctx.schema, name, [...args.keys()]);
-		return inRequestTransaction(db, ctx, rpcReadOnly(ctx, routine), (tx) =>
-			callRoutine(tx, ctx, routine, args, query)
+		return inRequestTransaction(
+			db,
+			ctx,
+			rpcReadOnly(ctx, routine),
+			callRoutine(ctx, routine, args, query)
 		);
 	}
 
-	function table(ctx: RestContext, relation: Relation): Promise<Response> {
+	async function table(ctx: RestContext, relation: Relation): Promise<Response> {
 		const query = parseQuery(ctx.params);
 		resolveEmbeds(query.select, relation, ctx.cache);
 		const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD';
-		return inRequestTransaction(db, ctx, readOnly, async (tx) => {
-			switch (ctx.method) {
-				case 'POST':
-					return insert(tx, ctx, relation, query);
-				case 'PATCH':
-					return update(tx, ctx, relation, query);
-				case 'DELETE':
-					return remove(tx, ctx, relation, query);
-				default: {
-					const alias = ident(relation.name);
-					const source = {
-						ctes: [],
-						from: `${qualified(relation.schema, relation.name)} AS ${alias}`,
-						alias,
-						materialize: false,
-						params: new Params()
-					};
-					return runRead(tx, ctx, source, query, pageOf(ctx, query, true));
-				}
+		let plan: RequestPlan | Response;
+		switch (ctx.method) {
+			case 'POST':
+				plan = insert(ctx, relation, query);
+				break;
+			case 'PATCH':
+				plan = update(ctx, relation, query);
+				break;
+			case 'DELETE':
+				plan = remove(ctx, relation, query);
+				break;
+			default: {
+				const alias = ident(relation.name);
+				const source = {
+					ctes: [],
+					from: `${qualified(relation.schema, relation.name)} AS ${alias}`,
+					alias,
+					materialize: false,
+					params: new Params()
+				};
+				plan = planRead(ctx, source, query, pageOf(ctx, query, true));
 			}
-		});
+		}
+		// A write with nothing to write (an empty array) answers without touching the database.
+		if (plan instanceof Response) return plan;
+		return inRequestTransaction(db, ctx, readOnly, plan);
 	}
 
 	return {

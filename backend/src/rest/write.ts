@@ -1,6 +1,6 @@
-import type { Queryable } from '../db/types.ts';
+import type { Result } from '../db/types.ts';
 import { ApiError } from '../http/errors.ts';
-import type { RestContext } from './context.ts';
+import type { RequestPlan, RestContext } from './context.ts';
 import { Rollback } from './context.ts';
 import type { Query } from './query-string.ts';
 import { notSingular, respond } from './read.ts';
@@ -32,7 +32,7 @@ function invalidBody(message: string, details: string | null = null): ApiError {
 	return ApiError.rest(400, 'PGRST102', message, { details });
 }
 
-export async function insert(tx: Queryable, ctx: RestContext, relation: Relation, query: Query) {
+export function insert(ctx: RestContext, relation: Relation, query: Query): RequestPlan | Response {
 	const body = ctx.body;
 	const rows = Array.isArray(body) ? body : [body];
 	if (body === undefined || !rows.every(isObject)) {
@@ -104,10 +104,10 @@ export async function insert(tx: Queryable, ctx: RestContext, relation: Relation
 			0
 		);
 	}
-	return mutate(tx, ctx, relation, query, statements, params, 201, merging, true);
+	return mutate(ctx, relation, query, statements, params, 201, merging, true);
 }
 
-export async function update(tx: Queryable, ctx: RestContext, relation: Relation, query: Query) {
+export function update(ctx: RestContext, relation: Relation, query: Query): RequestPlan | Response {
 	if (!isObject(ctx.body))
 		throw invalidBody('Empty or invalid json', 'The body must be a JSON object');
 	const columns = query.columns ?? Object.keys(ctx.body);
@@ -124,17 +124,16 @@ export async function update(tx: Queryable, ctx: RestContext, relation: Relation
 	const statement =
 		`UPDATE ${target} AS ${alias} SET ${columns.map((c) => `${ident(c)} = pgrst_body.${ident(c)}`).join(', ')} ` +
 		`FROM (SELECT * FROM json_populate_record(NULL::${target}, ${data}::json)) AS pgrst_body${where}`;
-	return mutate(tx, ctx, relation, query, [statement], params, representation ? 200 : 204);
+	return mutate(ctx, relation, query, [statement], params, representation ? 200 : 204);
 }
 
-export async function remove(tx: Queryable, ctx: RestContext, relation: Relation, query: Query) {
+export function remove(ctx: RestContext, relation: Relation, query: Query): RequestPlan {
 	const target = qualified(relation.schema, relation.name);
 	const alias = ident(relation.name);
 	const params = new Params();
 	const where = whereSql(query.conditions, params, alias);
 	const representation = ctx.prefs.return === 'representation';
 	return mutate(
-		tx,
 		ctx,
 		relation,
 		query,
@@ -144,8 +143,7 @@ export async function remove(tx: Queryable, ctx: RestContext, relation: Relation
 	);
 }
 
-async function mutate(
-	tx: Queryable,
+function mutate(
 	ctx: RestContext,
 	relation: Relation,
 	query: Query,
@@ -154,81 +152,98 @@ async function mutate(
 	status: number,
 	merging = false,
 	inserting = false
-): Promise<Response> {
+): RequestPlan {
 	const alias = ident(relation.name);
 	const representation = ctx.prefs.return === 'representation';
 	// `return=headers-only` on an insert answers with the new row's address in Location.
 	const locating =
 		inserting && ctx.prefs.return === 'headers-only' && relation.primaryKey.length > 0;
-	let affected: number;
-	let body: string | null = null;
-	let location: string | undefined;
-	if (!representation && !merging && !locating && statements.length === 1) {
-		affected = (await tx.query(statements[0], params.values)).rowCount;
-	} else {
-		// RETURNING makes Postgres apply SELECT policies to the new rows, as PostgREST's does; an
-		// upsert also tells inserted rows (xmax = 0) from updated ones for its status code.
-		const returning = [representation ? `${alias} AS pgrst_row` : '1 AS pgrst_one'];
-		if (merging) returning.push(`(${alias}.xmax = 0) AS pgrst_inserted`);
-		if (locating) {
-			const pairs = relation.primaryKey.map((k) => `${params.add(k)}::text, ${alias}.${ident(k)}`);
-			returning.push(`json_build_object(${pairs.join(', ')})::text AS pgrst_pk`);
-		}
-		const ctes = statements.map(
-			(s, i) => `pgrst_mut${i} AS (${s} RETURNING ${returning.join(', ')})`
-		);
-		ctes.push(
-			`pgrst_all AS (${statements.map((_, i) => `SELECT * FROM pgrst_mut${i}`).join(' UNION ALL ')})`
-		);
-		const agg = ctx.singular
-			? `coalesce((json_agg(_postgrest_t)->0)::text, 'null')`
-			: `coalesce(json_agg(_postgrest_t), '[]')::text`;
-		const bodySql = representation
-			? `(SELECT ${agg} FROM (SELECT ${selectSql(query.select, params, alias)} ` +
-				`FROM (SELECT (pgrst_row).* FROM pgrst_all) AS ${alias}) AS _postgrest_t)`
-			: 'NULL::text';
-		const insertedSql = merging
-			? '(SELECT count(*)::int FROM pgrst_all WHERE pgrst_inserted)'
-			: 'NULL::int';
-		const pkSql = locating ? '(SELECT pgrst_pk FROM pgrst_all LIMIT 1)' : 'NULL::text';
-		const { rows } = await tx.query<{
-			affected: number;
-			inserted: number | null;
-			body: string;
-			pk: string | null;
-		}>(
-			`WITH ${ctes.join(', ')} SELECT (SELECT count(*)::int FROM pgrst_all) AS affected, ` +
-				`${insertedSql} AS inserted, ${bodySql} AS body, ${pkSql} AS pk`,
-			params.values
-		);
-		affected = rows[0].affected;
-		body = rows[0].body;
-		if (rows[0].pk && affected === 1) {
-			const pk = JSON.parse(rows[0].pk) as Record<string, unknown>;
-			const filters = Object.entries(pk).map(
-				([k, v]) => `${encodeURIComponent(k)}=eq.${encodeURIComponent(String(v))}`
-			);
-			location = `/${relation.name}?${filters.join('&')}`;
-		}
-		if (merging && representation && rows[0].inserted === 0) status = 200;
-	}
-
-	if (ctx.singular && affected !== 1) throw notSingular(affected);
 	const { handling, maxAffected } = ctx.prefs;
-	if (handling === 'strict' && maxAffected !== undefined && affected > maxAffected) {
-		throw ApiError.rest(
-			400,
-			'PGRST124',
-			'Query result exceeds max-affected preference constraint',
-			{
-				details: `The query affects ${affected} rows`
-			}
-		);
+	const strict = handling === 'strict' && maxAffected !== undefined;
+	const mayUndo = ctx.singular || strict || ctx.prefs.tx === 'rollback';
+
+	/** The response for `affected` rows; throws (undoing the write) where PostgREST rolls back. */
+	const answer = (
+		affected: number,
+		body: string | null,
+		location: string | undefined,
+		finalStatus: number
+	) => {
+		if (ctx.singular && affected !== 1) throw notSingular(affected);
+		if (strict && affected > maxAffected) {
+			throw ApiError.rest(
+				400,
+				'PGRST124',
+				'Query result exceeds max-affected preference constraint',
+				{
+					details: `The query affects ${affected} rows`
+				}
+			);
+		}
+		const response = respondWrite(ctx, finalStatus, body, affected);
+		if (location) response.headers.set('Location', location);
+		if (ctx.prefs.tx === 'rollback') throw new Rollback(response);
+		return response;
+	};
+
+	if (!representation && !merging && !locating && statements.length === 1) {
+		return {
+			sql: statements[0],
+			params: params.values,
+			mayUndo,
+			finish: (result: Result) => answer(result.rowCount, null, undefined, status)
+		};
 	}
-	const response = respondWrite(ctx, status, body, affected);
-	if (location) response.headers.set('Location', location);
-	if (ctx.prefs.tx === 'rollback') throw new Rollback(response);
-	return response;
+	// RETURNING makes Postgres apply SELECT policies to the new rows, as PostgREST's does; an
+	// upsert also tells inserted rows (xmax = 0) from updated ones for its status code.
+	const returning = [representation ? `${alias} AS pgrst_row` : '1 AS pgrst_one'];
+	if (merging) returning.push(`(${alias}.xmax = 0) AS pgrst_inserted`);
+	if (locating) {
+		const pairs = relation.primaryKey.map((k) => `${params.add(k)}::text, ${alias}.${ident(k)}`);
+		returning.push(`json_build_object(${pairs.join(', ')})::text AS pgrst_pk`);
+	}
+	const ctes = statements.map(
+		(s, i) => `pgrst_mut${i} AS (${s} RETURNING ${returning.join(', ')})`
+	);
+	ctes.push(
+		`pgrst_all AS (${statements.map((_, i) => `SELECT * FROM pgrst_mut${i}`).join(' UNION ALL ')})`
+	);
+	const agg = ctx.singular
+		? `coalesce((json_agg(_postgrest_t)->0)::text, 'null')`
+		: `coalesce(json_agg(_postgrest_t), '[]')::text`;
+	const bodySql = representation
+		? `(SELECT ${agg} FROM (SELECT ${selectSql(query.select, params, alias)} ` +
+			`FROM (SELECT (pgrst_row).* FROM pgrst_all) AS ${alias}) AS _postgrest_t)`
+		: 'NULL::text';
+	const insertedSql = merging
+		? '(SELECT count(*)::int FROM pgrst_all WHERE pgrst_inserted)'
+		: 'NULL::int';
+	const pkSql = locating ? '(SELECT pgrst_pk FROM pgrst_all LIMIT 1)' : 'NULL::text';
+	return {
+		sql:
+			`WITH ${ctes.join(', ')} SELECT (SELECT count(*)::int FROM pgrst_all) AS affected, ` +
+			`${insertedSql} AS inserted, ${bodySql} AS body, ${pkSql} AS pk`,
+		params: params.values,
+		mayUndo,
+		finish(result: Result) {
+			const row = result.rows[0] as {
+				affected: number;
+				inserted: number | null;
+				body: string | null;
+				pk: string | null;
+			};
+			let location: string | undefined;
+			if (row.pk && row.affected === 1) {
+				const pk = JSON.parse(row.pk) as Record<string, unknown>;
+				const filters = Object.entries(pk).map(
+					([k, v]) => `${encodeURIComponent(k)}=eq.${encodeURIComponent(String(v))}`
+				);
+				location = `/${relation.name}?${filters.join('&')}`;
+			}
+			const upserted = merging && representation && row.inserted === 0;
+			return answer(row.affected, row.body, location, upserted ? 200 : status);
+		}
+	};
 }
 
 function respondWrite(ctx: RestContext, status: number, body: string | null, affected: number) {

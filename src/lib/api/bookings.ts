@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { Tables } from '$lib/database.types';
 import { BookingChange } from '$lib/domain/seat-state';
+import { parseTimestamp } from '$lib/domain/server-clock';
 import type { Supabase } from './client.ts';
 import { getEventsByIds } from './events.ts';
 import { fail, ok, type Result } from './result.ts';
@@ -8,23 +9,47 @@ import { fail, ok, type Result } from './result.ts';
 type BookingRow = Tables<'bookings'>;
 type EventRow = Tables<'events'>;
 
-const CHANGE_COLUMNS = 'id, seat_id, user_id, status';
+const CHANGE_COLUMNS = 'id, seat_id, user_id, status, expires_at';
 const Changes = v.array(BookingChange);
 
-/** Books all the seats or none: one INSERT, one transaction. */
-export async function bookSeats(
+/**
+ * Holds all the seats or none, for the event's hold length (the database sets `expires_at`). Seat
+ * ids go in ascending order, so two overlapping requests end in a clean 23505, not a deadlock.
+ */
+export async function holdSeats(
 	supabase: Supabase,
 	eventId: number,
 	seatIds: number[]
 ): Promise<Result<BookingChange[]>> {
 	const { data, error, status } = await supabase
 		.from('bookings')
-		.insert(seatIds.map((seat_id) => ({ event_id: eventId, seat_id })))
+		.insert(
+			[...seatIds]
+				.sort((a, b) => a - b)
+				.map((seat_id) => ({ event_id: eventId, seat_id, status: 'held' }))
+		)
 		.select(CHANGE_COLUMNS);
 	return error ? fail(error, status) : parseChanges(data);
 }
 
-/** Releases the caller's bookings (RLS makes anyone else's a no-op). */
+/**
+ * Confirms the caller's holds (held → booked), all or none: one that lapsed, or was released or
+ * taken over meanwhile, fails the whole update (23514). No status filter on purpose: a filter
+ * would skip such a row silently and book the rest.
+ */
+export async function confirmHolds(
+	supabase: Supabase,
+	bookingIds: number[]
+): Promise<Result<BookingChange[]>> {
+	const { data, error, status } = await supabase
+		.from('bookings')
+		.update({ status: 'booked' })
+		.in('id', bookingIds)
+		.select(CHANGE_COLUMNS);
+	return error ? fail(error, status) : parseChanges(data);
+}
+
+/** Releases the caller's bookings and holds (RLS refuses anyone else's: 42501). */
 export async function releaseBookings(
 	supabase: Supabase,
 	bookingIds: number[]
@@ -33,12 +58,15 @@ export async function releaseBookings(
 		.from('bookings')
 		.update({ status: 'released' })
 		.in('id', bookingIds)
-		.eq('status', 'booked')
+		.in('status', ['booked', 'held'])
 		.select(CHANGE_COLUMNS);
 	return error ? fail(error, status) : parseChanges(data);
 }
 
-/** The current bookings of some seats: how the map catches up at once after losing a race. */
+/**
+ * The current bookings and holds of some seats: how the map catches up at once after losing a
+ * race. A hold past its expiry may still say `held`; the seat state treats it as free.
+ */
 export async function currentBookings(
 	supabase: Supabase,
 	seatIds: number[]
@@ -47,13 +75,31 @@ export async function currentBookings(
 		.from('bookings')
 		.select(CHANGE_COLUMNS)
 		.in('seat_id', seatIds)
-		.eq('status', 'booked');
+		.in('status', ['booked', 'held']);
+	return error ? fail(error, status) : parseChanges(data);
+}
+
+/** Holds `count` adjacent seats of a category nearest the stage, in the database (race-safe). */
+export async function holdBestAvailable(
+	supabase: Supabase,
+	eventId: number,
+	category: string,
+	count: number
+): Promise<Result<BookingChange[]>> {
+	const { data, error, status } = await supabase.rpc('best_available', {
+		p_event_id: eventId,
+		p_category: category,
+		p_count: count
+	});
 	return error ? fail(error, status) : parseChanges(data);
 }
 
 export interface MyBooking {
 	id: number;
 	createdAt: string;
+	status: 'booked' | 'held';
+	/** A hold's end in the database's clock (ms since the epoch); null for a booking. */
+	expiresAt: number | null;
 	seat: {
 		id: number;
 		section: string;
@@ -65,19 +111,26 @@ export interface MyBooking {
 	event: Pick<EventRow, 'id' | 'slug' | 'name' | 'venue' | 'starts_at'>;
 }
 
-/** The user's booked seats across events, grouped by the caller; no embedding needed. */
+/**
+ * The user's booked and held seats across events, grouped by the caller; no embedding needed. A
+ * hold past its expiry may still say `held` (nothing has to mark it): the caller drops it by the
+ * database's clock (see `ServerClock`), as it must anyway when a listed hold runs out later.
+ */
 export async function listMyBookings(
 	supabase: Supabase,
 	userId: string
 ): Promise<Result<MyBooking[]>> {
 	const bookings = await supabase
 		.from('bookings')
-		.select('id, event_id, seat_id, created_at')
+		.select('id, event_id, seat_id, created_at, status, expires_at')
 		.eq('user_id', userId)
-		.eq('status', 'booked')
+		.in('status', ['booked', 'held'])
 		.order('id', { ascending: true });
 	if (bookings.error) return fail(bookings.error, bookings.status);
-	const rows: Pick<BookingRow, 'id' | 'event_id' | 'seat_id' | 'created_at'>[] = bookings.data;
+	const rows: Pick<
+		BookingRow,
+		'id' | 'event_id' | 'seat_id' | 'created_at' | 'status' | 'expires_at'
+	>[] = bookings.data;
 	if (!rows.length) return ok([]);
 
 	const [seats, events] = await Promise.all([
@@ -102,6 +155,8 @@ export async function listMyBookings(
 		result.push({
 			id: row.id,
 			createdAt: row.created_at,
+			status: row.status === 'held' ? 'held' : 'booked',
+			expiresAt: row.status === 'held' ? parseTimestamp(row.expires_at) : null,
 			seat: {
 				id: seat.id,
 				section: seat.section,

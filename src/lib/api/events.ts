@@ -5,10 +5,18 @@ import { fail, ok, type Result } from './result.ts';
 /** The columns the app reads of an event; one list for the query and its type. */
 export type EventRow = Pick<
 	Tables<'events'>,
-	'id' | 'slug' | 'name' | 'venue' | 'starts_at' | 'max_seats_per_user' | 'created_at'
+	| 'id'
+	| 'slug'
+	| 'name'
+	| 'venue'
+	| 'starts_at'
+	| 'max_seats_per_user'
+	| 'hold_minutes'
+	| 'created_at'
 >;
 
-const EVENT_COLUMNS = 'id, slug, name, venue, starts_at, max_seats_per_user, created_at';
+const EVENT_COLUMNS =
+	'id, slug, name, venue, starts_at, max_seats_per_user, hold_minutes, created_at';
 
 export interface Availability {
 	total: number;

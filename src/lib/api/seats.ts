@@ -30,6 +30,15 @@ export async function fetchSeatBookings(
 		: fail({ code: 'invalid_seat_bookings', message: parsed.issues[0].message });
 }
 
+/** The database's clock, for pages that show holds without an event snapshot (My bookings). */
+export async function fetchServerTime(supabase: Supabase): Promise<Result<string>> {
+	const { data, error, status } = await supabase.rpc('server_time');
+	if (error) return fail(error, status);
+	return typeof data === 'string'
+		? ok(data)
+		: fail({ code: 'invalid_server_time', message: 'The server sent no time' });
+}
+
 function messageOf(e: unknown): string {
 	return e instanceof Error ? e.message : String(e);
 }

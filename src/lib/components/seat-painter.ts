@@ -5,15 +5,31 @@ import type { Viewport } from '$lib/domain/viewport';
 export const SEAT_STYLE = {
 	takenFill: '#e2e8f0',
 	takenMark: '#475569',
+	heldFill: '#fde68a',
+	heldMark: '#78350f',
 	mineFill: '#0f172a',
 	mineMark: '#ffffff',
-	selectedRing: '#0f172a',
+	mineHeldFill: '#ffffff',
 	releaseRing: '#b91c1c',
 	label: '#334155'
 } as const;
 
-const STATUSES: SeatStatus[] = ['available', 'taken', 'mine'];
-const STATUS_CODE: Record<SeatStatus, number> = { available: 0, taken: 1, mine: 2 };
+/** Zoomed far out, seats are squares of one colour each. */
+const TINY_FILL = {
+	taken: '#94a3b8',
+	held: '#fcd34d',
+	mine: SEAT_STYLE.mineFill,
+	'mine-held': '#b45309'
+} as const;
+
+const STATUSES: SeatStatus[] = ['available', 'taken', 'mine', 'held', 'mine-held'];
+const STATUS_CODE: Record<SeatStatus, number> = {
+	available: 0,
+	taken: 1,
+	mine: 2,
+	held: 3,
+	'mine-held': 4
+};
 
 export interface PaintSource {
 	layout: SeatLayout;
@@ -29,7 +45,8 @@ export function seatRadius(layout: SeatLayout, view: Viewport): number {
 /**
  * Draws seats onto a canvas. Seats are grouped by look so each group is one path and one fill:
  * 50,000 seats zoomed out stay a handful of draw calls. Shapes carry the state without colour:
- * free = circle, taken = crossed square, mine = diamond with a check, selected = ring and dot.
+ * free = circle, taken = crossed square, held by someone = triangle with pause bars, mine = diamond
+ * with a check, held by me = outlined diamond with pause bars, picked to release = dashed ring.
  */
 export class SeatPainter {
 	#ctx: CanvasRenderingContext2D;
@@ -125,12 +142,10 @@ export class SeatPainter {
 		const ctx = this.#ctx;
 		const side = Math.max(1, r * 2);
 		ctx.fillStyle = selected
-			? '#f59e0b'
+			? SEAT_STYLE.releaseRing
 			: status === 'available'
 				? colour
-				: status === 'mine'
-					? SEAT_STYLE.mineFill
-					: '#94a3b8';
+				: TINY_FILL[status];
 		ctx.beginPath();
 		for (const i of group) {
 			ctx.rect(
@@ -185,16 +200,34 @@ export class SeatPainter {
 				ctx.lineTo(x - c, y + c);
 			}
 			ctx.stroke();
-		} else {
-			const d = r * 1.15;
+		} else if (status === 'held') {
+			// A triangle, point up, with pause bars: on hold for someone else.
+			const t = r * 1.2;
 			ctx.beginPath();
 			for (const [x, y] of points) {
-				ctx.moveTo(x, y - d);
-				ctx.lineTo(x + d, y);
-				ctx.lineTo(x, y + d);
-				ctx.lineTo(x - d, y);
+				ctx.moveTo(x, y - t);
+				ctx.lineTo(x + t * 0.95, y + t * 0.7);
+				ctx.lineTo(x - t * 0.95, y + t * 0.7);
 				ctx.closePath();
 			}
+			ctx.fillStyle = SEAT_STYLE.heldFill;
+			ctx.fill();
+			ctx.lineWidth = line;
+			ctx.strokeStyle = SEAT_STYLE.heldMark;
+			ctx.stroke();
+			this.#pauseBars(points, r * 0.85, 0.15, SEAT_STYLE.heldMark);
+		} else if (status === 'mine-held') {
+			const d = r * 1.15;
+			this.#diamonds(points, d);
+			ctx.fillStyle = SEAT_STYLE.mineHeldFill;
+			ctx.fill();
+			ctx.lineWidth = Math.max(1.5, r * 0.25);
+			ctx.strokeStyle = SEAT_STYLE.mineFill;
+			ctx.stroke();
+			this.#pauseBars(points, r * 0.85, 0, SEAT_STYLE.mineFill);
+		} else {
+			const d = r * 1.15;
+			this.#diamonds(points, d);
 			ctx.fillStyle = SEAT_STYLE.mineFill;
 			ctx.fill();
 			ctx.beginPath();
@@ -208,26 +241,48 @@ export class SeatPainter {
 			ctx.stroke();
 		}
 		if (selected) {
+			// Only my booked seats are selected (to release): a dashed red ring.
 			ctx.beginPath();
 			for (const [x, y] of points) {
 				ctx.moveTo(x + r * 1.4, y);
 				ctx.arc(x, y, r * 1.4, 0, Math.PI * 2);
 			}
 			ctx.lineWidth = Math.max(1.5, r * 0.3);
-			ctx.strokeStyle = status === 'mine' ? SEAT_STYLE.releaseRing : SEAT_STYLE.selectedRing;
-			ctx.setLineDash(status === 'mine' ? [r * 0.5, r * 0.35] : []);
+			ctx.strokeStyle = SEAT_STYLE.releaseRing;
+			ctx.setLineDash([r * 0.5, r * 0.35]);
 			ctx.stroke();
 			ctx.setLineDash([]);
-			if (status === 'available') {
-				ctx.beginPath();
-				for (const [x, y] of points) {
-					ctx.moveTo(x + r * 0.38, y);
-					ctx.arc(x, y, r * 0.38, 0, Math.PI * 2);
-				}
-				ctx.fillStyle = '#ffffff';
-				ctx.fill();
-			}
 		}
+	}
+
+	#diamonds(points: (readonly [number, number])[], d: number): void {
+		const ctx = this.#ctx;
+		ctx.beginPath();
+		for (const [x, y] of points) {
+			ctx.moveTo(x, y - d);
+			ctx.lineTo(x + d, y);
+			ctx.lineTo(x, y + d);
+			ctx.lineTo(x - d, y);
+			ctx.closePath();
+		}
+	}
+
+	/** Two short vertical bars ("paused"), the mark of a hold; `dy` shifts them down by r·dy. */
+	#pauseBars(points: (readonly [number, number])[], r: number, dy: number, colour: string): void {
+		const ctx = this.#ctx;
+		const h = r * 0.38;
+		const gap = r * 0.22;
+		ctx.beginPath();
+		for (const [x, y] of points) {
+			const cy = y + r * dy;
+			ctx.moveTo(x - gap, cy - h);
+			ctx.lineTo(x - gap, cy + h);
+			ctx.moveTo(x + gap, cy - h);
+			ctx.lineTo(x + gap, cy + h);
+		}
+		ctx.lineWidth = Math.max(1, r * 0.2);
+		ctx.strokeStyle = colour;
+		ctx.stroke();
 	}
 
 	/** Section names above each section, once they are large enough to read. */

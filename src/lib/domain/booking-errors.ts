@@ -9,17 +9,23 @@ export type BookingFailure =
 	| { kind: 'taken'; message: string }
 	| { kind: 'limit'; message: string }
 	| { kind: 'gone'; message: string }
+	| { kind: 'lapsed'; message: string }
 	| { kind: 'auth'; message: string }
 	| { kind: 'network'; message: string }
 	| { kind: 'other'; message: string };
 
-/** Turns a failed booking insert into what the person needs to hear. */
-export function bookingFailure(error: ApiError, maxSeats: number): BookingFailure {
+/** Turns a failed booking or hold insert into what the person needs to hear. */
+export function bookingFailure(
+	error: ApiError,
+	maxSeats: number,
+	verb: 'book' | 'hold' = 'book'
+): BookingFailure {
+	const done = verb === 'book' ? 'booked' : 'held';
 	switch (error.code) {
 		case '23505':
 			return {
 				kind: 'taken',
-				message: 'Someone else booked one of these seats first. Nothing was booked.'
+				message: `Someone else took one of these seats first. Nothing was ${done}.`
 			};
 		case '23514':
 			return {
@@ -27,15 +33,45 @@ export function bookingFailure(error: ApiError, maxSeats: number): BookingFailur
 				message: limitMessage(error.message, maxSeats)
 			};
 		case '23503':
-			return { kind: 'gone', message: 'One of these seats no longer exists. Nothing was booked.' };
+			return { kind: 'gone', message: `One of these seats no longer exists. Nothing was ${done}.` };
+		default:
+			return common(error, verb, done);
+	}
+}
+
+/** Turns a failed confirmation of holds (held → booked, all or none) into words. */
+export function confirmFailure(error: ApiError): BookingFailure {
+	if (error.code === '23514')
+		return {
+			kind: 'lapsed',
+			message: 'One of your holds ran out before the booking went through. Nothing was booked.'
+		};
+	return common(error, 'book', 'booked');
+}
+
+/** Best available: the database's own words say what was wrong (no block free, a bad count). */
+export function bestAvailableFailure(error: ApiError, maxSeats: number): string {
+	switch (error.code) {
+		case 'PT409':
+		case '22023':
+			return error.message;
+		case '23514':
+			return limitMessage(error.message, maxSeats);
+		default:
+			return common(error, 'hold', 'held').message;
+	}
+}
+
+function common(error: ApiError, verb: string, done: string): BookingFailure {
+	switch (error.code) {
 		case '42501':
 		case 'PGRST301':
 		case 'PGRST303':
-			return { kind: 'auth', message: 'Your session has ended. Log in again to book.' };
+			return { kind: 'auth', message: `Your session has ended. Log in again to ${verb} seats.` };
 		default:
 			if (!error.code || error.status === 0 || /fetch|network/i.test(error.message))
-				return { kind: 'network', message: 'Could not reach the server. Nothing was booked.' };
-			return { kind: 'other', message: `Booking failed: ${error.message}` };
+				return { kind: 'network', message: `Could not reach the server. Nothing was ${done}.` };
+			return { kind: 'other', message: `Could not ${verb}: ${error.message}` };
 	}
 }
 

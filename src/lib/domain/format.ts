@@ -20,3 +20,17 @@ const countFormat = new Intl.NumberFormat('en-GB');
 export function plural(n: number, one: string, many = `${one}s`): string {
 	return `${countFormat.format(n)} ${n === 1 ? one : many}`;
 }
+
+/** A hold length given in minutes (fractions allowed), in words: "10 minutes", "30 seconds". */
+export function formatMinutes(minutes: number): string {
+	const total = Math.round(minutes * 60);
+	const m = Math.floor(total / 60);
+	const s = total % 60;
+	if (!m) return plural(s, 'second');
+	return s ? `${plural(m, 'minute')} ${plural(s, 'second')}` : plural(m, 'minute');
+}
+
+/** "€25.00", or "€18.00–€35.00" for a range. */
+export function formatPriceRange(min: number, max: number): string {
+	return min === max ? formatPrice(min) : `${formatPrice(min)}–${formatPrice(max)}`;
+}

@@ -31,6 +31,18 @@ function gridColumns(rows: number, cols: number) {
 }
 
 describe('SeatLayout', () => {
+	it('describes a block of seats the way people say it', () => {
+		const layout = SeatLayout.parse(gridColumns(3, 8));
+		// Row B of section A: ids 9..12 are seats 1..4.
+		expect(layout.describeSeats([10, 9, 8].map((id) => layout.indexOf(id + 1)))).toBe(
+			'Section A, row B, seats 1–3'
+		);
+		expect(layout.describeSeats([layout.indexOf(9)])).toBe('Section A, row B, seat 1');
+		expect(layout.describeSeats([1, 3, 4, 6].map((id) => layout.indexOf(id)))).toBe(
+			'Section A, row A, seats 1, 3–4; Section B, row A, seat 6'
+		);
+	});
+
 	it('parses the columnar seat_map and indexes seats by id', () => {
 		const layout = SeatLayout.parse(gridColumns(3, 4));
 		expect(layout.size).toBe(12);

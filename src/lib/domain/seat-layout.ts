@@ -162,6 +162,33 @@ export class SeatLayout {
 		return `${this.section(i)}-${this.rowLabel[i]}-${this.number[i]}`;
 	}
 
+	/**
+	 * Several seats read out loud, grouped by row with runs joined:
+	 * "Section A, row 3, seats 5–8; Section B, row 1, seat 2".
+	 */
+	describeSeats(seats: number[]): string {
+		const rows = new Map<string, number[]>();
+		for (const i of seats) {
+			const key = `Section ${this.section(i)}, row ${this.rowLabel[i]}`;
+			const numbers = rows.get(key) ?? [];
+			numbers.push(this.number[i]);
+			rows.set(key, numbers);
+		}
+		return [...rows]
+			.map(([row, numbers]) => {
+				numbers.sort((a, b) => a - b);
+				const runs: string[] = [];
+				for (let k = 0; k < numbers.length;) {
+					let end = k;
+					while (end + 1 < numbers.length && numbers[end + 1] === numbers[end] + 1) end++;
+					runs.push(end > k ? `${numbers[k]}–${numbers[end]}` : String(numbers[k]));
+					k = end + 1;
+				}
+				return `${row}, ${numbers.length === 1 ? 'seat' : 'seats'} ${runs.join(', ')}`;
+			})
+			.join('; ');
+	}
+
 	priceText(i: number): string {
 		return formatPrice(this.priceCents[i]);
 	}

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fit, reveal, toScreen, toWorld, zoomAt } from './viewport.ts';
-import { bookingFailure } from './booking-errors.ts';
+import { fit, resized, reveal, toScreen, toWorld, zoomAt } from './viewport.ts';
 
 describe('viewport', () => {
 	const bounds = { minX: 0, minY: 0, maxX: 100, maxY: 50 };
@@ -25,24 +24,36 @@ describe('viewport', () => {
 		expect(reveal(view, 50, 50, 100, 100, 10)).toBe(view);
 		expect(reveal(view, 150, 50, 100, 100, 10)).toEqual({ scale: 1, tx: -60, ty: 0 });
 	});
-});
 
-describe('bookingFailure', () => {
-	it('explains a lost race', () => {
-		expect(bookingFailure({ code: '23505', message: 'duplicate key' }, 8).kind).toBe('taken');
+	it('shows everything again after a resize when it showed everything before', () => {
+		const before = fit(bounds, 1000, 600, 8);
+		const after = fit(bounds, 341, 558, 8);
+		const size = (width: number, height: number) => ({ width, height });
+		expect(resized(before, before, after, size(1000, 600), size(341, 558))).toBe(after);
+		// Every corner of the map inside the new box.
+		const view = resized({ ...before }, before, after, size(1000, 600), size(341, 558));
+		const [x0, y0] = toScreen(view, 0, 0);
+		const [x1, y1] = toScreen(view, 100, 50);
+		expect(Math.min(x0, y0)).toBeGreaterThanOrEqual(0);
+		expect(x1).toBeLessThanOrEqual(341);
+		expect(y1).toBeLessThanOrEqual(558);
 	});
 
-	it('uses the database limit message when it has one', () => {
-		const failure = bookingFailure(
-			{ code: '23514', message: 'You can book at most 8 seats for this event' },
-			8
+	it('keeps the middle and the zoom relative to the fit of a zoomed view', () => {
+		const before = fit(bounds, 1000, 600, 8);
+		const after = fit(bounds, 340, 560, 8);
+		const zoomed = zoomAt(before, 3, 200, 300, { min: 0, max: 100 });
+		const [cx, cy] = toWorld(zoomed, 500, 300);
+		const view = resized(
+			zoomed,
+			before,
+			after,
+			{ width: 1000, height: 600 },
+			{ width: 340, height: 560 }
 		);
-		expect(failure).toEqual({
-			kind: 'limit',
-			message: 'You can book at most 8 seats for this event'
-		});
-		expect(
-			bookingFailure({ code: '23514', message: 'new row violates check constraint "x"' }, 4).message
-		).toBe('You can book at most 4 seats for this event.');
+		expect(view.scale / after.scale).toBeCloseTo(zoomed.scale / before.scale);
+		const [sx, sy] = toScreen(view, cx, cy);
+		expect(sx).toBeCloseTo(170);
+		expect(sy).toBeCloseTo(280);
 	});
 });

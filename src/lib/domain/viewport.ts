@@ -64,3 +64,30 @@ export function reveal(
 	const dy = sy < m ? m - sy : sy > height - m ? height - m - sy : 0;
 	return dx || dy ? pan(view, dx, dy) : view;
 }
+
+export interface Size {
+	width: number;
+	height: number;
+}
+
+/**
+ * The view after the map's box changed size from `from` to `to` (a rotated phone, a resized
+ * window, the panel moving below the map). `before` and `after` are the fitted views for the two
+ * sizes. A view still showing everything shows everything again; a zoomed or panned view keeps
+ * the map point that was in the middle in the middle, at the same zoom relative to the fit —
+ * otherwise a narrower box would keep the old scale and cut the map off.
+ */
+export function resized(
+	view: Viewport,
+	before: Viewport,
+	after: Viewport,
+	from: Size,
+	to: Size
+): Viewport {
+	const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+	if (close(view.scale, before.scale) && close(view.tx, before.tx) && close(view.ty, before.ty))
+		return after;
+	const [cx, cy] = toWorld(view, from.width / 2, from.height / 2);
+	const scale = view.scale * (after.scale / before.scale);
+	return { scale, tx: to.width / 2 - cx * scale, ty: to.height / 2 - cy * scale };
+}

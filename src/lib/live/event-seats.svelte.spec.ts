@@ -45,7 +45,13 @@ class FakeChannel {
 		for (const h of this.handlers)
 			if (h.type === type && (!event || h.filter.event === event)) h.callback(payload);
 	}
-	change(record: { id: number; seat_id: number; user_id: string; status: string }) {
+	change(record: {
+		id: number;
+		seat_id: number;
+		user_id: string;
+		status: string;
+		expires_at?: string | null;
+	}) {
 		this.emit('postgres_changes', {
 			eventType: 'UPDATE',
 			new: { event_id: 1, ...record },
@@ -69,6 +75,7 @@ const EVENT: EventRow = {
 	venue: 'Hall',
 	starts_at: '2030-01-01T20:00:00Z',
 	max_seats_per_user: 4,
+	hold_minutes: 10,
 	created_at: '2030-01-01T00:00:00Z'
 };
 const SEAT_MAP = {
@@ -104,8 +111,12 @@ function fakeSupabase() {
 			}
 		);
 	const client = {
-		rpc(name: string) {
+		rpc(name: string, args: unknown) {
 			if (name === 'seat_map') return Promise.resolve({ data: SEAT_MAP, error: null, status: 200 });
+			if (name === 'best_available') {
+				calls.push(`rpc(${name},${JSON.stringify(args)})`);
+				return Promise.resolve(rest.shift());
+			}
 			const snapshot = deferred<unknown>();
 			snapshots.push(snapshot);
 			return snapshot.promise.then((data) => ({ data, error: null, status: 200 }));
@@ -226,76 +237,219 @@ describe('EventSeats', () => {
 		expect(store.status(2)).toBe('mine');
 	});
 
-	it('drops a selected seat someone else takes and says so', async () => {
-		const { store, channel, fake } = await started();
-		const lost: number[][] = [];
-		store.onSelectionTaken((seats) => lost.push(seats));
-		goLive(channel);
-		fake.snapshots[0].resolve({ booking_id: [], seat_id: [], user_id: [] });
-		await flush();
-		expect(store.toggle(1)).toBeNull();
-		channel.change({ id: 8, seat_id: 12, user_id: OTHER, status: 'booked' });
-		expect(store.selection.has(1)).toBe(false);
-		expect(lost).toEqual([[1]]);
-	});
-
-	it('books the selection in one insert and marks the seats mine', async () => {
+	it('holds a free seat on click in one insert, and books all my holds in one update', async () => {
 		const { store, fake } = await started();
-		store.toggle(0);
-		store.toggle(2);
+		const until = new Date(Date.now() + 600_000).toISOString();
 		fake.rest.push({
-			data: [
-				{ id: 20, seat_id: 11, user_id: ME, status: 'booked' },
-				{ id: 21, seat_id: 13, user_id: ME, status: 'booked' }
-			],
+			data: [{ id: 20, seat_id: 11, user_id: ME, status: 'held', expires_at: until }],
 			error: null,
 			status: 201
 		});
-		const outcome = await store.book();
-		expect(outcome.kind).toBe('success');
-		expect(fake.calls[0]).toBe(
-			'insert([[{"event_id":1,"seat_id":11},{"event_id":1,"seat_id":13}]])'
-		);
+		expect(await store.activate(0)).toEqual({ kind: 'success', message: 'Holding A-1-1.' });
+		expect(fake.calls[0]).toBe('insert([[{"event_id":1,"seat_id":11,"status":"held"}]])');
+		fake.rest.push({
+			data: [{ id: 21, seat_id: 13, user_id: ME, status: 'held', expires_at: until }],
+			error: null,
+			status: 201
+		});
+		await store.activate(2);
+		expect(statuses(store)).toEqual(['mine-held', 'available', 'mine-held', 'available']);
+		expect(store.held).toEqual([0, 2]);
+		expect(store.available).toBe(2);
+		expect(store.heldUntil).toBe(Date.parse(until));
+
+		fake.rest.push({
+			data: [
+				{ id: 20, seat_id: 11, user_id: ME, status: 'booked', expires_at: null },
+				{ id: 21, seat_id: 13, user_id: ME, status: 'booked', expires_at: null }
+			],
+			error: null,
+			status: 200
+		});
+		const outcome = await store.confirm();
+		expect(outcome).toEqual({ kind: 'success', message: 'Booked 2 seats: A-1-1, A-1-3.' });
+		expect(fake.calls.slice(-3)).toEqual([
+			'update([{"status":"booked"}])',
+			'in(["id",[20,21]])',
+			'select(["id, seat_id, user_id, status, expires_at"])'
+		]);
 		expect(statuses(store)).toEqual(['mine', 'available', 'mine', 'available']);
-		expect(store.selection.size).toBe(0);
+		expect(store.held).toEqual([]);
+		expect(store.heldUntil).toBeNull();
 	});
 
-	it('tells the loser of a race and corrects the map at once', async () => {
+	it('lets go of my hold when I click it again', async () => {
 		const { store, fake } = await started();
-		store.toggle(0);
-		store.toggle(1);
+		const until = new Date(Date.now() + 600_000).toISOString();
+		fake.rest.push({
+			data: [{ id: 20, seat_id: 12, user_id: ME, status: 'held', expires_at: until }],
+			error: null,
+			status: 201
+		});
+		await store.activate(1);
+		fake.rest.push({
+			data: [{ id: 20, seat_id: 12, user_id: ME, status: 'released', expires_at: until }],
+			error: null,
+			status: 200
+		});
+		expect((await store.activate(1))?.message).toBe('Released 1 seat: A-1-2.');
+		expect(fake.calls).toContain('in(["status",["booked","held"]])');
+		expect(store.status(1)).toBe('available');
+		expect(store.held).toEqual([]);
+		// Released, not lapsed: nothing to offer again.
+		expect(store.expired).toEqual([]);
+	});
+
+	it('tells someone logged out to log in, and says why a seat of someone else cannot be had', async () => {
+		const { store, channel, fake } = await started(null);
+		goLive(channel);
+		const until = new Date(Date.now() + 600_000).toISOString();
+		fake.snapshots[0].resolve({
+			booking_id: [1, 2],
+			seat_id: [11, 12],
+			user_id: [OTHER, OTHER],
+			status: ['held', 'booked'],
+			expires_at: [until, null],
+			server_time: new Date().toISOString()
+		});
+		await flush();
+		expect(statuses(store)).toEqual(['held', 'taken', 'available', 'available']);
+		expect(await store.activate(2)).toEqual({
+			kind: 'info',
+			message: 'Log in to hold seats.',
+			login: true
+		});
+		expect((await store.activate(0))?.message).toMatch(/Someone else is holding that seat/);
+		expect((await store.activate(1))?.message).toBe('That seat is taken.');
+		expect(fake.calls).toEqual([]);
+	});
+
+	it('tells the loser of a race for a hold and corrects the map at once', async () => {
+		const { store, fake } = await started();
 		fake.rest.push({
 			data: null,
 			error: { code: '23505', message: 'duplicate key value', details: null, hint: null },
 			status: 409
 		});
 		fake.rest.push({
-			data: [{ id: 30, seat_id: 12, user_id: OTHER, status: 'booked' }],
+			data: [
+				{
+					id: 30,
+					seat_id: 12,
+					user_id: OTHER,
+					status: 'held',
+					expires_at: new Date(Date.now() + 60_000).toISOString()
+				}
+			],
 			error: null,
 			status: 200
 		});
-		const outcome = await store.book();
-		expect(outcome).toEqual({
+		expect(await store.activate(1)).toEqual({
 			kind: 'error',
-			message:
-				'Someone else just booked A-1-2. Nothing was booked; those seats are now marked taken.'
+			message: 'Someone else just took A-1-2.'
 		});
-		expect(statuses(store)).toEqual(['available', 'taken', 'available', 'available']);
-		expect([...store.selection]).toEqual([0]);
+		expect(fake.calls).toContain('in(["seat_id",[12]])');
+		expect(statuses(store)).toEqual(['available', 'held', 'available', 'available']);
+		expect(store.pending.size).toBe(0);
 	});
 
-	it('refuses to select more seats than the per-person limit', async () => {
-		const { store, channel, fake } = await started(ME, { ...EVENT, max_seats_per_user: 3 });
+	it("passes on the database's message when the limit is reached", async () => {
+		const { store, fake } = await started();
+		fake.rest.push({
+			data: null,
+			error: { code: '23514', message: 'You can hold at most 4 seats for this event.' },
+			status: 400
+		});
+		expect(await store.activate(3)).toEqual({
+			kind: 'error',
+			message: 'You can hold at most 4 seats for this event.'
+		});
+		expect(store.status(3)).toBe('available');
+	});
+
+	it('books none of my holds when one ran out, and says which', async () => {
+		const { store, fake } = await started();
+		const soon = new Date(Date.now() + 60_000).toISOString();
+		for (const [id, seat] of [
+			[20, 11],
+			[21, 12]
+		])
+			fake.rest.push({
+				data: [{ id, seat_id: seat, user_id: ME, status: 'held', expires_at: soon }],
+				error: null,
+				status: 201
+			});
+		await store.activate(0);
+		await store.activate(1);
+		fake.rest.push({
+			data: null,
+			error: { code: '23514', message: 'Your hold on this seat has expired.' },
+			status: 400
+		});
+		// Hold 21 lapsed by the database's clock and someone else holds the seat now.
+		fake.rest.push({
+			data: [
+				{ id: 20, seat_id: 11, user_id: ME, status: 'held', expires_at: soon },
+				{ id: 25, seat_id: 12, user_id: OTHER, status: 'held', expires_at: soon }
+			],
+			error: null,
+			status: 200
+		});
+		expect(await store.confirm()).toEqual({
+			kind: 'error',
+			message: 'Your hold on A-1-2 ran out before the booking went through. Nothing was booked.'
+		});
+		expect(statuses(store)).toEqual(['mine-held', 'held', 'available', 'available']);
+		expect(store.mine).toEqual([]);
+		expect(store.expired).toEqual([1]);
+	});
+
+	it('holds the best available seats the database picks', async () => {
+		const { store, fake } = await started();
+		const until = new Date(Date.now() + 600_000).toISOString();
+		fake.rest.push({
+			data: [12, 13].map((seat, k) => ({
+				id: 40 + k,
+				event_id: 1,
+				seat_id: seat,
+				user_id: ME,
+				status: 'held',
+				expires_at: until,
+				created_at: until,
+				released_at: null
+			})),
+			error: null,
+			status: 200
+		});
+		expect(await store.bestAvailable('std', 2)).toEqual({
+			kind: 'success',
+			message: 'Holding Section A, row 1, seats 2–3.'
+		});
+		expect(fake.calls).toEqual([
+			'rpc(best_available,{"p_event_id":1,"p_category":"std","p_count":2})'
+		]);
+		expect(store.held).toEqual([1, 2]);
+		fake.rest.push({
+			data: null,
+			error: { code: 'PT409', message: 'No 2 adjacent seats are free in category "std".' },
+			status: 409
+		});
+		expect(await store.bestAvailable('std', 2)).toEqual({
+			kind: 'error',
+			message: 'No 2 adjacent seats are free in category "std".'
+		});
+	});
+
+	it('picks my booked seats on the map to release them together', async () => {
+		const { store, channel, fake } = await started();
 		goLive(channel);
 		fake.snapshots[0].resolve({ booking_id: [1, 2], seat_id: [11, 12], user_id: [ME, ME] });
 		await flush();
-		// Two are mine already, so one more may be selected, not two.
-		expect(store.toggle(2)).toBeNull();
-		expect(store.toggle(3)).toEqual({
-			kind: 'info',
-			message: 'You can book at most 3 seats for this event.'
-		});
-		expect([...store.selection]).toEqual([2]);
+		expect(await store.activate(0)).toBeNull();
+		expect(await store.activate(1)).toBeNull();
+		expect(store.selectedToRelease).toEqual([0, 1]);
+		expect(await store.activate(0)).toBeNull();
+		expect(store.selectedToRelease).toEqual([1]);
 	});
 
 	it('counts viewers from presence and tears the channel down on stop', async () => {
@@ -320,7 +474,193 @@ describe('EventSeats', () => {
 		const outcome = await store.release([0]);
 		expect(outcome.kind).toBe('success');
 		expect(fake.calls).toContain('in(["id",[3]])');
+		expect(fake.calls).toContain('in(["status",["booked","held"]])');
 		expect(store.status(0)).toBe('available');
 		expect(store.mine).toEqual([]);
+	});
+});
+
+describe('EventSeats hold expiry', () => {
+	/** Live, with a snapshot from a server whose clock runs `skew` ms ahead of this one. */
+	async function liveWithHolds(
+		holds: { id: number; seat: number; user: string; seconds: number }[],
+		skew: number
+	) {
+		const s = await started();
+		goLive(s.channel);
+		const server = Date.now() + skew;
+		s.fake.snapshots[0].resolve({
+			booking_id: holds.map((h) => h.id),
+			seat_id: holds.map((h) => h.seat),
+			user_id: holds.map((h) => h.user),
+			status: holds.map(() => 'held'),
+			expires_at: holds.map((h) => new Date(server + h.seconds * 1000).toISOString()),
+			server_time: new Date(server).toISOString()
+		});
+		await vi.advanceTimersByTimeAsync(0);
+		return { ...s, server };
+	}
+
+	it("frees holds at expires_at by the server's clock, with one timer and no realtime event", async () => {
+		vi.useFakeTimers();
+		try {
+			// The server's clock is an hour ahead of this browser's.
+			const { store, repainted } = await liveWithHolds(
+				[
+					{ id: 1, seat: 11, user: OTHER, seconds: 3 },
+					{ id: 2, seat: 12, user: ME, seconds: 5 }
+				],
+				3_600_000
+			);
+			expect(statuses(store)).toEqual(['held', 'mine-held', 'available', 'available']);
+			expect(store.available).toBe(2);
+			// The countdown runs in this browser's clock.
+			expect(store.heldUntil).toBe(Date.now() + 5000);
+			// One timer for the next expiry, not one per seat or per second.
+			expect(vi.getTimerCount()).toBe(1);
+			repainted.length = 0;
+
+			await vi.advanceTimersByTimeAsync(2999);
+			expect(store.status(0)).toBe('held');
+			await vi.advanceTimersByTimeAsync(1);
+			expect(store.status(0)).toBe('available');
+			expect(repainted).toEqual([[0]]);
+			expect(store.expired).toEqual([]);
+			expect(vi.getTimerCount()).toBe(1);
+
+			await vi.advanceTimersByTimeAsync(2000);
+			expect(statuses(store)).toEqual(['available', 'available', 'available', 'available']);
+			expect(store.held).toEqual([]);
+			expect(store.heldUntil).toBeNull();
+			expect(store.expired).toEqual([1]);
+			expect(store.available).toBe(4);
+			expect(vi.getTimerCount()).toBe(0);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('offers my lapsed holds again, holding those still free in one insert', async () => {
+		vi.useFakeTimers();
+		try {
+			const { store, channel, fake, server } = await liveWithHolds(
+				[
+					{ id: 1, seat: 11, user: ME, seconds: 3 },
+					{ id: 2, seat: 12, user: ME, seconds: 3 },
+					{ id: 3, seat: 13, user: ME, seconds: 3 }
+				],
+				-120_000
+			);
+			await vi.advanceTimersByTimeAsync(3000);
+			expect(store.expired).toEqual([0, 1, 2]);
+			// Someone else takes seat 13 meanwhile.
+			channel.change({
+				id: 9,
+				seat_id: 13,
+				user_id: OTHER,
+				status: 'held',
+				expires_at: new Date(server + 600_000).toISOString()
+			});
+			const until = new Date(server + 603_000).toISOString();
+			fake.rest.push({
+				data: [11, 12].map((seat, k) => ({
+					id: 10 + k,
+					seat_id: seat,
+					user_id: ME,
+					status: 'held',
+					expires_at: until
+				})),
+				error: null,
+				status: 201
+			});
+			expect(await store.rehold()).toEqual({
+				kind: 'success',
+				message: 'Holding A-1-1, A-1-2 again. A-1-3 was taken meanwhile.'
+			});
+			expect(fake.calls[0]).toBe(
+				'insert([[{"event_id":1,"seat_id":11,"status":"held"},{"event_id":1,"seat_id":12,"status":"held"}]])'
+			);
+			expect(statuses(store)).toEqual(['mine-held', 'mine-held', 'held', 'available']);
+			expect(store.expired).toEqual([]);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('holds none again when one was taken in the meantime, and keeps offering the rest', async () => {
+		vi.useFakeTimers();
+		try {
+			const { store, fake, server } = await liveWithHolds(
+				[
+					{ id: 1, seat: 11, user: ME, seconds: 1 },
+					{ id: 2, seat: 12, user: ME, seconds: 1 }
+				],
+				0
+			);
+			await vi.advanceTimersByTimeAsync(1000);
+			expect(store.expired).toEqual([0, 1]);
+			// The news of seat 12's new holder has not arrived: the insert collides.
+			fake.rest.push({
+				data: null,
+				error: { code: '23505', message: 'duplicate key value' },
+				status: 409
+			});
+			fake.rest.push({
+				data: [
+					{
+						id: 7,
+						seat_id: 12,
+						user_id: OTHER,
+						status: 'held',
+						expires_at: new Date(server + 60_000).toISOString()
+					}
+				],
+				error: null,
+				status: 200
+			});
+			expect(await store.rehold()).toEqual({
+				kind: 'error',
+				message: 'Someone else just took A-1-2. Nothing was held.'
+			});
+			expect(statuses(store)).toEqual(['available', 'held', 'available', 'available']);
+			expect(store.held).toEqual([]);
+			expect(store.expired).toEqual([0]);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('follows holds through realtime: confirmed, expired by the database, out of order', async () => {
+		vi.useFakeTimers();
+		try {
+			const { store, channel, server } = await liveWithHolds([], 0);
+			const until = new Date(server + 10_000).toISOString();
+			// The confirmation overtakes the hold's insert; the late insert changes nothing.
+			channel.change({ id: 5, seat_id: 11, user_id: OTHER, status: 'booked', expires_at: null });
+			channel.change({ id: 5, seat_id: 11, user_id: OTHER, status: 'held', expires_at: until });
+			expect(store.status(0)).toBe('taken');
+			expect(vi.getTimerCount()).toBe(0);
+			// Another hold, then the database marks it expired (someone took over a lapsed hold).
+			channel.change({ id: 6, seat_id: 12, user_id: OTHER, status: 'held', expires_at: until });
+			expect(store.status(1)).toBe('held');
+			expect(vi.getTimerCount()).toBe(1);
+			channel.change({ id: 6, seat_id: 12, user_id: OTHER, status: 'expired', expires_at: until });
+			expect(store.status(1)).toBe('available');
+			expect(vi.getTimerCount()).toBe(0);
+			expect(store.available).toBe(3);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('gets my holds back from the snapshot after a reload, countdown included', async () => {
+		vi.useFakeTimers();
+		try {
+			const { store } = await liveWithHolds([{ id: 4, seat: 14, user: ME, seconds: 90 }], 42_000);
+			expect(store.held).toEqual([3]);
+			expect(store.heldUntil).toBe(Date.now() + 90_000);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });

@@ -1,29 +1,44 @@
-import type { RealtimeChannel } from '@supabase/supabase-js';
 import { SvelteSet } from 'svelte/reactivity';
-import * as v from 'valibot';
 import type { EventRow } from '$lib/api/events';
 import type { Supabase } from '$lib/api/client';
-import { bookSeats, currentBookings, releaseBookings } from '$lib/api/bookings';
-import { fetchSeatBookings, fetchSeatLayout } from '$lib/api/seats';
-import { bookingFailure, releaseFailure } from '$lib/domain/booking-errors';
+import {
+	confirmHolds,
+	currentBookings,
+	holdBestAvailable,
+	holdSeats,
+	releaseBookings
+} from '$lib/api/bookings';
+import { fetchSeatLayout } from '$lib/api/seats';
+import {
+	bestAvailableFailure,
+	bookingFailure,
+	confirmFailure,
+	releaseFailure
+} from '$lib/domain/booking-errors';
 import { plural } from '$lib/domain/format';
 import type { SeatLayout } from '$lib/domain/seat-layout';
-import { BookingChange, SeatState, type SeatStatus } from '$lib/domain/seat-state';
+import { SeatState, type BookingChange, type SeatStatus } from '$lib/domain/seat-state';
+import { ServerClock } from '$lib/domain/server-clock';
 import type { ConnectionState } from './channel-status.ts';
+import { EventFeed } from './event-feed.ts';
 
 export type LoadState = 'loading' | 'ready' | 'empty' | 'error';
 export interface Outcome {
 	kind: 'success' | 'error' | 'info';
 	message: string;
+	/** Say it with a link to log in. */
+	login?: boolean;
 }
 type SeatListener = (seats: number[]) => void;
 
-const CONFIRM_TIMEOUT_MS = 1500;
-const PostgresSystemMessage = v.object({ extension: v.string(), status: v.string() });
+/** setTimeout's limit; a longer hold just gets a second timer. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
 
 /**
- * Everything live about one event's seats: the layout, who holds which seat, the person's
- * selection, the realtime connection and presence. It owns the event's one realtime channel.
+ * Everything live about one event's seats: the layout, who has which seat, the person's holds and
+ * bookings, the realtime connection and presence. It owns the event's feed (its one realtime
+ * channel) and the one timer that lapses holds (see SeatState: holds end at `expires_at` with no
+ * message, so every client frees them by its own, server-corrected, clock).
  *
  * Seat changes are not reactive state: with 50,000 seats a change is pushed to listeners as the
  * list of seat indices to repaint. Counters and lists the page shows are `$state`.
@@ -37,25 +52,34 @@ export class EventSeats {
 	synced = $state(false);
 	viewers = $state(0);
 	layout = $state.raw<SeatLayout | null>(null);
+	/** My booked seats picked on the map to release together. */
 	readonly selection = new SvelteSet<number>();
+	/** Seats with a hold or release of mine in flight. */
+	readonly pending = new SvelteSet<number>();
+	/** My booked seats. */
 	mine = $state.raw<number[]>([]);
+	/** My active holds. */
+	held = $state.raw<number[]>([]);
+	/** When the first of my holds lapses, in this browser's clock (ms); null without holds. */
+	heldUntil = $state<number | null>(null);
+	/** My holds that lapsed, offered to hold again until done or dismissed. */
+	expired = $state.raw<number[]>([]);
 	available = $state(0);
 	busy = $state(false);
 
 	#supabase: Supabase;
 	#userId: string | null;
 	#seats: SeatState | null = null;
-	#channel: RealtimeChannel | null = null;
+	readonly #clock = new ServerClock();
+	#feed: EventFeed | null = null;
 	// Plain callbacks, not state: repaints bypass Svelte's reactivity on purpose.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#listeners = new Set<SeatListener>();
 	#stopped = false;
-	#resyncEpoch = 0;
-	#retryTimer: ReturnType<typeof setTimeout> | null = null;
-	/** Set between SUBSCRIBED and the server's confirmation that changes are flowing. */
-	#confirmTimer: ReturnType<typeof setTimeout> | null = null;
+	/** The one timer for the next hold to lapse, and the expiry (server ms) it was set for. */
+	#expiryTimer: ReturnType<typeof setTimeout> | null = null;
+	#expiryAt: number | null = null;
 	#presenceKey: string;
-	#onTakenFromSelection: ((seats: number[]) => void) | null = null;
 
 	constructor(supabase: Supabase, event: EventRow, userId: string | null) {
 		this.#supabase = supabase;
@@ -86,11 +110,6 @@ export class EventSeats {
 		return () => this.#listeners.delete(listener);
 	}
 
-	/** Called with the selected seats someone else just took. */
-	onSelectionTaken(callback: (seats: number[]) => void): void {
-		this.#onTakenFromSelection = callback;
-	}
-
 	async start(): Promise<void> {
 		this.#stopped = false;
 		this.load = 'loading';
@@ -102,17 +121,40 @@ export class EventSeats {
 			this.load = 'error';
 			return;
 		}
-		this.#seats = new SeatState(layout.size, (id) => layout.indexOf(id), this.#userId);
+		const seats = new SeatState(
+			layout.size,
+			(id) => layout.indexOf(id),
+			this.#userId,
+			() => this.#clock.now()
+		);
+		this.#seats = seats;
 		this.layout = layout;
 		this.available = layout.size;
 		this.load = layout.size ? 'ready' : 'empty';
-		if (layout.size) this.#subscribe();
+		if (!layout.size) return;
+		this.#feed = new EventFeed(this.#supabase, this.event.id, this.#presenceKey, {
+			change: (change) => this.#applyAll([change]),
+			resyncBegins: () => seats.beginResync(),
+			snapshot: (snapshot) => {
+				// The snapshot carries the server's clock: learn the offset before judging its holds.
+				this.#clock.sync(snapshot.server_time);
+				this.#clearExpiryTimer();
+				this.#changed(seats.applySnapshot(snapshot));
+			},
+			connection: (state, synced) => {
+				this.connection = state;
+				this.synced = synced;
+			},
+			viewers: (count) => (this.viewers = count)
+		});
+		this.#feed.start();
 	}
 
 	stop(): void {
 		this.#stopped = true;
-		this.#clearTimers();
-		this.#dropChannel();
+		this.#feed?.stop();
+		this.#feed = null;
+		this.#clearExpiryTimer();
 		this.#listeners.clear();
 	}
 
@@ -120,25 +162,36 @@ export class EventSeats {
 		if (userId === this.#userId) return;
 		this.#userId = userId;
 		if (!this.#seats) return;
-		this.#notify(this.#seats.setViewer(userId));
+		this.expired = [];
 		this.clearSelection();
+		this.#changed(this.#seats.setViewer(userId));
 	}
 
-	toggle(i: number): Outcome | null {
-		const status = this.status(i);
-		if (this.selection.has(i)) this.selection.delete(i);
-		else if (status === 'taken') return { kind: 'info', message: 'That seat is taken.' };
-		else {
-			const booking = this.selectedToBook.length;
-			if (status === 'available' && this.mine.length + booking >= this.maxSeats)
+	/**
+	 * A seat was clicked: a free seat is held at once (logged in), my hold is let go, my booked
+	 * seat is picked to release; someone else's seat says why not.
+	 */
+	async activate(i: number): Promise<Outcome | null> {
+		if (this.pending.has(i)) return null;
+		switch (this.status(i)) {
+			case 'taken':
+				return { kind: 'info', message: 'That seat is taken.' };
+			case 'held':
 				return {
 					kind: 'info',
-					message: `You can book at most ${plural(this.maxSeats, 'seat')} for this event.`
+					message: 'Someone else is holding that seat. It frees up if they do not book it in time.'
 				};
-			this.selection.add(i);
+			case 'mine':
+				if (this.selection.has(i)) this.selection.delete(i);
+				else this.selection.add(i);
+				this.#notifyNow([i]);
+				return null;
+			case 'mine-held':
+				return this.release([i]);
+			case 'available':
+				if (!this.#userId) return { kind: 'info', message: 'Log in to hold seats.', login: true };
+				return this.hold([i]);
 		}
-		this.#notifyNow([i]);
-		return null;
 	}
 
 	clearSelection(): void {
@@ -147,60 +200,76 @@ export class EventSeats {
 		this.#notifyNow(was);
 	}
 
-	/** Selected seats that are free (to book) and mine (to release). */
-	get selectedToBook(): number[] {
-		return [...this.selection]
-			.filter((i) => !this.mine.includes(i) && this.status(i) === 'available')
-			.sort((a, b) => a - b);
-	}
-
+	/** Selected seats of mine to release. */
 	get selectedToRelease(): number[] {
 		return [...this.selection].filter((i) => this.mine.includes(i)).sort((a, b) => a - b);
 	}
 
-	/** Books every selected free seat in one insert: all of them or none. */
-	async book(): Promise<Outcome> {
+	/** Holds these free seats in one insert: all of them or none. */
+	async hold(seats: number[]): Promise<Outcome> {
 		const layout = this.layout;
-		const seats = this.selectedToBook;
-		if (!layout || !seats.length) return { kind: 'info', message: 'Select free seats first.' };
-		if (!this.#userId) return { kind: 'error', message: 'Log in to book seats.' };
-		this.busy = true;
+		if (!layout || !seats.length) return { kind: 'info', message: 'Pick free seats first.' };
+		if (!this.#userId) return { kind: 'info', message: 'Log in to hold seats.', login: true };
+		const seatIds = seats.map((i) => layout.ids[i]);
+		this.#setPending(seats, true);
 		try {
-			const seatIds = seats.map((i) => layout.ids[i]);
-			const { data, error } = await bookSeats(this.#supabase, this.event.id, seatIds);
+			const { data, error } = await holdSeats(this.#supabase, this.event.id, seatIds);
 			if (error) {
-				const failure = bookingFailure(error, this.maxSeats);
+				const failure = bookingFailure(error, this.maxSeats, 'hold');
 				if (failure.kind !== 'taken') return { kind: 'error', message: failure.message };
 				// Catch up at once rather than wait for the realtime change.
-				const current = await currentBookings(this.#supabase, seatIds);
-				if (current.data) this.#applyAll(current.data);
-				const lost = seats.filter((i) => this.status(i) === 'taken');
-				this.#deselect(lost);
-				const names = lost.map((i) => layout.shortName(i)).join(', ');
+				await this.#refresh(seatIds);
+				const lost = seats.filter((i) => ['held', 'taken'].includes(this.status(i)));
 				return {
 					kind: 'error',
 					message: lost.length
-						? `Someone else just booked ${names}. Nothing was booked; those seats are now marked taken.`
+						? `Someone else just took ${this.#names(lost)}.${seats.length > 1 ? ' Nothing was held.' : ''}`
 						: failure.message
 				};
 			}
 			this.#applyAll(data);
-			this.#deselect(seats);
+			return { kind: 'success', message: `Holding ${this.#names(seats)}.` };
+		} finally {
+			this.#setPending(seats, false);
+		}
+	}
+
+	/** Books every seat I hold in one update: all of them or none. */
+	async confirm(): Promise<Outcome> {
+		const seats = this.held;
+		const ids = seats.map((i) => this.bookingId(i)).filter((id): id is number => id !== null);
+		if (!this.layout || !ids.length) return { kind: 'info', message: 'Hold some seats first.' };
+		this.busy = true;
+		try {
+			const { data, error } = await confirmHolds(this.#supabase, ids);
+			if (error) {
+				const failure = confirmFailure(error);
+				if (failure.kind !== 'lapsed') return { kind: 'error', message: failure.message };
+				await this.#refresh(seats.map((i) => this.layout!.ids[i]));
+				const lapsed = seats.filter((i) => this.status(i) !== 'mine-held');
+				return {
+					kind: 'error',
+					message: lapsed.length
+						? `Your hold on ${this.#names(lapsed)} ran out before the booking went through. Nothing was booked.`
+						: failure.message
+				};
+			}
+			this.#applyAll(data);
 			return {
 				kind: 'success',
-				message: `Booked ${plural(seats.length, 'seat')}: ${seats.map((i) => layout.shortName(i)).join(', ')}.`
+				message: `Booked ${plural(data.length, 'seat')}: ${this.#names(seats)}.`
 			};
 		} finally {
 			this.busy = false;
 		}
 	}
 
-	/** Releases my bookings on these seats. */
+	/** Lets go of my bookings or holds on these seats. */
 	async release(seats: number[]): Promise<Outcome> {
-		const layout = this.layout;
 		const ids = seats.map((i) => this.bookingId(i)).filter((id): id is number => id !== null);
-		if (!layout || !ids.length) return { kind: 'info', message: 'Select your seats first.' };
+		if (!this.layout || !ids.length) return { kind: 'info', message: 'Select your seats first.' };
 		this.busy = true;
+		this.#setPending(seats, true);
 		try {
 			const { data, error } = await releaseBookings(this.#supabase, ids);
 			if (error) return { kind: 'error', message: releaseFailure(error) };
@@ -208,111 +277,83 @@ export class EventSeats {
 			this.#deselect(seats);
 			return {
 				kind: 'success',
-				message: `Released ${plural(data.length, 'seat')}: ${seats.map((i) => layout.shortName(i)).join(', ')}.`
+				message: `Released ${plural(data.length, 'seat')}: ${this.#names(seats)}.`
 			};
+		} finally {
+			this.busy = false;
+			this.#setPending(seats, false);
+		}
+	}
+
+	/** Holds again, all or none, those of my lapsed holds that are still free. */
+	async rehold(): Promise<Outcome> {
+		const wanted = this.expired;
+		const free = wanted.filter((i) => this.status(i) === 'available');
+		const gone = wanted.filter((i) => ['held', 'taken'].includes(this.status(i)));
+		const meanwhile = gone.length
+			? ` ${this.#names(gone)} ${gone.length === 1 ? 'was' : 'were'} taken meanwhile.`
+			: '';
+		if (!free.length) {
+			this.expired = [];
+			return { kind: 'info', message: `Nothing to hold again.${meanwhile}` };
+		}
+		this.busy = true;
+		try {
+			const outcome = await this.hold(free);
+			if (outcome.kind !== 'success') {
+				// Keep offering the seats that are still free.
+				this.expired = this.expired.filter((i) => this.status(i) === 'available');
+				return outcome;
+			}
+			this.expired = this.expired.filter((i) => !wanted.includes(i));
+			return { kind: 'success', message: `Holding ${this.#names(free)} again.${meanwhile}` };
 		} finally {
 			this.busy = false;
 		}
 	}
 
-	#subscribe(): void {
-		const topic = `event-${this.event.id}`;
-		const channel = this.#supabase.channel(topic, {
-			config: { presence: { key: this.#presenceKey } }
-		});
-		channel
-			.on(
-				'postgres_changes',
-				{
-					event: '*',
-					schema: 'public',
-					table: 'bookings',
-					filter: `event_id=eq.${this.event.id}`
-				},
-				(payload) => {
-					const parsed = v.safeParse(BookingChange, payload.new);
-					if (parsed.success) this.#applyAll([parsed.output]);
-				}
-			)
-			.on('system', {}, (payload: unknown) => {
-				// Supabase Realtime confirms the database subscription after SUBSCRIBED; only from then
-				// on are changes certain to arrive, so that is when the snapshot is taken.
-				const parsed = v.safeParse(PostgresSystemMessage, payload);
-				if (
-					parsed.success &&
-					parsed.output.extension === 'postgres_changes' &&
-					this.#confirmTimer
-				) {
-					clearTimeout(this.#confirmTimer);
-					this.#confirmTimer = null;
-					this.#resync();
-				}
-			})
-			.on('presence', { event: 'sync' }, () => {
-				this.viewers = Object.keys(channel.presenceState()).length;
-			})
-			.subscribe((status) => {
-				if (this.#stopped || channel !== this.#channel) return;
-				if (status === 'SUBSCRIBED') {
-					this.connection = 'live';
-					// A server that never confirms still gets a snapshot, a little later.
-					if (this.#confirmTimer) clearTimeout(this.#confirmTimer);
-					this.#confirmTimer = setTimeout(() => {
-						this.#confirmTimer = null;
-						if (!this.#stopped) this.#resync();
-					}, CONFIRM_TIMEOUT_MS);
-					void channel.track({ online_at: Date.now() });
-				} else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
-					// realtime-js rejoins by itself; the snapshot after rejoining fills the gap.
-					this.connection = 'offline';
-					this.synced = false;
-				} else if (status === 'CLOSED') {
-					// Closed by the server: no automatic rejoin, so start a fresh channel.
-					this.connection = 'offline';
-					this.synced = false;
-					this.#dropChannel();
-					this.#clearTimers();
-					this.#retryTimer = setTimeout(() => {
-						this.#retryTimer = null;
-						if (!this.#stopped) this.#subscribe();
-					}, 2000);
-				}
-			});
-		this.#channel = channel;
+	dismissExpired(): void {
+		this.expired = [];
 	}
 
-	#clearTimers(): void {
-		for (const timer of [this.#retryTimer, this.#confirmTimer]) if (timer) clearTimeout(timer);
-		this.#retryTimer = null;
-		this.#confirmTimer = null;
+	/** Asks the database for the best `count` adjacent seats of a category and holds them. */
+	async bestAvailable(category: string, count: number): Promise<Outcome> {
+		const layout = this.layout;
+		if (!layout) return { kind: 'info', message: 'The seat map is still loading.' };
+		if (!this.#userId) return { kind: 'info', message: 'Log in to hold seats.', login: true };
+		this.busy = true;
+		try {
+			const { data, error } = await holdBestAvailable(
+				this.#supabase,
+				this.event.id,
+				category,
+				count
+			);
+			if (error) return { kind: 'error', message: bestAvailableFailure(error, this.maxSeats) };
+			this.#applyAll(data);
+			const seats = data.map((b) => layout.indexOf(b.seat_id)).filter((i) => i >= 0);
+			return { kind: 'success', message: `Holding ${layout.describeSeats(seats)}.` };
+		} finally {
+			this.busy = false;
+		}
 	}
 
-	#dropChannel(): void {
-		const channel = this.#channel;
-		this.#channel = null;
-		if (channel) void this.#supabase.removeChannel(channel);
+	/** Short names of seats, e.g. "A-3-12, A-3-13". */
+	#names(seats: number[]): string {
+		return seats.map((i) => this.layout!.shortName(i)).join(', ');
 	}
 
-	/** Subscribe first, then snapshot: changes meanwhile are applied and merged by version. */
-	#resync(): void {
-		const seats = this.#seats;
-		if (!seats) return;
-		const epoch = ++this.#resyncEpoch;
-		seats.beginResync();
-		void fetchSeatBookings(this.#supabase, this.event.id).then(({ data, error }) => {
-			if (this.#stopped || epoch !== this.#resyncEpoch) return;
-			if (error) {
-				// Try again shortly; the banner stays up until a snapshot lands.
-				this.synced = false;
-				this.#retryTimer = setTimeout(() => {
-					this.#retryTimer = null;
-					if (!this.#stopped && this.connection === 'live') this.#resync();
-				}, 2000);
-				return;
-			}
-			this.#changed(seats.applySnapshot(data));
-			this.synced = true;
-		});
+	/** Fetches the current bookings and holds of some seats and applies them. */
+	async #refresh(seatIds: number[]): Promise<void> {
+		const current = await currentBookings(this.#supabase, seatIds);
+		if (current.data) this.#applyAll(current.data);
+	}
+
+	#setPending(seats: number[], on: boolean): void {
+		for (const i of seats) {
+			if (on) this.pending.add(i);
+			else this.pending.delete(i);
+		}
 	}
 
 	#applyAll(changes: BookingChange[]): void {
@@ -326,20 +367,55 @@ export class EventSeats {
 		this.#changed(changed);
 	}
 
-	/** Status changes: update counters, drop seats others took from the selection, repaint. */
+	/**
+	 * After status changes: counters and my lists follow, my lapsed holds join the re-hold offer,
+	 * the expiry timer moves to the next hold, and the changed seats repaint.
+	 */
 	#changed(changed: number[]): void {
 		const seats = this.#seats;
-		if (!seats || !changed.length) return;
+		if (!seats) return;
 		this.available = seats.availableCount;
-		const mine = seats.mine();
-		if (mine.length !== this.mine.length || mine.some((i, k) => this.mine[k] !== i))
-			this.mine = mine;
-		const lost = changed.filter((i) => this.selection.has(i) && seats.status(i) === 'taken');
-		if (lost.length) {
-			this.#deselect(lost);
-			this.#onTakenFromSelection?.(lost);
+		this.mine = same(this.mine, seats.mine());
+		this.held = same(this.held, seats.myHolds());
+		const lapsed = seats.takeLapsedMine();
+		const expired = [...this.expired, ...lapsed.filter((i) => !this.expired.includes(i))].filter(
+			(i) => !['mine', 'mine-held'].includes(seats.status(i))
+		);
+		this.expired = same(this.expired, expired);
+		this.#deselect(changed.filter((i) => seats.status(i) !== 'mine'));
+		let until: number | null = null;
+		for (const i of this.held) {
+			const at = seats.expiresAt(i);
+			if (at !== null && (until === null || at < until)) until = at;
 		}
+		this.heldUntil = until === null || !Number.isFinite(until) ? null : this.#clock.toLocal(until);
+		this.#scheduleExpiry();
 		this.#notify(changed);
+	}
+
+	/** One timer, for the next hold to lapse (anyone's): no scans while nothing is due. */
+	#scheduleExpiry(): void {
+		const seats = this.#seats;
+		const next = seats?.nextExpiry() ?? null;
+		if (this.#stopped || next === null || !Number.isFinite(next)) {
+			this.#clearExpiryTimer();
+			return;
+		}
+		if (this.#expiryTimer && this.#expiryAt === next) return;
+		this.#clearExpiryTimer();
+		this.#expiryAt = next;
+		const delay = Math.min(Math.max(0, next - this.#clock.now()), MAX_DELAY_MS);
+		this.#expiryTimer = setTimeout(() => {
+			this.#expiryTimer = null;
+			this.#expiryAt = null;
+			if (seats) this.#changed(seats.expireDue());
+		}, delay);
+	}
+
+	#clearExpiryTimer(): void {
+		if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
+		this.#expiryTimer = null;
+		this.#expiryAt = null;
 	}
 
 	#deselect(seats: number[]): void {
@@ -355,4 +431,9 @@ export class EventSeats {
 	#notifyNow(seats: number[]): void {
 		for (const listener of this.#listeners) listener(seats);
 	}
+}
+
+/** The old list when equal, so `$state.raw` readers are not woken for nothing. */
+function same(old: number[], next: number[]): number[] {
+	return old.length === next.length && old.every((i, k) => next[k] === i) ? old : next;
 }

@@ -1,6 +1,6 @@
 -- The RPCs the app loads a venue with, and the venue builder seeds and testers use.
 begin;
-select plan(9);
+select plan(10);
 
 set local role anon;
 select set_config('request.jwt.claims', '{"role": "anon"}', true);
@@ -18,6 +18,7 @@ select is(
 	(select array(select json_object_keys(public.seat_map(1)))),
 	array['id', 'section', 'row_label', 'number', 'x', 'y', 'category', 'price_cents'],
 	'seat_map answers one array per seat column');
+select is(public.server_time(), now(), 'server_time is the database clock, readable by anon');
 select is(public.seat_bookings(-1)::jsonb - 'server_time',
 	'{"booking_id": [], "seat_id": [], "user_id": [], "status": [], "expires_at": []}'::jsonb,
 	'seat_bookings of an event without bookings is empty arrays');

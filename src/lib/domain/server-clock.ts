@@ -1,0 +1,54 @@
+/**
+ * The database's clock as seen from this browser. Holds lapse at the database's `expires_at`, so a
+ * client must know how far its own clock is from the server's to draw a hold free on time.
+ *
+ * The offset is `server_time − local time when the answer arrived`. The server read its clock
+ * somewhere between sending the request and receiving the answer, so this estimate runs behind the
+ * true server time by at most one round trip, never ahead: a hold is drawn free up to a round trip
+ * late, never early, and a seat the map shows free is free in the database too. (The midpoint of
+ * the request would be closer on average but could run ahead.)
+ */
+export class ServerClock {
+	#offset = 0;
+	readonly #local: () => number;
+
+	constructor(local: () => number = () => Date.now()) {
+		this.#local = local;
+	}
+
+	/** Server minus local clock, in ms (0 until the first sync). */
+	get offset(): number {
+		return this.#offset;
+	}
+
+	/** The server's time now, in ms since the epoch. */
+	now(): number {
+		return this.#local() + this.#offset;
+	}
+
+	/** Learns the offset from a server timestamp read at local time `receivedAt`. */
+	sync(serverTime: string | null | undefined, receivedAt = this.#local()): void {
+		const server = parseTimestamp(serverTime);
+		if (server !== null) this.#offset = server - receivedAt;
+	}
+
+	/** A server instant in this browser's clock (for timers and countdowns). */
+	toLocal(serverMs: number): number {
+		return serverMs - this.#offset;
+	}
+}
+
+/**
+ * Milliseconds since the epoch of a Postgres timestamptz in JSON (`2026-11-24T13:00:00.123456+00:00`)
+ * or text form (`2026-11-24 13:00:00.123456+00`); null when absent or unreadable.
+ */
+export function parseTimestamp(value: string | null | undefined): number | null {
+	if (!value) return null;
+	const iso = value
+		.trim()
+		.replace(' ', 'T')
+		.replace(/(\.\d{3})\d+/, '$1')
+		.replace(/([+-]\d{2})$/, '$1:00');
+	const ms = Date.parse(iso);
+	return Number.isNaN(ms) ? null : ms;
+}
