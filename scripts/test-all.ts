@@ -4,7 +4,8 @@
  * so one run reports everything, and the last line sums all test results.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 
 interface Tally {
 	passed: number;
@@ -13,6 +14,8 @@ interface Tally {
 }
 
 const out = 'test-output';
+// Reports from an earlier run must not be read as this run's.
+rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}): boolean {
@@ -98,6 +101,57 @@ const stages: [string, () => Tally][] = [
 	]
 ];
 
+/** Names of failed tests, so the tail of a long CI log says what failed, not only how many. */
+function failures(): string[] {
+	const names: string[] = [];
+	const vitest = readJson(`${out}/vitest.json`) as
+		| {
+				testResults: {
+					name: string;
+					message?: string;
+					assertionResults: { status: string; fullName: string; failureMessages: string[] }[];
+				}[];
+		  }
+		| undefined;
+	for (const file of vitest?.testResults ?? []) {
+		const where = file.name.replace(process.cwd() + '/', '');
+		for (const t of file.assertionResults.filter((a) => a.status === 'failed')) {
+			names.push(`✗ ${where} › ${t.fullName}\n    ${firstLine(t.failureMessages[0])}`);
+		}
+		if (file.assertionResults.length === 0 && file.message) {
+			names.push(`✗ ${where}\n    ${firstLine(file.message)}`);
+		}
+	}
+	interface Suite {
+		title: string;
+		specs?: {
+			title: string;
+			file: string;
+			tests: {
+				status: string;
+				projectName: string;
+				results: { error?: { message?: string } }[];
+			}[];
+		}[];
+		suites?: Suite[];
+	}
+	const walk = (suite: Suite): void => {
+		for (const spec of suite.specs ?? []) {
+			for (const t of spec.tests.filter((test) => test.status === 'unexpected')) {
+				const error = t.results.at(-1)?.error?.message;
+				names.push(`✗ [${t.projectName}] ${spec.file} › ${spec.title}\n    ${firstLine(error)}`);
+			}
+		}
+		suite.suites?.forEach(walk);
+	};
+	const playwright = readJson(`${out}/playwright.json`) as { suites?: Suite[] } | undefined;
+	playwright?.suites?.forEach(walk);
+	return names;
+}
+
+const firstLine = (text = ''): string =>
+	stripVTControlCharacters(text).split('\n')[0].slice(0, 300);
+
 const total: Tally = { passed: 0, failed: 0, skipped: 0 };
 const lines: string[] = [];
 for (const [name, stage] of stages) {
@@ -107,6 +161,8 @@ for (const [name, stage] of stages) {
 	total.skipped += t.skipped;
 	lines.push(`${name}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
 }
+const failed = failures();
+if (failed.length > 0) console.log('\nFailed:\n' + failed.join('\n'));
 console.log('\n' + lines.join('\n'));
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(total.failed === 0 ? 0 : 1);
