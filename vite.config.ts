@@ -6,6 +6,9 @@ export default defineConfig({
 	plugins: [embeddedSupabase(), sveltekit()],
 	test: {
 		expect: { requireAssertions: true },
+		// Speed is measured by the benchmarks, not here: a slow, shared CI machine must not fail a test.
+		testTimeout: 30_000,
+		hookTimeout: 60_000,
 		include: ['src/**/*.spec.ts', 'backend/**/*.spec.ts', 'tests/db/**/*.spec.ts']
 	}
 });

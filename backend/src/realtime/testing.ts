@@ -16,7 +16,7 @@ import { isBroadcastApiPath } from './broadcast-api.ts';
 export function waitFor<T>(
 	check: () => T | undefined | false,
 	what: string,
-	timeoutMs = 5000,
+	timeoutMs = 10_000,
 	subscribe?: (wake: () => void) => () => void
 ): Promise<T> {
 	return new Promise((resolve, reject) => {
