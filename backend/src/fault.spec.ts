@@ -252,7 +252,12 @@ describe.each(ENGINES)('faults on %s', (name, open) => {
 
 		const final = await engine.rows(eventId);
 		const ops = [...crash.ops, probeOp, ...drain.ops];
-		expect(checkLedger(final, ops, ['term'])).toEqual([]);
+		expect(
+			checkLedger(final, ops, {
+				strictPhases: ['term'],
+				earlier: { rows: afterCrash, phases: ['kill'] }
+			})
+		).toEqual([]);
 		// Every row the running server showed after the crash is still there, unchanged or released.
 		for (const row of afterCrash) expect(final.find((r) => r.id === row.id)).toBeDefined();
 		const ids = users.map((u) => u.id);

@@ -75,8 +75,34 @@ describe('checkLedger', () => {
 		expect(checkLedger([row(12, 3, bob)], ops)).toEqual([
 			'unanswered booking of 3,4 stored in part'
 		]);
-		expect(checkLedger([row(12, 3, bob), row(13, 4, bob)], ops, ['term'])).toEqual([
-			'booking of 3,4 stored but never answered (phase term)'
+		expect(
+			checkLedger([row(12, 3, bob), row(13, 4, bob)], ops, { strictPhases: ['term'] })
+		).toEqual(['booking of 3,4 stored but never answered (phase term)']);
+	});
+
+	it('tells which phase stored a row by the rows read between phases', () => {
+		// Before the kill, bob's booking of seat 11 committed without an answer; after the restart,
+		// bob asks for 8 and 11 and gets no answer either (the server was shutting down).
+		const ops = [book(bob, [11], 0, [], 'kill'), book(bob, [8, 11], 0, [], 'term')];
+		const afterKill = [row(190, 11, bob)];
+		const strict = { strictPhases: ['term'] };
+		// Matched by user and seats alone, the term request would seem to have stored half of itself.
+		expect(checkLedger(afterKill, ops, strict)).toEqual([
+			'unanswered booking of 8,11 stored in part',
+			'booking of 8,11 stored but never answered (phase term)',
+			expect.stringContaining('rows nobody asked for')
 		]);
+		const earlier = { rows: afterKill, phases: ['kill'] };
+		expect(checkLedger(afterKill, ops, { ...strict, earlier })).toEqual([]);
+		// A row first seen after the term phase is still that phase's, and still refused.
+		expect(checkLedger([...afterKill, row(191, 8, bob)], ops, { ...strict, earlier })).toEqual([
+			'unanswered booking of 8,11 stored in part',
+			'booking of 8,11 stored but never answered (phase term)'
+		]);
+		// And a kill-phase request cannot explain a row that appeared only later.
+		const late = [book(bob, [5], 0, [], 'kill')];
+		expect(
+			checkLedger([row(192, 5, bob)], late, { earlier: { rows: [], phases: ['kill'] } })
+		).toEqual([expect.stringContaining('rows nobody asked for')]);
 	});
 });

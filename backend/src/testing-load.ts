@@ -177,13 +177,29 @@ export function unexpectedAnswers(ops: Op[]): Op[] {
 	});
 }
 
+export interface LedgerOptions {
+	/** Phases that ended in a graceful shutdown: nothing may be stored without an answer. */
+	strictPhases?: string[];
+	/**
+	 * The rows as read after `phases`, the earlier phases. Which request stored a row is known only
+	 * by its user and seats, and the same user may ask for the same seat again later; reading
+	 * between phases settles it: a row seen then came from those phases, one first seen now from
+	 * the later ones.
+	 */
+	earlier?: { rows: BookingRow[]; phases: string[] };
+}
+
 /**
  * Checks the event's booking rows against the ledger and returns what is wrong (empty = fine):
  * acknowledged bookings and releases are stored as answered; no seat is booked twice; a row
  * nobody got an answer for comes whole from a request that got no answer (all-or-nothing); and
  * in `strictPhases` (graceful shutdown) nothing was stored without an answer at all.
  */
-export function checkLedger(rows: BookingRow[], ops: Op[], strictPhases: string[] = []): string[] {
+export function checkLedger(
+	rows: BookingRow[],
+	ops: Op[],
+	{ strictPhases = [], earlier }: LedgerOptions = {}
+): string[] {
 	const problems: string[] = [];
 	const byId = new Map(rows.map((r) => [r.id, r]));
 	const ackedBookings = new Map<number, Op>();
@@ -222,18 +238,27 @@ export function checkLedger(rows: BookingRow[], ops: Op[], strictPhases: string[
 		bookedSeats.set(row.seat_id, row.id);
 	}
 
-	const unacked = new Map<string, BookingRow[]>();
+	const seenEarlier = new Set(earlier?.rows.map((r) => r.id));
+	const unacked = new Map<string, { userId: string; fromEarlier: boolean; rows: BookingRow[] }>();
 	for (const row of rows) {
 		if (ackedBookings.has(row.id)) {
 			if (row.status === 'released' && !releasedBy.has(row.id))
 				problems.push(`booking ${row.id} released though nobody asked`);
 			continue;
 		}
-		unacked.set(row.user_id, [...(unacked.get(row.user_id) ?? []), row]);
+		const fromEarlier = seenEarlier.has(row.id);
+		const key = `${row.user_id} ${fromEarlier}`;
+		const group = unacked.get(key) ?? { userId: row.user_id, fromEarlier, rows: [] };
+		group.rows.push(row);
+		unacked.set(key, group);
 	}
-	for (const [userId, userRows] of unacked) {
+	for (const { userId, fromEarlier, rows: userRows } of unacked.values()) {
 		const candidates = ops.filter(
-			(op) => op.kind === 'book' && unanswered(op) && op.user.id === userId
+			(op) =>
+				op.kind === 'book' &&
+				unanswered(op) &&
+				op.user.id === userId &&
+				(!earlier || earlier.phases.includes(op.phase) === fromEarlier)
 		);
 		const seats = new Set(userRows.map((r) => r.seat_id));
 		let explained = 0;
