@@ -73,7 +73,9 @@ describe.each(ENGINES)('app calls through REST on %s', (engine) => {
 		seatIds = (map.data as { id: number[] }).id;
 		expect(seatIds).toHaveLength(10);
 		const availability = await client().rpc('event_availability').eq('event_id', eventId);
-		expect(availability.data).toEqual([{ event_id: eventId, seats_total: 10, seats_booked: 0 }]);
+		expect(availability.data).toEqual([
+			{ event_id: eventId, seats_total: 10, seats_booked: 0, seats_held: 0, next_lapse: null }
+		]);
 	});
 
 	it('books all-or-nothing; a taken seat is 409/23505, an unknown seat 409/23503, the limit 400/23514', async () => {
@@ -242,7 +244,12 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 		const byIds = await getEventsByIds(supabase, [eventA, eventB, 999_999]);
 		expect(byIds.data!.map((e) => e.id).sort()).toEqual([eventA, eventB].sort());
 		const availability = await fetchAvailability(supabase);
-		expect(availability.data!.get(eventA)).toEqual({ total: 8, booked: 0 });
+		expect(availability.data!.get(eventA)).toEqual({
+			total: 8,
+			booked: 0,
+			held: 0,
+			nextLapse: null
+		});
 	});
 
 	it('holds, loses a race, hits the limit, confirms, lists and releases (src/lib/api/{seats,bookings}.ts)', async () => {
@@ -287,6 +294,13 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 		const wrong = await bob.c.rpc('server_time', { p_event_id: eventA } as never);
 		expect(wrong).toMatchObject({ status: 404, error: { code: 'PGRST202' } });
 		expect(snapshot.expires_at).toEqual(held.data!.map((b) => b.expires_at));
+		// The events list counts the holds as not left, and learns when they lapse.
+		expect((await fetchAvailability(bob.c)).data!.get(eventA)).toEqual({
+			total: 8,
+			booked: 0,
+			held: 2,
+			nextLapse: expiry
+		});
 
 		const lost = await holdSeats(bob.c, eventA, [seats[1], seats[2]]);
 		expect(lost.error).toMatchObject({ code: '23505', status: 409 });

@@ -186,7 +186,9 @@ export type Database = {
 				Args: Record<PropertyKey, never>;
 				Returns: {
 					event_id: number;
+					next_lapse: string;
 					seats_booked: number;
+					seats_held: number;
 					seats_total: number;
 				}[];
 			};

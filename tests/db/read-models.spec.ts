@@ -46,14 +46,14 @@ describe.each(ENGINES)('read models on %s (seeded)', { timeout: 60_000 }, (engin
 		const { rows } = await request(
 			db,
 			ANON,
-			`select e.slug, a.seats_total, a.seats_booked
+			`select e.slug, a.seats_total, a.seats_booked, a.seats_held
 			 from event_availability() a join events e on e.id = a.event_id order by a.seats_total`
 		);
 		expect(rows).toEqual([
-			{ slug: 'jazz-night', seats_total: 100, seats_booked: 0 },
-			{ slug: 'hamlet', seats_total: 1144, seats_booked: 0 },
-			{ slug: 'symphony-no-9', seats_total: 4800, seats_booked: 0 },
-			{ slug: 'stadium-finale', seats_total: 54000, seats_booked: 0 }
+			{ slug: 'jazz-night', seats_total: 100, seats_booked: 0, seats_held: 0 },
+			{ slug: 'hamlet', seats_total: 1144, seats_booked: 0, seats_held: 0 },
+			{ slug: 'symphony-no-9', seats_total: 4800, seats_booked: 0, seats_held: 0 },
+			{ slug: 'stadium-finale', seats_total: 54000, seats_booked: 0, seats_held: 0 }
 		]);
 	});
 });
@@ -87,8 +87,41 @@ describe.each(ENGINES)('read models on %s', { timeout: 60_000 }, (engine) => {
 				expires_at: [null, null, null],
 				server_time: expect.any(String)
 			},
-			availability: [{ event_id: event.id, seats_total: 5, seats_booked: 3 }]
+			availability: [
+				{ event_id: event.id, seats_total: 5, seats_booked: 3, seats_held: 0, next_lapse: null }
+			]
 		});
+	});
+
+	it('event_availability counts active holds as not left, and says when the next one lapses', async ({
+		db,
+		expect
+	}) => {
+		const [ann, bob] = await createUsers(db, 2);
+		const event = await createEvent(db, { seats: 5 });
+		const [s1, s2, s3, s4] = event.seatIds;
+		const hold = `insert into bookings (event_id, seat_id, status) values ($1, $2, 'held') returning expires_at`;
+		await request(db, ann, `insert into bookings (event_id, seat_id) values ($1, $2)`, [
+			event.id,
+			s1
+		]);
+		await db.query(`update events set hold_minutes = 5 where id = $1`, [event.id]);
+		const sooner = (await request<{ expires_at: Date }>(db, ann, hold, [event.id, s2])).rows[0];
+		await db.query(`update events set hold_minutes = 10 where id = $1`, [event.id]);
+		await request(db, bob, hold, [event.id, s3]);
+		// A hold that lapsed a second ago is free again, though its row still says held.
+		await db.query(
+			`insert into bookings (event_id, seat_id, user_id, status, expires_at)
+			 values ($1, $2, $3, 'held', now() - interval '1 second')`,
+			[event.id, s4, bob.id]
+		);
+
+		const availability = `select seats_total, seats_booked, seats_held, next_lapse
+			from event_availability() where event_id = $1`;
+		const { rows } = await request(db, ANON, availability, [event.id]);
+		expect(rows).toEqual([
+			{ seats_total: 5, seats_booked: 1, seats_held: 2, next_lapse: sooner.expires_at }
+		]);
 	});
 
 	it('answers empty arrays for an event without seats or bookings', async ({ db, expect }) => {

@@ -1,9 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
 	RealtimeControl,
+	createEvent,
 	focusFreeSeat,
 	focusSeat,
 	holdAndBook,
+	hydrated,
 	mapSynced,
 	person,
 	seatButton
@@ -59,6 +61,42 @@ test('the events list shows seats left, live', async ({ browser }) => {
 		)
 		.toBeLessThan(before);
 	await viewer.close();
+	await a.context.close();
+});
+
+test('the events list counts a hold as taken, and frees it by itself when it lapses', async ({
+	browser,
+	baseURL
+}) => {
+	test.setTimeout(60_000);
+	const { path } = await createEvent(baseURL!, {
+		holdMinutes: 0.1, // 6 seconds
+		sections: [{ name: 'Stalls', rows: 1, seats: 6, category: 'stalls', priceCents: 3000 }]
+	});
+	// The viewer's realtime runs through the test, so it can be silenced before the hold lapses:
+	// the count must come back with no message from anyone.
+	const realtime = new RealtimeControl();
+	const viewerContext = await browser.newContext();
+	await realtime.install(viewerContext);
+	const viewer = await viewerContext.newPage();
+	await viewer.goto('/');
+	await hydrated(viewer);
+	const left = viewer.locator(`a[href="${path}"]`).getByTestId('seats-left');
+	await expect(left).toHaveText('6 seats left');
+
+	const a = await person(browser, 'Ann', path);
+	await focusFreeSeat(a.page);
+	await a.page.keyboard.press('Enter');
+	await expect(a.page.getByTestId('hold-countdown')).toBeVisible();
+	// The events list and the event page agree: a held seat is not left.
+	await expect(left).toHaveText('5 seats left');
+	await expect(a.page.getByTestId('event-seats-left')).toHaveText('5 seats left');
+
+	realtime.hold();
+	await expect(a.page.getByTestId('hold-expired')).toBeVisible({ timeout: 15_000 });
+	await expect(left).toHaveText('6 seats left', { timeout: 5_000 });
+	realtime.release();
+	await viewerContext.close();
 	await a.context.close();
 });
 

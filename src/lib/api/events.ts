@@ -1,5 +1,6 @@
 import type { Tables } from '$lib/database.types';
 import type { Supabase } from './client.ts';
+import { parseTimestamp } from '$lib/domain/server-clock';
 import { fail, ok, type Result } from './result.ts';
 
 /** The columns the app reads of an event; one list for the query and its type. */
@@ -21,6 +22,10 @@ const EVENT_COLUMNS =
 export interface Availability {
 	total: number;
 	booked: number;
+	/** Active holds: not free either. */
+	held: number;
+	/** When the next of those holds lapses (ms since the epoch, database clock), or null. */
+	nextLapse: number | null;
 }
 
 export async function listEvents(supabase: Supabase): Promise<Result<EventRow[]>> {
@@ -53,7 +58,7 @@ export async function getEventsByIds(
 	return error ? fail(error, status) : ok(data);
 }
 
-/** Seats total/booked per event id. */
+/** Seats total, booked and held per event id. */
 export async function fetchAvailability(
 	supabase: Supabase
 ): Promise<Result<Map<number, Availability>>> {
@@ -61,7 +66,12 @@ export async function fetchAvailability(
 	if (error) return fail(error, status);
 	const map = new Map<number, Availability>();
 	for (const row of data ?? []) {
-		map.set(Number(row.event_id), { total: row.seats_total, booked: row.seats_booked });
+		map.set(Number(row.event_id), {
+			total: row.seats_total,
+			booked: row.seats_booked,
+			held: row.seats_held,
+			nextLapse: parseTimestamp(row.next_lapse)
+		});
 	}
 	return ok(map);
 }

@@ -1,11 +1,28 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Supabase } from '$lib/api/client';
+import { ServerClock } from '$lib/domain/server-clock';
 import { EventsAvailability } from './events-availability.svelte.ts';
 
-type Row = { event_id: number; seats_total: number; seats_booked: number };
+type Row = {
+	event_id: number;
+	seats_total: number;
+	seats_booked: number;
+	seats_held?: number;
+	next_lapse?: string | null;
+};
 
-/** supabase-js stand-in: one channel the test drives, and event_availability answered on demand. */
-function fake() {
+const counts = (total: number, booked: number, held = 0, nextLapse: number | null = null) => ({
+	total,
+	booked,
+	held,
+	nextLapse
+});
+
+/**
+ * supabase-js stand-in: one channel the test drives, event_availability answered on demand, and
+ * server_time answered at once with `serverNow`.
+ */
+function fake(serverNow = () => new Date().toISOString()) {
 	const pending: ((rows: Row[]) => void)[] = [];
 	const listeners = new Map<string, (payload?: unknown) => void>();
 	let onStatus: (status: string) => void = () => {};
@@ -21,10 +38,18 @@ function fake() {
 		}
 	};
 	const client = {
-		rpc: () =>
-			new Promise((resolve) =>
-				pending.push((rows) => resolve({ data: rows, error: null, status: 200 }))
-			),
+		rpc: (name: string) =>
+			name === 'server_time'
+				? Promise.resolve({ data: serverNow(), error: null, status: 200 })
+				: new Promise((resolve) =>
+						pending.push((rows) =>
+							resolve({
+								data: rows.map((r) => ({ seats_held: 0, next_lapse: null, ...r })),
+								error: null,
+								status: 200
+							})
+						)
+					),
 		channel: () => channel,
 		removeChannel: () => {
 			removed = true;
@@ -44,9 +69,64 @@ function fake() {
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 describe('EventsAvailability', () => {
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	it('counts held seats as not left, and fetches again when the next hold lapses', async () => {
+		vi.useFakeTimers();
+		const start = Date.parse('2026-11-24T12:00:00Z');
+		vi.setSystemTime(start);
+		// The database's clock runs 5 s ahead of this browser's.
+		const f = fake(() => new Date(Date.now() + 5_000).toISOString());
+		const lapse = start + 5_000 + 60_000;
+		const live = new EventsAvailability(f.client, new Map(), new ServerClock());
+		live.start();
+		f.status('SUBSCRIBED');
+		f.pending.shift()!([
+			{
+				event_id: 1,
+				seats_total: 10,
+				seats_booked: 2,
+				seats_held: 3,
+				next_lapse: new Date(lapse).toISOString()
+			}
+		]);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(live.left(1)).toBe(5);
+
+		// By the database's clock the hold lapses 60 s from now; not a moment earlier.
+		await vi.advanceTimersByTimeAsync(59_999);
+		expect(f.pending).toHaveLength(0);
+		await vi.advanceTimersByTimeAsync(1);
+		expect(f.pending).toHaveLength(1);
+		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 2, seats_held: 0 }]);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(live.left(1)).toBe(8);
+
+		// No hold left: no timer, so nothing more is fetched until a change arrives.
+		await vi.advanceTimersByTimeAsync(3_600_000);
+		expect(f.pending).toHaveLength(0);
+		live.stop();
+	});
+
+	it('fetches nothing on a timer once stopped', async () => {
+		vi.useFakeTimers();
+		const f = fake();
+		const lapse = new Date(Date.now() + 10_000).toISOString();
+		const live = new EventsAvailability(
+			f.client,
+			new Map([[1, counts(10, 0, 1, Date.parse(lapse))]])
+		);
+		live.start();
+		live.stop();
+		await vi.advanceTimersByTimeAsync(20_000);
+		expect(f.pending).toHaveLength(0);
+	});
+
 	it('starts from the loaded counts and refreshes once subscribed', async () => {
 		const f = fake();
-		const live = new EventsAvailability(f.client, new Map([[1, { total: 10, booked: 2 }]]));
+		const live = new EventsAvailability(f.client, new Map([[1, counts(10, 2)]]));
 		expect(live.left(1)).toBe(8);
 		live.start();
 		expect(f.pending).toHaveLength(0);

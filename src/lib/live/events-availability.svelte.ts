@@ -1,25 +1,40 @@
 import { SvelteMap } from 'svelte/reactivity';
 import type { Supabase } from '$lib/api/client';
 import { fetchAvailability, type Availability } from '$lib/api/events';
+import { fetchServerTime } from '$lib/api/seats';
+import { ServerClock } from '$lib/domain/server-clock';
 import type { ConnectionState } from './channel-status.ts';
 import { LiveQuery } from './live-query.svelte.ts';
 
-/** Seats left per event, kept live: any booking change refetches the small `event_availability`. */
+/** setTimeout's limit; a longer wait just gets a second timer. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * Seats left per event (neither booked nor held), kept live: any booking change refetches the
+ * small `event_availability`. A lapsing hold changes no row and sends no event, so one timer
+ * refetches when the next hold lapses, by the database's clock.
+ */
 export class EventsAvailability {
 	readonly counts = new SvelteMap<number, Availability>();
 	#query: LiveQuery<Map<number, Availability>>;
+	readonly #clock: ServerClock;
+	#timer: ReturnType<typeof setTimeout> | null = null;
+	#stopped = true;
 
-	constructor(supabase: Supabase, initial: Map<number, Availability>) {
-		for (const [id, a] of initial) this.counts.set(id, a);
+	constructor(supabase: Supabase, initial: Map<number, Availability>, clock = new ServerClock()) {
+		this.#clock = clock;
+		this.#apply(initial);
 		this.#query = new LiveQuery(supabase, {
 			topic: 'events-availability',
-			fetch: () => fetchAvailability(supabase),
-			apply: (data) => {
-				for (const [id, a] of data) {
-					const old = this.counts.get(id);
-					if (!old || old.total !== a.total || old.booked !== a.booked) this.counts.set(id, a);
-				}
-			}
+			fetch: async () => {
+				const [counts, time] = await Promise.all([
+					fetchAvailability(supabase),
+					fetchServerTime(supabase)
+				]);
+				if (time.data) this.#clock.sync(time.data);
+				return counts;
+			},
+			apply: (data) => this.#apply(data)
 		});
 	}
 
@@ -29,14 +44,54 @@ export class EventsAvailability {
 
 	left(eventId: number): number | null {
 		const a = this.counts.get(eventId);
-		return a ? a.total - a.booked : null;
+		return a ? a.total - a.booked - a.held : null;
 	}
 
 	start(): void {
+		this.#stopped = false;
 		this.#query.start();
+		this.#schedule();
 	}
 
 	stop(): void {
+		this.#stopped = true;
 		this.#query.stop();
+		this.#clearTimer();
+	}
+
+	#apply(data: Map<number, Availability>): void {
+		for (const [id, a] of data) {
+			const old = this.counts.get(id);
+			if (
+				!old ||
+				old.total !== a.total ||
+				old.booked !== a.booked ||
+				old.held !== a.held ||
+				old.nextLapse !== a.nextLapse
+			) {
+				this.counts.set(id, a);
+			}
+		}
+		this.#schedule();
+	}
+
+	#schedule(): void {
+		this.#clearTimer();
+		if (this.#stopped) return;
+		let next: number | null = null;
+		for (const a of this.counts.values()) {
+			if (a.nextLapse !== null && (next === null || a.nextLapse < next)) next = a.nextLapse;
+		}
+		if (next === null) return;
+		const delay = Math.min(Math.max(0, next - this.#clock.now()), MAX_DELAY_MS);
+		this.#timer = setTimeout(() => {
+			this.#timer = null;
+			this.#query.refresh();
+		}, delay);
+	}
+
+	#clearTimer(): void {
+		if (this.#timer) clearTimeout(this.#timer);
+		this.#timer = null;
 	}
 }
