@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { ServerClock, parseTimestamp } from './server-clock.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ServerAlarm, ServerClock, parseTimestamp } from './server-clock.ts';
 
 describe('parseTimestamp', () => {
 	it('reads timestamptz as JSON and as text renders it', () => {
@@ -36,5 +36,79 @@ describe('ServerClock', () => {
 		clock.sync('1970-01-01T00:00:05Z', 0);
 		clock.sync(undefined);
 		expect(clock.offset).toBe(5000);
+	});
+});
+
+describe('ServerAlarm', () => {
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	function setup() {
+		vi.useFakeTimers();
+		vi.setSystemTime(1_000_000);
+		const clock = new ServerClock();
+		// The server runs 10 s ahead.
+		clock.sync(new Date(1_010_000).toISOString());
+		const fired: number[] = [];
+		return { clock, fired, alarm: new ServerAlarm(clock, () => fired.push(clock.now())) };
+	}
+
+	it('fires at the instant by the server clock, once', async () => {
+		const { alarm, fired } = setup();
+		alarm.set(1_020_000);
+		await vi.advanceTimersByTimeAsync(9_999);
+		expect(fired).toEqual([]);
+		await vi.advanceTimersByTimeAsync(1);
+		expect(fired).toEqual([1_020_000]);
+		await vi.advanceTimersByTimeAsync(60_000);
+		expect(fired).toHaveLength(1);
+	});
+
+	it('keeps its timer for the same instant, moves for another, and stops on clear or null', async () => {
+		const { alarm, fired } = setup();
+		alarm.set(1_020_000);
+		await vi.advanceTimersByTimeAsync(5_000);
+		alarm.set(1_020_000);
+		await vi.advanceTimersByTimeAsync(5_000);
+		expect(fired).toEqual([1_020_000]);
+		alarm.set(1_030_000);
+		alarm.set(1_025_000);
+		await vi.advanceTimersByTimeAsync(60_000);
+		expect(fired).toEqual([1_020_000, 1_025_000]);
+		alarm.set(1_090_000);
+		alarm.clear();
+		alarm.set(1_100_000);
+		alarm.set(null);
+		await vi.advanceTimersByTimeAsync(600_000);
+		expect(fired).toHaveLength(2);
+	});
+
+	it('fires at once for an instant already past', async () => {
+		const { alarm, fired } = setup();
+		alarm.set(1_000_000);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(fired).toEqual([1_010_000]);
+	});
+
+	it('waits on when the clock was corrected backwards meanwhile', async () => {
+		const { alarm, fired, clock } = setup();
+		alarm.set(1_020_000);
+		// A later answer shows the server only 5 s ahead: the instant is 5 s further away.
+		clock.sync(new Date(Date.now() + 5_000).toISOString());
+		await vi.advanceTimersByTimeAsync(10_000);
+		expect(fired).toEqual([]);
+		await vi.advanceTimersByTimeAsync(5_000);
+		expect(fired).toEqual([1_020_000]);
+	});
+
+	it('reaches an instant beyond the longest setTimeout in steps', async () => {
+		const { alarm, fired } = setup();
+		const far = 1_010_000 + 30 * 86_400_000;
+		alarm.set(far);
+		await vi.advanceTimersByTimeAsync(2 ** 31 - 1);
+		expect(fired).toEqual([]);
+		await vi.advanceTimersByTimeAsync(30 * 86_400_000 - (2 ** 31 - 1));
+		expect(fired).toEqual([far]);
 	});
 });

@@ -38,6 +38,54 @@ export class ServerClock {
 	}
 }
 
+/** setTimeout's limit (about 24.8 days); a later instant is reached in more than one step. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * One timer for an instant on the server's clock, such as the next hold to lapse. Setting another
+ * instant replaces it; setting the same one again keeps the timer running. It fires no earlier
+ * than the instant by the clock as it stands then (the offset may have been corrected meanwhile).
+ */
+export class ServerAlarm {
+	readonly #clock: ServerClock;
+	readonly #due: () => void;
+	#timer: ReturnType<typeof setTimeout> | null = null;
+	#at: number | null = null;
+
+	constructor(clock: ServerClock, due: () => void) {
+		this.#clock = clock;
+		this.#due = due;
+	}
+
+	/** Fires `due` at server time `at` (ms); null clears. */
+	set(at: number | null): void {
+		if (at === null || !Number.isFinite(at)) {
+			this.clear();
+			return;
+		}
+		if (this.#timer && this.#at === at) return;
+		this.clear();
+		this.#at = at;
+		const delay = Math.min(Math.max(0, at - this.#clock.now()), MAX_DELAY_MS);
+		this.#timer = setTimeout(() => {
+			this.#timer = null;
+			if (this.#clock.now() < at) {
+				this.#at = null;
+				this.set(at);
+				return;
+			}
+			this.#at = null;
+			this.#due();
+		}, delay);
+	}
+
+	clear(): void {
+		if (this.#timer) clearTimeout(this.#timer);
+		this.#timer = null;
+		this.#at = null;
+	}
+}
+
 /**
  * Milliseconds since the epoch of a Postgres timestamptz in JSON (`2026-11-24T13:00:00.123456+00:00`)
  * or text form (`2026-11-24 13:00:00.123456+00`); null when absent or unreadable.

@@ -18,7 +18,7 @@ import {
 import { plural } from '$lib/domain/format';
 import type { SeatLayout } from '$lib/domain/seat-layout';
 import { SeatState, type BookingChange, type SeatStatus } from '$lib/domain/seat-state';
-import { ServerClock } from '$lib/domain/server-clock';
+import { ServerAlarm, ServerClock } from '$lib/domain/server-clock';
 import type { ConnectionState } from './channel-status.ts';
 import { EventFeed } from './event-feed.ts';
 
@@ -30,9 +30,6 @@ export interface Outcome {
 	login?: boolean;
 }
 type SeatListener = (seats: number[]) => void;
-
-/** setTimeout's limit; a longer hold just gets a second timer. */
-const MAX_DELAY_MS = 2 ** 31 - 1;
 
 /**
  * Everything live about one event's seats: the layout, who has which seat, the person's holds and
@@ -76,9 +73,10 @@ export class EventSeats {
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#listeners = new Set<SeatListener>();
 	#stopped = false;
-	/** The one timer for the next hold to lapse, and the expiry (server ms) it was set for. */
-	#expiryTimer: ReturnType<typeof setTimeout> | null = null;
-	#expiryAt: number | null = null;
+	/** The one timer, for the next hold to lapse (anyone's): no scans while nothing is due. */
+	readonly #expiry = new ServerAlarm(this.#clock, () => {
+		if (this.#seats) this.#changed(this.#seats.expireDue());
+	});
 	#presenceKey: string;
 
 	constructor(supabase: Supabase, event: EventRow, userId: string | null) {
@@ -138,7 +136,7 @@ export class EventSeats {
 			snapshot: (snapshot) => {
 				// The snapshot carries the server's clock: learn the offset before judging its holds.
 				this.#clock.sync(snapshot.server_time);
-				this.#clearExpiryTimer();
+				this.#expiry.clear();
 				this.#changed(seats.applySnapshot(snapshot));
 			},
 			connection: (state, synced) => {
@@ -154,7 +152,7 @@ export class EventSeats {
 		this.#stopped = true;
 		this.#feed?.stop();
 		this.#feed = null;
-		this.#clearExpiryTimer();
+		this.#expiry.clear();
 		this.#listeners.clear();
 	}
 
@@ -389,33 +387,8 @@ export class EventSeats {
 			if (at !== null && (until === null || at < until)) until = at;
 		}
 		this.heldUntil = until === null || !Number.isFinite(until) ? null : this.#clock.toLocal(until);
-		this.#scheduleExpiry();
+		this.#expiry.set(this.#stopped ? null : seats.nextExpiry());
 		this.#notify(changed);
-	}
-
-	/** One timer, for the next hold to lapse (anyone's): no scans while nothing is due. */
-	#scheduleExpiry(): void {
-		const seats = this.#seats;
-		const next = seats?.nextExpiry() ?? null;
-		if (this.#stopped || next === null || !Number.isFinite(next)) {
-			this.#clearExpiryTimer();
-			return;
-		}
-		if (this.#expiryTimer && this.#expiryAt === next) return;
-		this.#clearExpiryTimer();
-		this.#expiryAt = next;
-		const delay = Math.min(Math.max(0, next - this.#clock.now()), MAX_DELAY_MS);
-		this.#expiryTimer = setTimeout(() => {
-			this.#expiryTimer = null;
-			this.#expiryAt = null;
-			if (seats) this.#changed(seats.expireDue());
-		}, delay);
-	}
-
-	#clearExpiryTimer(): void {
-		if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
-		this.#expiryTimer = null;
-		this.#expiryAt = null;
 	}
 
 	#deselect(seats: number[]): void {

@@ -2,12 +2,9 @@ import { SvelteMap } from 'svelte/reactivity';
 import type { Supabase } from '$lib/api/client';
 import { fetchAvailability, type Availability } from '$lib/api/events';
 import { fetchServerTime } from '$lib/api/seats';
-import { ServerClock } from '$lib/domain/server-clock';
+import { ServerAlarm, ServerClock } from '$lib/domain/server-clock';
 import type { ConnectionState } from './channel-status.ts';
 import { LiveQuery } from './live-query.svelte.ts';
-
-/** setTimeout's limit; a longer wait just gets a second timer. */
-const MAX_DELAY_MS = 2 ** 31 - 1;
 
 /**
  * Seats left per event (neither booked nor held), kept live: any booking change refetches the
@@ -18,11 +15,13 @@ export class EventsAvailability {
 	readonly counts = new SvelteMap<number, Availability>();
 	#query: LiveQuery<Map<number, Availability>>;
 	readonly #clock: ServerClock;
-	#timer: ReturnType<typeof setTimeout> | null = null;
+	/** Refetches when the next hold lapses. */
+	readonly #lapse: ServerAlarm;
 	#stopped = true;
 
 	constructor(supabase: Supabase, initial: Map<number, Availability>, clock = new ServerClock()) {
 		this.#clock = clock;
+		this.#lapse = new ServerAlarm(clock, () => this.#query.refresh());
 		this.#apply(initial);
 		this.#query = new LiveQuery(supabase, {
 			topic: 'events-availability',
@@ -56,7 +55,7 @@ export class EventsAvailability {
 	stop(): void {
 		this.#stopped = true;
 		this.#query.stop();
-		this.#clearTimer();
+		this.#lapse.clear();
 	}
 
 	#apply(data: Map<number, Availability>): void {
@@ -76,22 +75,10 @@ export class EventsAvailability {
 	}
 
 	#schedule(): void {
-		this.#clearTimer();
-		if (this.#stopped) return;
 		let next: number | null = null;
 		for (const a of this.counts.values()) {
 			if (a.nextLapse !== null && (next === null || a.nextLapse < next)) next = a.nextLapse;
 		}
-		if (next === null) return;
-		const delay = Math.min(Math.max(0, next - this.#clock.now()), MAX_DELAY_MS);
-		this.#timer = setTimeout(() => {
-			this.#timer = null;
-			this.#query.refresh();
-		}, delay);
-	}
-
-	#clearTimer(): void {
-		if (this.#timer) clearTimeout(this.#timer);
-		this.#timer = null;
+		this.#lapse.set(this.#stopped ? null : next);
 	}
 }

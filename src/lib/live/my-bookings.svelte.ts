@@ -4,7 +4,7 @@ import { fetchServerTime } from '$lib/api/seats';
 import { releaseFailure } from '$lib/domain/booking-errors';
 import { plural } from '$lib/domain/format';
 import { current, nextLapse } from '$lib/domain/my-holds';
-import { ServerClock } from '$lib/domain/server-clock';
+import { ServerAlarm, ServerClock } from '$lib/domain/server-clock';
 import type { ConnectionState } from './channel-status.ts';
 import { LiveQuery } from './live-query.svelte.ts';
 
@@ -20,9 +20,6 @@ export interface MyEventBookings {
 	held: MyHold[];
 }
 
-/** setTimeout's limit; a longer hold just gets a second timer. */
-const MAX_DELAY_MS = 2 ** 31 - 1;
-
 /**
  * One person's bookings and active holds across events, kept live: a booking, hold or release in
  * another tab or on another device shows here without a reload. A hold lapses with no message
@@ -36,7 +33,8 @@ export class MyBookings {
 	#supabase: Supabase;
 	#query: LiveQuery<MyBooking[]>;
 	readonly #clock: ServerClock;
-	#timer: ReturnType<typeof setTimeout> | null = null;
+	/** Drops the next hold to lapse (and any due with it). */
+	readonly #lapse: ServerAlarm;
 	#stopped = true;
 
 	/**
@@ -53,6 +51,7 @@ export class MyBookings {
 		this.#supabase = supabase;
 		this.#clock = clock;
 		this.#clock.sync(serverTime);
+		this.#lapse = new ServerAlarm(clock, () => this.#show(this.bookings));
 		this.bookings = current(initial, this.#clock.now());
 		this.#query = new LiveQuery(supabase, {
 			topic: `my-bookings-${userId}`,
@@ -93,7 +92,7 @@ export class MyBookings {
 	stop(): void {
 		this.#stopped = true;
 		this.#query.stop();
-		this.#clearTimer();
+		this.#lapse.clear();
 	}
 
 	async release(bookings: MyBooking[]): Promise<{ kind: 'success' | 'error'; text: string }> {
@@ -145,21 +144,8 @@ export class MyBookings {
 		this.#schedule();
 	}
 
-	/** One timer, for the next hold to lapse: it drops that hold (and any due with it). */
 	#schedule(): void {
-		this.#clearTimer();
-		const next = nextLapse(this.bookings);
-		if (this.#stopped || next === null) return;
-		const delay = Math.min(Math.max(0, next - this.#clock.now()), MAX_DELAY_MS);
-		this.#timer = setTimeout(() => {
-			this.#timer = null;
-			this.#show(this.bookings);
-		}, delay);
-	}
-
-	#clearTimer(): void {
-		if (this.#timer) clearTimeout(this.#timer);
-		this.#timer = null;
+		this.#lapse.set(this.#stopped ? null : nextLapse(this.bookings));
 	}
 }
 
