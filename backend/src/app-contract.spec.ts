@@ -76,6 +76,9 @@ describe.each(ENGINES)('app calls through REST on %s', (engine) => {
 		expect(availability.data).toEqual([
 			{ event_id: eventId, seats_total: 10, seats_booked: 0, seats_held: 0, next_lapse: null }
 		]);
+		// It takes no arguments: anything else names no function (PostgREST's 404 PGRST202).
+		const wrong = await client().rpc('event_availability', { p_event_id: eventId } as never);
+		expect(wrong).toMatchObject({ status: 404, error: { code: 'PGRST202' }, data: null });
 	});
 
 	it('books all-or-nothing; a taken seat is 409/23505, an unknown seat 409/23503, the limit 400/23514', async () => {
