@@ -138,20 +138,23 @@ describe('EventsAvailability', () => {
 	});
 
 	it('fetches again once the server confirms changes are flowing', async () => {
+		vi.useFakeTimers();
 		const f = fake();
 		const live = new EventsAvailability(f.client, new Map());
 		live.start();
 		f.status('SUBSCRIBED');
 		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 3 }]);
-		await flush();
+		await vi.advanceTimersByTimeAsync(0);
 		f.system({ extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL' });
+		await vi.advanceTimersByTimeAsync(1_000);
 		expect(f.pending).toHaveLength(1);
 		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 4 }]);
-		await flush();
+		await vi.advanceTimersByTimeAsync(0);
 		expect(live.left(1)).toBe(6);
 	});
 
-	it('coalesces a burst of changes into one more request', async () => {
+	it('coalesces a burst of changes into one more request, and fetches at most once a second', async () => {
+		vi.useFakeTimers();
 		const f = fake();
 		const live = new EventsAvailability(f.client, new Map());
 		live.start();
@@ -160,12 +163,31 @@ describe('EventsAvailability', () => {
 		f.change();
 		expect(f.pending).toHaveLength(1);
 		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 1 }]);
-		await flush();
+		await vi.advanceTimersByTimeAsync(0);
+		expect(live.left(1)).toBe(9);
+		// The changes that came during the fetch cost one more, a second after the first began.
+		await vi.advanceTimersByTimeAsync(999);
+		expect(f.pending).toHaveLength(0);
+		await vi.advanceTimersByTimeAsync(1);
 		expect(f.pending).toHaveLength(1);
 		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 4 }]);
-		await flush();
+		await vi.advanceTimersByTimeAsync(0);
 		expect(f.pending).toHaveLength(0);
 		expect(live.left(1)).toBe(6);
+
+		// A venue selling 100 seats a second: ten seconds of it cost about ten fetches.
+		let fetched = 0;
+		for (let ms = 0; ms < 10_000; ms += 10) {
+			f.change();
+			while (f.pending.length) {
+				fetched++;
+				f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 4 }]);
+			}
+			await vi.advanceTimersByTimeAsync(10);
+		}
+		expect(fetched).toBeGreaterThanOrEqual(9);
+		expect(fetched).toBeLessThanOrEqual(11);
+		live.stop();
 	});
 
 	it('reports a lost connection and removes its channel on stop', () => {

@@ -25,6 +25,7 @@ export class EventsAvailability {
 		this.#apply(initial);
 		this.#query = new LiveQuery(supabase, {
 			topic: 'events-availability',
+			minIntervalMs: 1000,
 			fetch: async () => {
 				const [counts, time] = await Promise.all([
 					fetchAvailability(supabase),

@@ -10,13 +10,19 @@ export interface LiveQueryOptions<T> {
 	filter?: string;
 	fetch: () => Promise<Result<T>>;
 	apply: (data: T) => void;
+	/**
+	 * Fetches start at least this many ms apart. A result that every visitor watches and any
+	 * booking anywhere changes (the events list) would otherwise cost each of them a fetch per
+	 * round trip while a busy venue sells.
+	 */
+	minIntervalMs?: number;
 }
 
 /**
  * A small query result kept live by fetching it again whenever a booking it depends on changes.
  * For results that are cheap to recompute (counts, one person's bookings), refetching is simpler
  * than applying each change, and it cannot drift. Fetches coalesce: a burst of changes costs at
- * most one more request.
+ * most one more request, no sooner than `minIntervalMs` after the last one began.
  */
 export class LiveQuery<T> {
 	connection = $state<ConnectionState>('connecting');
@@ -26,6 +32,8 @@ export class LiveQuery<T> {
 	#inFlight = false;
 	#again = false;
 	#stopped = false;
+	#lastStart = -Infinity;
+	#waiting: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(supabase: Supabase, options: LiveQueryOptions<T>) {
 		this.#supabase = supabase;
@@ -60,17 +68,33 @@ export class LiveQuery<T> {
 
 	stop(): void {
 		this.#stopped = true;
+		if (this.#waiting) clearTimeout(this.#waiting);
+		this.#waiting = null;
 		if (this.#channel) void this.#supabase.removeChannel(this.#channel);
 		this.#channel = null;
 	}
 
-	/** Fetches now, or once more after the fetch in flight. */
+	/** Fetches now, or once more after the fetch in flight, or once the interval is up. */
 	refresh(): void {
 		if (this.#inFlight) {
 			this.#again = true;
 			return;
 		}
+		if (this.#waiting) return;
+		const wait = this.#lastStart + (this.#options.minIntervalMs ?? 0) - Date.now();
+		if (wait > 0) {
+			this.#waiting = setTimeout(() => {
+				this.#waiting = null;
+				if (!this.#stopped) this.#fetch();
+			}, wait);
+			return;
+		}
+		this.#fetch();
+	}
+
+	#fetch(): void {
 		this.#inFlight = true;
+		this.#lastStart = Date.now();
 		void this.#options
 			.fetch()
 			.then(({ data }) => {
