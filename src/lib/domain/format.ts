@@ -21,6 +21,16 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 	return `${countFormat.format(n)} ${n === 1 ? one : many}`;
 }
 
+/**
+ * What the events list and the event page say about free seats. Held seats are not free, but a
+ * hold may lapse, so "sold out" is said only when every seat is booked.
+ */
+export function seatsLeft(left: number, held: number): string {
+	if (left > 0) return `${plural(left, 'seat')} left`;
+	if (held > 0) return `No seats free now · ${plural(held, 'seat')} on hold`;
+	return 'Sold out';
+}
+
 /** A hold length given in minutes (fractions allowed), in words: "10 minutes", "30 seconds". */
 export function formatMinutes(minutes: number): string {
 	const total = Math.round(minutes * 60);

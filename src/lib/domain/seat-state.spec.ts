@@ -220,6 +220,7 @@ describe('SeatState holds', () => {
 		expect(s.mine()).toEqual([]);
 		// Held seats are not left to take.
 		expect(s.availableCount).toBe(2);
+		expect(s.heldCount).toBe(2);
 		expect(s.bookingId(0)).toBe(1);
 		expect(s.expiresAt(1)).toBe(Date.parse('2030-01-01T12:01:00Z'));
 	});
@@ -231,8 +232,10 @@ describe('SeatState holds', () => {
 		expect(s.nextExpiry()).toBe(time.now + 5000);
 		time.now += 4999;
 		expect(s.expireDue()).toEqual([]);
+		expect(s.heldCount).toBe(2);
 		time.now += 1;
 		expect(s.expireDue()).toEqual([1]);
+		expect(s.heldCount).toBe(1);
 		expect(s.status(1)).toBe('available');
 		expect(s.bookingId(1)).toBeNull();
 		expect(s.takeLapsedMine()).toEqual([1]);
@@ -243,6 +246,7 @@ describe('SeatState holds', () => {
 		expect(s.takeLapsedMine()).toEqual([]);
 		expect(s.nextExpiry()).toBeNull();
 		expect(s.availableCount).toBe(4);
+		expect(s.heldCount).toBe(0);
 	});
 
 	it('takes a hold that arrives already lapsed as free', () => {

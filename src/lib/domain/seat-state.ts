@@ -252,6 +252,11 @@ export class SeatState {
 		return this.#occupied;
 	}
 
+	/** Seats held by anyone right now. */
+	get heldCount(): number {
+		return this.#holds.size;
+	}
+
 	/** Seats anyone may hold right now. */
 	get availableCount(): number {
 		return this.size - this.#occupied;

@@ -62,6 +62,8 @@ export class EventSeats {
 	/** My holds that lapsed, offered to hold again until done or dismissed. */
 	expired = $state.raw<number[]>([]);
 	available = $state(0);
+	/** Seats anyone holds right now (not free, but they may lapse). */
+	onHold = $state(0);
 	busy = $state(false);
 
 	#supabase: Supabase;
@@ -373,6 +375,7 @@ export class EventSeats {
 		const seats = this.#seats;
 		if (!seats) return;
 		this.available = seats.availableCount;
+		this.onHold = seats.heldCount;
 		this.mine = same(this.mine, seats.mine());
 		this.held = same(this.held, seats.myHolds());
 		const lapsed = seats.takeLapsedMine();

@@ -93,7 +93,7 @@ describe('EventsAvailability', () => {
 			}
 		]);
 		await vi.advanceTimersByTimeAsync(0);
-		expect(live.left(1)).toBe(5);
+		expect(live.seatsLeft(1)).toBe('5 seats left');
 
 		// By the database's clock the hold lapses 60 s from now; not a moment earlier.
 		await vi.advanceTimersByTimeAsync(59_999);
@@ -102,12 +102,28 @@ describe('EventsAvailability', () => {
 		expect(f.pending).toHaveLength(1);
 		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 2, seats_held: 0 }]);
 		await vi.advanceTimersByTimeAsync(0);
-		expect(live.left(1)).toBe(8);
+		expect(live.seatsLeft(1)).toBe('8 seats left');
 
 		// No hold left: no timer, so nothing more is fetched until a change arrives.
 		await vi.advanceTimersByTimeAsync(3_600_000);
 		expect(f.pending).toHaveLength(0);
 		live.stop();
+	});
+
+	it('says "sold out" only when every seat is booked, not while some are only held', async () => {
+		const f = fake();
+		const live = new EventsAvailability(
+			f.client,
+			new Map([
+				[1, counts(10, 8, 2, Date.now() + 60_000)],
+				[2, counts(10, 10)],
+				[3, counts(10, 9, 0)]
+			])
+		);
+		expect(live.seatsLeft(1)).toBe('No seats free now · 2 seats on hold');
+		expect(live.seatsLeft(2)).toBe('Sold out');
+		expect(live.seatsLeft(3)).toBe('1 seat left');
+		expect(live.seatsLeft(4)).toBeNull();
 	});
 
 	it('fetches nothing on a timer once stopped', async () => {
@@ -127,14 +143,14 @@ describe('EventsAvailability', () => {
 	it('starts from the loaded counts and refreshes once subscribed', async () => {
 		const f = fake();
 		const live = new EventsAvailability(f.client, new Map([[1, counts(10, 2)]]));
-		expect(live.left(1)).toBe(8);
+		expect(live.seatsLeft(1)).toBe('8 seats left');
 		live.start();
 		expect(f.pending).toHaveLength(0);
 		f.status('SUBSCRIBED');
 		expect(live.connection).toBe('live');
 		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 3 }]);
 		await flush();
-		expect(live.left(1)).toBe(7);
+		expect(live.seatsLeft(1)).toBe('7 seats left');
 	});
 
 	it('fetches again once the server confirms changes are flowing', async () => {
@@ -150,7 +166,7 @@ describe('EventsAvailability', () => {
 		expect(f.pending).toHaveLength(1);
 		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 4 }]);
 		await vi.advanceTimersByTimeAsync(0);
-		expect(live.left(1)).toBe(6);
+		expect(live.seatsLeft(1)).toBe('6 seats left');
 	});
 
 	it('coalesces a burst of changes into one more request, and fetches at most once a second', async () => {
@@ -164,7 +180,7 @@ describe('EventsAvailability', () => {
 		expect(f.pending).toHaveLength(1);
 		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 1 }]);
 		await vi.advanceTimersByTimeAsync(0);
-		expect(live.left(1)).toBe(9);
+		expect(live.seatsLeft(1)).toBe('9 seats left');
 		// The changes that came during the fetch cost one more, a second after the first began.
 		await vi.advanceTimersByTimeAsync(999);
 		expect(f.pending).toHaveLength(0);
@@ -173,7 +189,7 @@ describe('EventsAvailability', () => {
 		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 4 }]);
 		await vi.advanceTimersByTimeAsync(0);
 		expect(f.pending).toHaveLength(0);
-		expect(live.left(1)).toBe(6);
+		expect(live.seatsLeft(1)).toBe('6 seats left');
 
 		// A venue selling 100 seats a second: ten seconds of it cost about ten fetches.
 		let fetched = 0;

@@ -2,6 +2,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import type { Supabase } from '$lib/api/client';
 import { fetchAvailability, type Availability } from '$lib/api/events';
 import { fetchServerTime } from '$lib/api/seats';
+import { seatsLeft } from '$lib/domain/format';
 import { ServerAlarm, ServerClock } from '$lib/domain/server-clock';
 import type { ConnectionState } from './channel-status.ts';
 import { LiveQuery } from './live-query.svelte.ts';
@@ -42,9 +43,10 @@ export class EventsAvailability {
 		return this.#query.connection;
 	}
 
-	left(eventId: number): number | null {
+	/** What to say about the event's free seats; null while unknown. */
+	seatsLeft(eventId: number): string | null {
 		const a = this.counts.get(eventId);
-		return a ? a.total - a.booked - a.held : null;
+		return a ? seatsLeft(a.total - a.booked - a.held, a.held) : null;
 	}
 
 	start(): void {
