@@ -61,10 +61,18 @@ async function writeTally(text: string) {
 		(sum, m) => sum + Number(m[1]),
 		0
 	);
+	// pg_prove prints each file's name, then the diagnostics of its failed tests.
+	const failures: string[] = [];
+	let file = '';
+	for (const line of text.split('\n')) {
+		file = /(\S+\.sql) \.{2,}/.exec(line)?.[1] ?? file;
+		const test = /^# Failed test (\d+): (.*)$/.exec(line);
+		if (test) failures.push(`${file} › ${test[1]}: ${test[2]}`);
+	}
 	await mkdir(join(root, 'test-output'), { recursive: true });
 	await writeFile(
 		join(root, 'test-output/pgtap.json'),
-		JSON.stringify({ passed: total - failed, failed })
+		JSON.stringify({ passed: total - failed, failed, failures })
 	);
 }
 

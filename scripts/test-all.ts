@@ -146,6 +146,8 @@ function failures(): string[] {
 	};
 	const playwright = readJson(`${out}/playwright.json`) as { suites?: Suite[] } | undefined;
 	playwright?.suites?.forEach(walk);
+	const pgTap = readJson(`${out}/pgtap.json`) as { failures?: string[] } | undefined;
+	for (const failure of pgTap?.failures ?? []) names.push(`✗ pgTAP ${failure}`);
 	return names;
 }
 
