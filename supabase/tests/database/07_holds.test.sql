@@ -2,7 +2,7 @@
 -- best_available holds adjacent seats. Inside one transaction now() stands still, so a lapsed hold
 -- is one inserted (as the owner) with expires_at in the past.
 begin;
-select plan(25);
+select plan(26);
 
 insert into auth.users (id, aud, role, is_anonymous) values
 	('11111111-1111-1111-1111-111111111111', 'authenticated', 'authenticated', true),
@@ -57,6 +57,11 @@ select is(
 	(select public.seat_bookings(event_id) -> 'status' from scene)::jsonb,
 	'["held", "held", "booked"]'::jsonb,
 	'seat_bookings lists active holds and bookings with their status, not lapsed holds');
+select results_eq(
+	$$ select seats_booked, seats_held, next_lapse from public.event_availability()
+	   where event_id = (select event_id from scene) $$,
+	$$ values (1, 2, now() + interval '5 minutes') $$,
+	'event_availability counts active holds apart from bookings, not lapsed ones, and says when the next lapses');
 select is(
 	(select json_array_length(public.seat_bookings(event_id) -> 'expires_at') from scene), 3,
 	'seat_bookings gives every listed seat its expires_at');
