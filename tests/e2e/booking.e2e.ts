@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
 import {
 	RealtimeControl,
-	createEvent,
 	focusFreeSeat,
 	focusSeat,
 	focused,
 	person,
-	seatButton
+	seatButton,
+	shortHoldEvent
 } from './helpers.ts';
 
 test('B sees A hold, book and release a seat live, and cannot take it meanwhile', async ({
@@ -101,10 +101,7 @@ test('holding again several lapsed seats, one taken meanwhile, holds none of the
 	baseURL
 }) => {
 	test.setTimeout(60_000);
-	const { path } = await createEvent(baseURL!, {
-		holdMinutes: 0.1, // 6 seconds
-		sections: [{ name: 'Floor', rows: 2, seats: 8, category: 'floor', priceCents: 2500 }]
-	});
+	const { path } = await shortHoldEvent(baseURL!, 2, 8);
 	// A's realtime news is held back once the holds lapse, so A's map does not know that B took
 	// one of the seats: A's insert really collides in the database.
 	const realtimeA = new RealtimeControl();

@@ -159,6 +159,18 @@ export async function createEvent(
 	return { slug, path: `/events/${slug}` };
 }
 
+/** An event of its own with one section whose holds last 6 seconds, for tests that watch holds lapse. */
+export function shortHoldEvent(
+	baseURL: string,
+	rows: number,
+	seats: number
+): Promise<{ slug: string; path: string }> {
+	return createEvent(baseURL, {
+		holdMinutes: 0.1,
+		sections: [{ name: 'Stalls', rows, seats, category: 'stalls', priceCents: 3000 }]
+	});
+}
+
 export function seatButton(page: Page, seatId: string) {
 	return page.locator(`.seat-focus[data-seat-id="${seatId}"]`);
 }

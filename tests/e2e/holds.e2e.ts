@@ -8,7 +8,8 @@ import {
 	hydrated,
 	mapSynced,
 	person,
-	seatButton
+	seatButton,
+	shortHoldEvent
 } from './helpers.ts';
 
 test('A holds, B sees it held with no name, A runs out of time, B books it', async ({
@@ -16,10 +17,7 @@ test('A holds, B sees it held with no name, A runs out of time, B books it', asy
 	baseURL
 }) => {
 	test.setTimeout(60_000);
-	const { path } = await createEvent(baseURL!, {
-		holdMinutes: 0.1, // 6 seconds
-		sections: [{ name: 'Stalls', rows: 3, seats: 8, category: 'stalls', priceCents: 3000 }]
-	});
+	const { path } = await shortHoldEvent(baseURL!, 3, 8);
 	// B's realtime connection runs through the test, so it can be silenced: the hold must turn free
 	// on B's map by B's own clock, with no message from anyone.
 	const realtimeB = new RealtimeControl();

@@ -1,14 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
 	RealtimeControl,
-	createEvent,
 	focusFreeSeat,
 	focusSeat,
 	holdAndBook,
 	hydrated,
 	mapSynced,
 	person,
-	seatButton
+	seatButton,
+	shortHoldEvent
 } from './helpers.ts';
 
 test('a realtime interruption shows a banner, and on reconnect the map matches the database', async ({
@@ -69,10 +69,7 @@ test('the events list counts holds as taken, and frees them by itself when they 
 	baseURL
 }) => {
 	test.setTimeout(60_000);
-	const { path } = await createEvent(baseURL!, {
-		holdMinutes: 0.1, // 6 seconds
-		sections: [{ name: 'Stalls', rows: 1, seats: 2, category: 'stalls', priceCents: 3000 }]
-	});
+	const { path } = await shortHoldEvent(baseURL!, 1, 2);
 	// The viewer's realtime runs through the test, so it can be silenced before the holds lapse:
 	// the count must come back with no message from anyone.
 	const realtime = new RealtimeControl();
