@@ -9,6 +9,11 @@ export default defineConfig({
 		// Speed is measured by the benchmarks, not here: a slow, shared CI machine must not fail a test.
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
-		include: ['src/**/*.spec.ts', 'backend/**/*.spec.ts', 'tests/db/**/*.spec.ts']
+		include: [
+			'src/**/*.spec.ts',
+			'backend/**/*.spec.ts',
+			'tests/db/**/*.spec.ts',
+			'tests/contract/**/*.spec.ts'
+		]
 	}
 });

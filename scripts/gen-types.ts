@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as prettier from 'prettier';
 import { openPostgres } from '../backend/src/db/postgres.ts';
-import { createTestDatabase } from '../backend/src/db/test-database.ts';
+import { createTestDatabase } from '../backend/test-support/test-database.ts';
 import { setupDatabase } from '../backend/src/migrate.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -12,7 +12,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openPostgres } from '../backend/src/db/postgres.ts';
-import { createTestDatabase } from '../backend/src/db/test-database.ts';
+import { createTestDatabase } from '../backend/test-support/test-database.ts';
 import { setupDatabase } from '../backend/src/migrate.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

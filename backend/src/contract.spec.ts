@@ -1,10 +1,10 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from './db/testing.ts';
+import { ENGINES } from '../test-support/databases.ts';
 import { signJwt } from './jwt.ts';
 import { LOCAL_JWT_SECRET } from './keys.ts';
-import { openHarness, type Harness } from './testing.ts';
+import { openHarness, type Harness } from '../test-support/harness.ts';
 
 /**
  * The unmodified supabase-js against a real HTTP server, on both engines: every call shape the

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from './backend.ts';
 import { attach, createMiddleware, serve } from './node.ts';
-import { openFixtureDb, type FixtureDb } from './testing.ts';
+import { openFixtureDb, type FixtureDb } from '../test-support/harness.ts';
 
 /** The Node adapter: sharing an app's port, Vite-style middleware, limits and graceful shutdown. */
 describe('node adapter', () => {

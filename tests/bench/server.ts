@@ -3,7 +3,7 @@ import {
 	ADMIN_URL,
 	createTestDatabase,
 	type TestDatabase
-} from '../../backend/src/db/test-database.ts';
+} from '../../backend/test-support/test-database.ts';
 import { Child } from './child.ts';
 
 export type Engine = 'pglite' | 'postgres';

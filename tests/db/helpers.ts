@@ -5,11 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { test } from 'vitest';
 import { openPostgres } from '../../backend/src/db/postgres.ts';
-import { openTestDb, type Engine, type TestDb } from '../../backend/src/db/testing.ts';
+import { openTestDb, type Engine, type TestDb } from '../../backend/test-support/databases.ts';
 import { isPgError, type Db, type Queryable } from '../../backend/src/db/types.ts';
 import type { SetupOptions } from '../../backend/src/migrate.ts';
 
-export { ENGINES } from '../../backend/src/db/testing.ts';
+export { ENGINES } from '../../backend/test-support/databases.ts';
 
 export const ANON = 'anon' as const;
 export type Caller = typeof ANON | { id: string };

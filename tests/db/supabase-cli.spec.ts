@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { openPostgres } from '../../backend/src/db/postgres.ts';
-import { createTestDatabase } from '../../backend/src/db/test-database.ts';
+import { createTestDatabase } from '../../backend/test-support/test-database.ts';
 import { BOOTSTRAP_FILE, listMigrations, setupDatabase } from '../../backend/src/migrate.ts';
 import { splitStatements } from '../../backend/src/sql-script.ts';
 import { TYPES_FILE, generateTypes, runSupabaseCli } from '../../scripts/gen-types.ts';

@@ -4,7 +4,7 @@
  * The database is dropped when Playwright stops the server.
  */
 import { spawn } from 'node:child_process';
-import { createTestDatabase } from '../../backend/src/db/test-database.ts';
+import { createTestDatabase } from '../../backend/test-support/test-database.ts';
 
 const database = await createTestDatabase();
 const server = spawn(process.execPath, ['backend/serve-app.ts'], {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { createClient } from '@supabase/supabase-js';
 import { LOCAL_ANON_KEY } from '../../backend/src/keys.ts';
-import { freePort } from '../../backend/src/testing-cli.ts';
+import { freePort } from '../../backend/test-support/cli-process.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 import { startAppServer, type AppServer } from './app-server.ts';
 import { focusFreeSeat, focusSeat, focused, holdAndBook, person, seatButton } from './helpers.ts';

@@ -7,7 +7,7 @@ import { DbError } from './errors.ts';
 import { openDb } from './open.ts';
 import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
-import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import { createTestDatabase, type TestDatabase } from '../../test-support/test-database.ts';
 import type { Db } from './types.ts';
 
 let dir: string;

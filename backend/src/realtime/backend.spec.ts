@@ -4,9 +4,9 @@
  * /rest/v1, and a session refresh mid-subscription keeps the changes flowing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '../db/testing.ts';
-import { openHarness, type Harness } from '../testing.ts';
-import { waitFor } from './testing.ts';
+import { ENGINES } from '../../test-support/databases.ts';
+import { openHarness, type Harness } from '../../test-support/harness.ts';
+import { waitFor } from '../../test-support/realtime.ts';
 
 describe.each(ENGINES)('realtime in the back end on %s', (engine) => {
 	let h: Harness;

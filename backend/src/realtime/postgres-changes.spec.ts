@@ -4,7 +4,7 @@
  * when the per-subscriber RLS probe can be shared or skipped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDb, type TestDb } from '../db/testing.ts';
+import { openTestDb, type TestDb } from '../../test-support/databases.ts';
 import { LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from '../keys.ts';
 import { Catalog } from './catalog.ts';
 import {
@@ -13,7 +13,7 @@ import {
 	startRealtimeServer,
 	userToken,
 	type TestServer
-} from './testing.ts';
+} from '../../test-support/realtime.ts';
 
 let testDb: TestDb;
 let server: TestServer;

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { openTestDb, type TestDb } from '../db/testing.ts';
+import { openTestDb, type TestDb } from '../../test-support/databases.ts';
 import {
 	LOCAL_ANON_KEY,
 	LOCAL_PUBLISHABLE_KEY,
@@ -12,7 +12,13 @@ import {
 	LOCAL_SERVICE_ROLE_KEY
 } from '../keys.ts';
 import { encodeUserBroadcastPush } from './serializer.ts';
-import { RawClient, startRealtimeServer, userToken, waitFor, type TestServer } from './testing.ts';
+import {
+	RawClient,
+	startRealtimeServer,
+	userToken,
+	waitFor,
+	type TestServer
+} from '../../test-support/realtime.ts';
 
 let testDb: TestDb;
 let server: TestServer;

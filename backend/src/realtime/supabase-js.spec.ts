@@ -6,9 +6,15 @@
  */
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES, openTestDb, type TestDb } from '../db/testing.ts';
+import { ENGINES, openTestDb, type TestDb } from '../../test-support/databases.ts';
 import { LOCAL_PUBLISHABLE_KEY } from '../keys.ts';
-import { createUser, startRealtimeServer, userToken, waitFor, type TestServer } from './testing.ts';
+import {
+	createUser,
+	startRealtimeServer,
+	userToken,
+	waitFor,
+	type TestServer
+} from '../../test-support/realtime.ts';
 
 type Change = { eventType: string; new: Record<string, unknown>; old: Record<string, unknown> };
 

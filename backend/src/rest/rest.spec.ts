@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../backend.ts';
-import { ENGINES } from '../db/testing.ts';
+import { ENGINES } from '../../test-support/databases.ts';
 import { signJwt } from '../jwt.ts';
 import { LOCAL_JWT_SECRET } from '../keys.ts';
-import { openFixtureDb, request, signUp, type FixtureDb } from '../testing.ts';
+import { openFixtureDb, request, signUp, type FixtureDb } from '../../test-support/harness.ts';
 
 /** PostgREST subset, protocol level: Request in, Response out, no HTTP server. */
 describe.each(ENGINES)('REST on %s', (engine) => {

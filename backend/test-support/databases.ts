@@ -6,11 +6,11 @@
  * test then gets a clone from that tarball (~0.4 s instead of ~2.5 s plus migrations).
  * PostgreSQL: a fresh randomly named database per call, set up with `setupDatabase`.
  */
-import { setupDatabase, type SetupOptions } from '../migrate.ts';
-import { openPglite, type PgliteDb } from './pglite.ts';
-import { openPostgres } from './postgres.ts';
+import { setupDatabase, type SetupOptions } from '../src/migrate.ts';
+import { openPglite, type PgliteDb } from '../src/db/pglite.ts';
+import { openPostgres } from '../src/db/postgres.ts';
 import { createTestDatabase } from './test-database.ts';
-import type { Db } from './types.ts';
+import type { Db } from '../src/db/types.ts';
 
 export type Engine = Db['engine'];
 export const ENGINES: Engine[] = ['postgres', 'pglite'];

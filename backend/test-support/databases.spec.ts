@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pgliteTemplate } from './testing.ts';
+import { pgliteTemplate } from './databases.ts';
 
 describe('pgliteTemplate', () => {
 	it('prepares once and hands out independent clones of the prepared database', async () => {

@@ -3,13 +3,13 @@
  * plus small tables of the tests' own, on either engine, and a back end served over real HTTP.
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { createBackend, type Backend, type BackendOptions } from './backend.ts';
-import { pgliteTemplate, type Engine } from './db/testing.ts';
-import { openPostgres } from './db/postgres.ts';
-import { createTestDatabase } from './db/test-database.ts';
-import type { Db } from './db/types.ts';
-import { setupDatabase } from './migrate.ts';
-import { serve, type Served } from './node.ts';
+import { createBackend, type Backend, type BackendOptions } from '../src/backend.ts';
+import { pgliteTemplate, type Engine } from './databases.ts';
+import { openPostgres } from '../src/db/postgres.ts';
+import { createTestDatabase } from './test-database.ts';
+import type { Db } from '../src/db/types.ts';
+import { setupDatabase } from '../src/migrate.ts';
+import { serve, type Served } from '../src/node.ts';
 
 export const FIXTURE_SQL = `
 create table public.items (

@@ -18,10 +18,10 @@ import {
 import { fetchSeatBookings, fetchSeatLayout, fetchServerTime } from '../../src/lib/api/seats.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 import type { BookingChange } from '../../src/lib/domain/seat-state.ts';
-import { createBackend, type Backend } from './backend.ts';
-import { ENGINES, openTestDb, type TestDb } from './db/testing.ts';
-import { serve, type Served } from './node.ts';
-import { waitFor } from './realtime/testing.ts';
+import { createBackend, type Backend } from '../../backend/src/backend.ts';
+import { ENGINES, openTestDb, type TestDb } from '../../backend/test-support/databases.ts';
+import { serve, type Served } from '../../backend/src/node.ts';
+import { waitFor } from '../../backend/test-support/realtime.ts';
 
 /**
  * The app's own supabase-js calls (plan: data model, issue 2) against the project's migrations,

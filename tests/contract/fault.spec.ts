@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openPglite } from './db/pglite.ts';
-import { createTestDatabase, type TestDatabase } from './db/test-database.ts';
-import { LOCAL_SERVICE_ROLE_KEY } from './keys.ts';
-import { setupDatabase } from './migrate.ts';
-import { waitFor } from './realtime/testing.ts';
-import { freePort, startCli, type CliProcess } from './testing-cli.ts';
+import { openPglite } from '../../backend/src/db/pglite.ts';
+import { createTestDatabase, type TestDatabase } from '../../backend/test-support/test-database.ts';
+import { LOCAL_SERVICE_ROLE_KEY } from '../../backend/src/keys.ts';
+import { setupDatabase } from '../../backend/src/migrate.ts';
+import { waitFor } from '../../backend/test-support/realtime.ts';
+import { freePort, startCli, type CliProcess } from '../../backend/test-support/cli-process.ts';
 import {
 	acknowledged,
 	bookedSeats,
@@ -22,7 +22,7 @@ import {
 	type BookingRow,
 	type Op,
 	type SeatWatcher
-} from './testing-load.ts';
+} from './load.ts';
 
 /**
  * The back end as a real process under real supabase-js traffic: killed with SIGKILL mid-load, then

@@ -4,7 +4,7 @@
  * does, and the check of a database against the ledger. Used by the fault test.
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { LOCAL_PUBLISHABLE_KEY } from './keys.ts';
+import { LOCAL_PUBLISHABLE_KEY } from '../../backend/src/keys.ts';
 
 export interface BookingRow {
 	id: number;

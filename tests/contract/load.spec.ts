@@ -1,6 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { describe, expect, it } from 'vitest';
-import { checkLedger, type BookingRow, type Op, type User } from './testing-load.ts';
+import { checkLedger, type BookingRow, type Op, type User } from './load.ts';
 
 /**
  * The fault test's judge on made-up ledgers: a crash rarely lands between a commit and its answer,

@@ -6,11 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
-import type { Db } from '../db/types.ts';
-import { signJwt } from '../jwt.ts';
-import { LOCAL_JWT_SECRET } from '../keys.ts';
-import { createRealtime, type Realtime, type RealtimeOptions } from './index.ts';
-import { isBroadcastApiPath } from './broadcast-api.ts';
+import type { Db } from '../src/db/types.ts';
+import { signJwt } from '../src/jwt.ts';
+import { LOCAL_JWT_SECRET } from '../src/keys.ts';
+import { createRealtime, type Realtime, type RealtimeOptions } from '../src/realtime/index.ts';
+import { isBroadcastApiPath } from '../src/realtime/broadcast-api.ts';
 
 /** Resolves when `check` returns a value other than undefined/false, re-checked on every `signal`. */
 export function waitFor<T>(
