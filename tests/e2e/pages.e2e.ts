@@ -13,6 +13,8 @@ import {
 } from './helpers.ts';
 
 test('no serious accessibility violations on any page', async ({ page }) => {
+	// Eight full axe scans: on a busy 2-core machine they outlast the default 30 s on their own.
+	test.setTimeout(120_000);
 	for (const path of ['/', '/login', '/events/jazz-night']) {
 		await page.goto(path);
 		await hydrated(page);
