@@ -1,3 +1,4 @@
+import { parseJson } from '../http/body.ts';
 import type { CredentialInput, CredentialResult } from '../http/credentials.ts';
 import { broadcast } from './broadcast.ts';
 import type { UserBroadcast } from './serializer.ts';
@@ -15,6 +16,8 @@ const BATCH = /^\/realtime\/v1\/api\/broadcast\/?$/;
 
 const json = (status: number, body: unknown) =>
 	new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+const invalidJson = (reason: string) => json(400, { error: `Invalid JSON body: ${reason}` });
 
 export function isBroadcastApiPath(pathname: string): boolean {
 	return SINGLE.test(pathname) || BATCH.test(pathname);
@@ -54,24 +57,17 @@ export async function handleBroadcastApi(
 		if (type.startsWith('application/octet-stream')) payload = { bytes: body };
 		else {
 			const text = new TextDecoder().decode(body);
-			try {
-				JSON.parse(text);
-			} catch {
-				return json(400, { error: 'Invalid JSON body' });
-			}
+			const parsed = parseJson(text);
+			if (!parsed.ok) return invalidJson(parsed.message);
 			payload = { json: text };
 		}
 		broadcast(topics, `realtime:${name}`, { event, payload });
 		return new Response(null, { status: 202 });
 	}
 
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(new TextDecoder().decode(body));
-	} catch {
-		return json(400, { error: 'Invalid JSON body' });
-	}
-	const messages = (parsed as { messages?: unknown } | null)?.messages;
+	const parsed = parseJson(new TextDecoder().decode(body));
+	if (!parsed.ok) return invalidJson(parsed.message);
+	const messages = (parsed.value as { messages?: unknown } | null)?.messages;
 	if (!Array.isArray(messages)) return json(422, { error: 'messages must be a list' });
 	const valid = messages.every(
 		(m) => m && typeof m === 'object' && typeof m.topic === 'string' && typeof m.event === 'string'
