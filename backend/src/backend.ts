@@ -35,6 +35,13 @@ export interface BackendOptions {
 	refreshTokenReuseInterval?: number;
 	/** Largest accepted request body. Default 4 MiB. */
 	maxBodyBytes?: number;
+	/**
+	 * Largest REST response body, and largest embedded array within one, in bytes; null for no
+	 * limit. A read that would pass it is stopped while the database builds it and answers 500
+	 * `54000` instead of holding the whole body in memory. Default 16 MiB (the 54,000-seat map is
+	 * ~3 MB).
+	 */
+	maxResponseBytes?: number | null;
 }
 
 export interface RequestInfo {
@@ -71,7 +78,9 @@ export function createBackend(options: BackendOptions): Backend {
 		schemas: options.schemas ?? ['public'],
 		extraSearchPath: options.extraSearchPath ?? ['public', 'extensions'],
 		maxRows: options.maxRows === undefined ? 1000 : options.maxRows,
-		maxBodyBytes
+		maxBodyBytes,
+		maxResponseBytes:
+			options.maxResponseBytes === undefined ? 16 * 1024 * 1024 : options.maxResponseBytes
 	});
 	const auth = createAuth({
 		db,

@@ -18,6 +18,8 @@ export interface RestContext {
 	/** `Accept: application/vnd.pgrst.object+json`: exactly one row or 406. */
 	singular: boolean;
 	maxRows: number | null;
+	/** The largest response body (and embedded array) in bytes; null for no limit. */
+	maxResponseBytes: number | null;
 	extraSearchPath: string[];
 	/** Parsed body (POST/PATCH); undefined when there is none. */
 	body: unknown;

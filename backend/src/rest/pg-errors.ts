@@ -63,6 +63,8 @@ export function toApiError(e: unknown, authenticated: boolean): ApiError {
 	if (e instanceof ApiError) return e;
 	if (isPgError(e)) {
 		if (e.code === 'PGRST') return raisedPgrst(e.message, e.detail);
+		const tooLarge = TOO_LARGE.exec(e.code === '2203A' ? e.message : '');
+		if (tooLarge) return responseTooLarge(Number(tooLarge[1]));
 		const status = statusForSqlState(e.code, e.message, authenticated);
 		return ApiError.rest(status, e.code, e.message, {
 			details: e.detail ?? null,
@@ -78,6 +80,21 @@ export function toApiError(e: unknown, authenticated: boolean): ApiError {
 	}
 	console.error('[rest] unexpected error', e);
 	return ApiError.rest(500, 'PGRST000', 'Internal server error');
+}
+
+/** What the statement reports when its response would pass the byte limit (see `sql.ts` sizedRows). */
+const TOO_LARGE = /^JSON object does not contain key "response_exceeds_(\d+)_bytes"$/;
+
+/**
+ * A response over `maxResponseBytes`. PostgREST has no such limit; where Postgres itself runs out
+ * (a value past 1 GB, out of memory) PostgREST answers 500 with the 54000/53200 SQLSTATE, so this is
+ * the same answer at a configured, lower limit, with words that say how to ask for less.
+ */
+export function responseTooLarge(maxBytes: number): ApiError {
+	return ApiError.rest(500, '54000', `The response would exceed the limit of ${maxBytes} bytes`, {
+		details: 'The server refuses to build responses larger than its configured maxResponseBytes.',
+		hint: 'Ask for fewer rows or columns: a smaller limit or Range, fewer embedded resources, or page with .range().'
+	});
 }
 
 /**

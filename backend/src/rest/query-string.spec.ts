@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../http/errors.ts';
 import { parseOrder, parseQuery, parseSelect, splitTopLevel } from './query-string.ts';
-import { Params, conditionSql, orderSql, selectSql } from './sql.ts';
+import { Params, UNLIMITED, conditionSql, orderSql, selectSql } from './sql.ts';
 
 const q = (qs: string) => parseQuery(new URLSearchParams(qs));
 
@@ -11,7 +11,7 @@ function render(qs: string) {
 	const where = query.conditions.map((c) => conditionSql(c, params, '"t"')).join(' AND ');
 	return {
 		where,
-		select: selectSql(query.select, params, '"t"'),
+		select: selectSql(query.select, params, '"t"', UNLIMITED),
 		order: orderSql(query.order, params),
 		params: params.values
 	};

@@ -2,7 +2,7 @@ import type { Result } from '../db/types.ts';
 import { ApiError } from '../http/errors.ts';
 import type { RequestPlan, RestContext } from './context.ts';
 import type { Query } from './query-string.ts';
-import { Params, limitSql, orderSql, selectSql, whereSql } from './sql.ts';
+import { Params, jsonBodySql, limitSql, orderSql, selectSql, sizedRows, whereSql } from './sql.ts';
 
 /**
  * A read: rows of `from` (a table, or a function call) filtered, ordered and paged, rendered by
@@ -57,7 +57,10 @@ export function planRead(
 ): RequestPlan {
 	const { params, alias } = source;
 	const where = whereSql(query.conditions, params, alias);
-	const select = selectSql(query.select, params, alias);
+	const select = selectSql(query.select, params, alias, {
+		embedRows: ctx.maxRows,
+		maxBytes: ctx.maxResponseBytes
+	});
 	const order = orderSql(query.order, params, alias);
 	const counting = ctx.prefs.count !== undefined;
 	const ctes = [...source.ctes];
@@ -77,12 +80,9 @@ export function planRead(
 		);
 	}
 	const object = options.object ?? ctx.singular;
-	const body = object
-		? `coalesce((json_agg(_postgrest_t)->0)::text, 'null')`
-		: `coalesce(json_agg(_postgrest_t), '[]')::text`;
 	const lower = page.offset;
 	return {
-		sql: `WITH ${ctes.join(', ')} SELECT ${total} AS total, count(*)::int AS page_total, ${body} AS body FROM pgrst_source AS _postgrest_t`,
+		sql: `WITH ${ctes.join(', ')} SELECT ${total} AS total, count(*)::int AS page_total, ${jsonBodySql(object)} AS body FROM ${sizedRows('pgrst_source', ctx.maxResponseBytes)}`,
 		params: params.values,
 		// The refusals below undo what a function called by the read may have written.
 		mayUndo: ctx.singular || (counting && lower > 0),

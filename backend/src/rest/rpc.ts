@@ -5,7 +5,15 @@ import { Rollback } from './context.ts';
 import type { Query } from './query-string.ts';
 import { pageOf, planRead, respond } from './read.ts';
 import type { RoutineInfo } from './schema-cache.ts';
-import { Params, ident, limitSql, qualified } from './sql.ts';
+import {
+	Params,
+	ident,
+	jsonBodySql,
+	limitSql,
+	qualified,
+	sizedRows,
+	sizedValueSql
+} from './sql.ts';
 
 /**
  * `/rpc/<fn>`: the function is chosen by name and argument names (contract §3.4). POST arguments
@@ -99,7 +107,7 @@ export function callRoutine(
 		};
 	} else if (routine.returns === 'scalar' && !routine.returnsSet) {
 		plan = {
-			sql: `${prefix}SELECT coalesce(to_json(${call})::text, 'null') AS body${fromArgs}`,
+			sql: `${prefix}SELECT ${sizedValueSql(`coalesce(to_json(${call})::text, 'null')`, ctx.maxResponseBytes)} AS body${fromArgs}`,
 			params: params.values,
 			mayUndo: false,
 			finish: (result: Result) =>
@@ -109,9 +117,11 @@ export function callRoutine(
 		const page = pageOf(ctx, query, true);
 		const source = [...from, `LATERAL ${call} AS pgrst_call(pgrst_value)`].join(', ');
 		plan = {
-			sql:
-				`${prefix}SELECT coalesce(json_agg(pgrst_value), '[]')::text AS body ` +
-				`FROM (SELECT pgrst_value FROM ${source}${limitSql(page.limit, page.offset)}) AS pgrst_page`,
+			sql: `${prefix}SELECT ${jsonBodySql(false)} AS body FROM ${sizedRows(
+				`(SELECT pgrst_value FROM ${source}${limitSql(page.limit, page.offset)})`,
+				ctx.maxResponseBytes,
+				'to_json(pgrst_r.pgrst_value)'
+			)}`,
 			params: params.values,
 			mayUndo: false,
 			finish: (result: Result) => respond(ctx, 200, (result.rows[0] as { body: string }).body)

@@ -34,6 +34,8 @@ export interface RestOptions {
 	/** `[api] max_rows`; null for no cap. */
 	maxRows: number | null;
 	maxBodyBytes: number;
+	/** The largest response body (and embedded array) in bytes; null for no limit. */
+	maxResponseBytes: number | null;
 }
 
 export interface RestService {
@@ -126,6 +128,7 @@ export function createRest(options: RestOptions): RestService {
 				prefs: parsePrefer(req.headers.get('prefer')),
 				singular: wantsObject(req.headers.get('accept')),
 				maxRows: options.maxRows,
+				maxResponseBytes: options.maxResponseBytes,
 				extraSearchPath: options.extraSearchPath,
 				body:
 					method === 'POST' || method === 'PATCH'

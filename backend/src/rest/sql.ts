@@ -46,16 +46,27 @@ export function outputName(ref: ColumnRef, alias?: string): string {
 	return alias ?? (ref.path.length ? ref.path[ref.path.length - 1].key : ref.name);
 }
 
+/** What bounds the JSON a read renders: rows per embedded array, and bytes per array. */
+export interface RenderLimits {
+	/** `[api] max_rows` for each embedded array, as for the top level; null for none. */
+	embedRows: number | null;
+	/** The largest JSON array (top level or embedded) in bytes; null for none. */
+	maxBytes: number | null;
+}
+
+export const UNLIMITED: RenderLimits = { embedRows: null, maxBytes: null };
+
 export function selectSql(
 	items: SelectItem[],
 	params: Params,
-	qualifier?: string,
+	qualifier: string | undefined,
+	limits: RenderLimits,
 	depth = 0
 ): string {
 	return items
 		.map((item) => {
 			if (item.kind === 'star') return qualifier ? `${qualifier}.*` : '*';
-			if (item.kind === 'embed') return embedSql(item, params, qualifier, depth + 1);
+			if (item.kind === 'embed') return embedSql(item, params, qualifier, limits, depth + 1);
 			let sql = columnSql(item.column, params, qualifier);
 			// The cast is checked against an identifier pattern (no spaces or punctuation) by the parser.
 			if (item.cast) sql = `CAST(${sql} AS ${item.cast})`;
@@ -69,6 +80,7 @@ function embedSql(
 	item: EmbedItem,
 	params: Params,
 	parent: string | undefined,
+	limits: RenderLimits,
 	depth: number
 ): string {
 	const join = item.join;
@@ -77,11 +89,56 @@ function embedSql(
 	const on = join.on
 		.map(([child, ofParent]) => `${alias}.${ident(child)} = ${parent}.${ident(ofParent)}`)
 		.join(' AND ');
-	const inner = `SELECT ${selectSql(item.select, params, alias, depth)} FROM ${qualified(join.schema, join.table)} AS ${alias} WHERE ${on}`;
+	const inner = `SELECT ${selectSql(item.select, params, alias, limits, depth)} FROM ${qualified(join.schema, join.table)} AS ${alias} WHERE ${on}`;
 	const value = join.toOne
 		? `(SELECT row_to_json(pgrst_e) FROM (${inner} LIMIT 1) AS pgrst_e)`
-		: `(SELECT coalesce(json_agg(pgrst_e), '[]') FROM (${inner}) AS pgrst_e)`;
+		: `(SELECT ${jsonArraySql()} FROM ${sizedRows(`(${inner}${limitSql(limits.embedRows ?? undefined, 0)})`, limits.maxBytes)})`;
 	return `${value} AS ${ident(item.alias ?? item.relation)}`;
+}
+
+/**
+ * The rows of `source` (a subquery or CTE) as JSON values `pgrst_j`, for `jsonArraySql` to
+ * aggregate in order. With `maxBytes`, a running total of their sizes stops the statement at the
+ * row that takes the array past the limit, so an oversized response is never built whole, neither
+ * in the database nor here: plain SQL has no RAISE, so the refusal is a JSON path lookup that must
+ * fail (SQLSTATE 2203A, its key naming the limit), which `pg-errors.ts` turns into the REST error.
+ * `value` renders one row, `pgrst_r`.
+ */
+export function sizedRows(
+	source: string,
+	maxBytes: number | null,
+	value = 'to_json(pgrst_r)'
+): string {
+	const rows = `(SELECT ${value} AS pgrst_j FROM ${source} AS pgrst_r)`;
+	if (maxBytes === null) return `${rows} AS pgrst_s`;
+	// +1 per row for the separator; both limits are validated integers, not request input.
+	const total = 'sum(octet_length(pgrst_j::text) + 1) OVER (ROWS UNBOUNDED PRECEDING)';
+	const refuse = `jsonb_path_query_first(jsonb_build_object('bytes', ${total}), 'strict $.${tooLargeKey(maxBytes)}')::json`;
+	return `(SELECT CASE WHEN ${total} > ${maxBytes} THEN ${refuse} ELSE pgrst_j END AS pgrst_j FROM ${rows} AS pgrst_u) AS pgrst_s`;
+}
+
+/** One JSON text `value` (a scalar function's result), refused as `sizedRows` does past `maxBytes`. */
+export function sizedValueSql(value: string, maxBytes: number | null): string {
+	if (maxBytes === null) return value;
+	const refuse = `jsonb_path_query_first(jsonb_build_object('bytes', octet_length(pgrst_v)), 'strict $.${tooLargeKey(maxBytes)}')::text`;
+	return `(SELECT CASE WHEN octet_length(pgrst_v) > ${maxBytes} THEN ${refuse} ELSE pgrst_v END FROM (SELECT ${value} AS pgrst_v) AS pgrst_sv)`;
+}
+
+/** The aggregate over `sizedRows`: a JSON array. */
+export function jsonArraySql(): string {
+	return `coalesce(json_agg(pgrst_j), '[]')`;
+}
+
+/** The response body over `sizedRows` as text: the array, or its one element (`object`). */
+export function jsonBodySql(object: boolean): string {
+	return object
+		? `coalesce((json_agg(pgrst_j)->0)::text, 'null')`
+		: `coalesce(json_agg(pgrst_j), '[]')::text`;
+}
+
+/** The JSON path key whose absence reports a response over `maxBytes`. */
+export function tooLargeKey(maxBytes: number): string {
+	return `response_exceeds_${maxBytes}_bytes`;
 }
 
 export function conditionSql(condition: Condition, params: Params, qualifier?: string): string {

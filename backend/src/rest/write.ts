@@ -5,7 +5,7 @@ import { Rollback } from './context.ts';
 import type { Query } from './query-string.ts';
 import { notSingular, respond } from './read.ts';
 import type { Relation } from './schema-cache.ts';
-import { Params, ident, qualified, selectSql, whereSql } from './sql.ts';
+import { Params, ident, jsonBodySql, qualified, selectSql, sizedRows, whereSql } from './sql.ts';
 
 /**
  * INSERT/UPDATE/DELETE as PostgREST builds them: the JSON body is decoded by Postgres itself
@@ -208,12 +208,13 @@ function mutate(
 	ctes.push(
 		`pgrst_all AS (${statements.map((_, i) => `SELECT * FROM pgrst_mut${i}`).join(' UNION ALL ')})`
 	);
-	const agg = ctx.singular
-		? `coalesce((json_agg(_postgrest_t)->0)::text, 'null')`
-		: `coalesce(json_agg(_postgrest_t), '[]')::text`;
+	// PostgREST does not apply max_rows to what a write returns, but the byte limit holds.
+	const limits = { embedRows: null, maxBytes: ctx.maxResponseBytes };
+	const written =
+		`(SELECT ${selectSql(query.select, params, alias, limits)} ` +
+		`FROM (SELECT (pgrst_row).* FROM pgrst_all) AS ${alias})`;
 	const bodySql = representation
-		? `(SELECT ${agg} FROM (SELECT ${selectSql(query.select, params, alias)} ` +
-			`FROM (SELECT (pgrst_row).* FROM pgrst_all) AS ${alias}) AS _postgrest_t)`
+		? `(SELECT ${jsonBodySql(ctx.singular)} FROM ${sizedRows(written, ctx.maxResponseBytes)})`
 		: 'NULL::text';
 	const insertedSql = merging
 		? '(SELECT count(*)::int FROM pgrst_all WHERE pgrst_inserted)'
