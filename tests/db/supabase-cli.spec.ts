@@ -4,7 +4,29 @@ import { openPostgres } from '../../backend/src/db/postgres.ts';
 import { createTestDatabase } from '../../backend/test-support/test-database.ts';
 import { BOOTSTRAP_FILE, listMigrations, setupDatabase } from '../../backend/src/migrate.ts';
 import { splitStatements } from '../../backend/src/sql-script.ts';
-import { TYPES_FILE, generateTypes, runSupabaseCli } from '../../scripts/gen-types.ts';
+import { LOCK_FILE, missingPlatformEntries } from '../../scripts/cli-lock.ts';
+import { TYPES_FILE, generateTypes } from '../../scripts/gen-types.ts';
+import { runSupabaseCli } from '../../scripts/supabase-cli.ts';
+
+describe('the pinned supabase CLI', () => {
+	it('is the exact version package.json names, installed by npm ci', async ({ expect }) => {
+		const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+		const pinned: string = pkg.devDependencies.supabase;
+		expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+		expect((await runSupabaseCli(['--version'])).stdout.trim()).toBe(pinned);
+	});
+
+	it('has a lock entry for every platform build, or npm ci fails (restore: npm run lock:cli)', async ({
+		expect
+	}) => {
+		const lock = JSON.parse(await readFile(LOCK_FILE, 'utf8'));
+		expect(missingPlatformEntries(lock)).toEqual([]);
+		// Without them npm ci refuses the lock, so this must fail on a lock as npm install leaves it.
+		const packages = { ...lock.packages };
+		delete packages['node_modules/@supabase/cli-darwin-arm64'];
+		expect(missingPlatformEntries({ ...lock, packages })).toEqual(['@supabase/cli-darwin-arm64']);
+	});
+});
 
 describe('the real supabase CLI on PostgreSQL', () => {
 	it('applies the migrations after the bootstrap, as setupDatabase would, with no advisor warnings', async () => {
