@@ -256,3 +256,50 @@ begin
 	end if;
 end
 $$;
+
+-- The migrations' role (hosted_postgres) -----------------------------------------------------------
+
+-- Hosted Supabase applies migrations and the seed as `postgres`, which there is not a superuser:
+-- NOSUPERUSER CREATEDB CREATEROLE REPLICATION BYPASSRLS, owner of neither the auth nor the realtime
+-- objects (supabase/postgres: migrations/db/migrations/10000000000000_demote-postgres.sql). On a
+-- plain server `postgres` is the superuser this file and the back end connect as, so the same role
+-- is called hosted_postgres here, and setupDatabase (backend/src/migrate.ts, MIGRATION_ROLE) runs
+-- every migration and the seed after `set local role hosted_postgres`: a statement only a
+-- superuser may run fails here as it fails on hosted. What follows grants it what hosted grants
+-- `postgres`. A grant `to postgres` in a migration names this server's superuser, which holds
+-- every privilege anyway, so it neither fails nor widens anything.
+--
+-- What hosted lets `postgres` do through its own extension (supautils) rather than through grants
+-- belongs in this block too, for hosted_postgres and no further: e.g. creating RLS policies on
+-- realtime.messages, which supabase_realtime_admin owns. Never make hosted_postgres an owner (or a
+-- member of an owner) of auth or realtime objects.
+do $$
+begin
+	if not exists (select from pg_roles where rolname = 'hosted_postgres') then
+		begin
+			create role hosted_postgres nologin nosuperuser createdb createrole replication bypassrls;
+		exception when duplicate_object or unique_violation then
+			null; -- a concurrent bootstrap of another database created it first
+		end;
+	end if;
+	execute format('grant all on database %I to hosted_postgres', current_database());
+end
+$$;
+
+grant usage, create on schema public to hosted_postgres;
+grant usage, create on schema extensions to hosted_postgres;
+grant usage on schema auth, realtime to hosted_postgres;
+grant all on all tables in schema auth to hosted_postgres;
+grant all on all sequences in schema auth to hosted_postgres;
+grant all on all routines in schema auth to hosted_postgres;
+
+-- The API roles' default grants, for what the migrations create (as for `postgres` above).
+alter default privileges for role hosted_postgres in schema public
+	grant all on tables to postgres, anon, authenticated, service_role;
+alter default privileges for role hosted_postgres in schema public
+	grant all on sequences to postgres, anon, authenticated, service_role;
+alter default privileges for role hosted_postgres in schema public
+	grant all on functions to postgres, anon, authenticated, service_role;
+
+-- Hosted's publication belongs to postgres, so migrations may add their tables to it.
+alter publication supabase_realtime owner to hosted_postgres;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from './db/types.ts';
+import type { Db, Queryable } from './db/types.ts';
 import { splitStatements } from './sql-script.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -12,6 +12,17 @@ export const MIGRATIONS_DIR = join(repoRoot, 'supabase/migrations');
 export const SEED_FILE = join(repoRoot, 'supabase/seed.sql');
 /** How the CLI names the seed in `supabase_migrations.seed_files`. */
 const SEED_PATH = 'supabase/seed.sql';
+
+/**
+ * The role every migration and the seed run as: hosted Supabase's `postgres`, which is not a
+ * superuser there (NOSUPERUSER CREATEDB CREATEROLE REPLICATION BYPASSRLS, owner of neither the auth
+ * nor the realtime objects). Here `postgres` is the superuser this process connects as, so the
+ * bootstrap creates this role under another name and grants it what hosted grants `postgres` (its
+ * block "The migrations' role" in backend/sql/bootstrap.sql, which is also where anything hosted
+ * allows `postgres` beyond grants is emulated). A migration that needs a superuser fails here as it
+ * would on hosted; the bootstrap itself, Supabase's own setup, still runs as the superuser.
+ */
+export const MIGRATION_ROLE = 'hosted_postgres';
 
 export interface SetupOptions {
 	/** Default: the project's `supabase/migrations`. */
@@ -38,8 +49,13 @@ export interface SetupReport {
 export async function setupDatabase(db: Db, options: SetupOptions = {}): Promise<SetupReport> {
 	const { migrationsDir = MIGRATIONS_DIR, seedFile = SEED_FILE, seed = true } = options;
 
+	// Ready: bootstrapped, including the migration role's grants in this database (a database
+	// bootstrapped before that role existed gets the whole idempotent bootstrap again).
 	const { rows } = await db.query<{ ready: boolean }>(
-		`select to_regclass('auth.users') is not null and to_regprocedure('auth.uid()') is not null as ready`
+		`select to_regclass('auth.users') is not null and to_regprocedure('auth.uid()') is not null
+		        and coalesce((select has_database_privilege(r.oid, current_database(), 'CREATE')
+		                      from pg_roles r where r.rolname = $1), false) as ready`,
+		[MIGRATION_ROLE]
 	);
 	const bootstrapped = !rows[0].ready;
 	if (bootstrapped) await db.exec(await readFile(BOOTSTRAP_FILE, 'utf8'));
@@ -52,6 +68,17 @@ export async function setupDatabase(db: Db, options: SetupOptions = {}): Promise
 			)
 		).rows.map((r) => r.version)
 	);
+	const migrations = await listMigrations(migrationsDir);
+	// As the CLI refuses "remote migration versions not found in local migrations directory": a
+	// database set up from migrations that were since consolidated must be made again, not patched.
+	const known = new Set(migrations.map((m) => m.version));
+	const unknown = [...applied].filter((version) => !known.has(version)).sort();
+	if (unknown.length > 0) {
+		throw new Error(
+			`the database has migrations applied that ${migrationsDir} does not have ` +
+				`(${unknown.join(', ')}): set up a new database (npm start: delete .data/pglite)`
+		);
+	}
 	const brandNew = applied.size === 0;
 	// A first start cut short (Ctrl-C, a crash) after some migrations but before the seed committed
 	// must still seed next time: a brand-new database records the seed as owed (empty hash) first.
@@ -71,12 +98,12 @@ export async function setupDatabase(db: Db, options: SetupOptions = {}): Promise
 	}
 
 	const appliedNow: string[] = [];
-	for (const migration of await listMigrations(migrationsDir)) {
+	for (const migration of migrations) {
 		if (applied.has(migration.version)) continue;
 		const script = await readFile(migration.path, 'utf8');
 		await db
 			.transaction(async (tx) => {
-				await tx.exec(script);
+				await asMigrationRole(tx, script);
 				await tx.query(
 					`insert into supabase_migrations.schema_migrations (version, name, statements)
 					 values ($1, $2, $3)`,
@@ -98,7 +125,7 @@ export async function setupDatabase(db: Db, options: SetupOptions = {}): Promise
 			]);
 		} else {
 			const seeding = db.transaction(async (tx) => {
-				await tx.exec(script);
+				await asMigrationRole(tx, script);
 				await tx.query(
 					`insert into supabase_migrations.seed_files (path, hash) values ($1, $2)
 					 on conflict (path) do update set hash = excluded.hash`,
@@ -113,6 +140,16 @@ export async function setupDatabase(db: Db, options: SetupOptions = {}): Promise
 	}
 
 	return { bootstrapped, applied: appliedNow, seeded };
+}
+
+/**
+ * Runs `script` as MIGRATION_ROLE inside the caller's transaction, then returns to the connecting
+ * role for the history tables, which belong to the runner (as the CLI's do), not to the project.
+ */
+async function asMigrationRole(tx: Queryable, script: string) {
+	await tx.exec(`set local role ${MIGRATION_ROLE}`);
+	await tx.exec(script);
+	await tx.exec('reset role');
 }
 
 export interface Migration {

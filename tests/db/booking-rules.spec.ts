@@ -208,7 +208,7 @@ describe.each(ENGINES)('booking rules on %s', { timeout: 60_000 }, (engine) => {
 				({ bob, event }) => request(db, bob, book, [event.id, event.seatIds[0]]),
 				{
 					code: '23505',
-					message: 'bookings_one_booked_per_seat'
+					message: 'bookings_one_current_per_seat'
 				}
 			));
 

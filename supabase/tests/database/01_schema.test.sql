@@ -10,11 +10,11 @@ select columns_are('public', 'bookings',
 	'Bookings have exactly the documented columns');
 select col_default_is('public', 'bookings', 'status', 'booked', 'A new booking is booked');
 
-select index_is_unique('public', 'bookings', 'bookings_one_booked_per_seat',
+select index_is_unique('public', 'bookings', 'bookings_one_current_per_seat',
 	'At most one booking per seat is enforced by a unique index');
 select is(
 	(select pg_get_expr(indpred, indrelid) from pg_index
-	 where indexrelid = 'public.bookings_one_booked_per_seat'::regclass),
+	 where indexrelid = 'public.bookings_one_current_per_seat'::regclass),
 	'(status = ANY (ARRAY[''booked''::text, ''held''::text]))',
 	'The unique index covers booked and held rows, so released and expired rows stay as history');
 select fk_ok('public', 'bookings', array['event_id', 'seat_id'], 'public', 'seats', array['event_id', 'id'],

@@ -43,7 +43,7 @@ select throws_ok($$ insert into public.bookings (event_id, seat_id) select event
 
 select tests.act_as('authenticated', '22222222-2222-2222-2222-222222222222');
 select throws_ok($$ insert into public.bookings (event_id, seat_id) select event_id, seat[1] from scene $$,
-	'23505', 'duplicate key value violates unique constraint "bookings_one_booked_per_seat"',
+	'23505', 'duplicate key value violates unique constraint "bookings_one_current_per_seat"',
 	'A booked seat cannot be booked again');
 select throws_ok($$ update public.bookings set status = 'released' $$,
 	'42501', 'new row violates row-level security policy for table "bookings"',
