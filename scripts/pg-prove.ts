@@ -1,7 +1,8 @@
 /**
  * Runs the pgTAP tests in supabase/tests/database with Debian's pg_prove against a fresh database
  * on the real PostgreSQL (what `supabase test db` does inside Docker): bootstrap + migrations + seed,
- * pgTAP installed outside the tests' own transactions, then the database is dropped.
+ * pgTAP installed outside the tests' own transactions, the tests run as the migration role (hosted's
+ * `postgres`, not a superuser), then the database is dropped.
  *
  *   npm run test:sql [-- supabase/tests/database/02_bookings_access.test.sql …]
  *
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openPostgres } from '../backend/src/db/postgres.ts';
 import { createTestDatabase } from '../backend/test-support/test-database.ts';
-import { setupDatabase } from '../backend/src/migrate.ts';
+import { MIGRATION_ROLE, setupDatabase } from '../backend/src/migrate.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const testsDir = join(root, 'supabase/tests/database');
@@ -44,8 +45,9 @@ try {
 		'pg_prove',
 		['--dbname', database.url, '--ext', '.sql', ...files],
 		{
-			// As on Supabase, extensions (pgTAP among them) resolve without a schema.
-			PGOPTIONS: '-c search_path=public,extensions'
+			// As on Supabase, extensions (pgTAP among them) resolve without a schema, and the tests
+			// run as the project's `postgres`, which is not a superuser there.
+			PGOPTIONS: `-c search_path=public,extensions -c role=${MIGRATION_ROLE}`
 		}
 	));
 } finally {

@@ -282,6 +282,18 @@ begin
 			null; -- a concurrent bootstrap of another database created it first
 		end;
 	end if;
+	-- The role is cluster-wide and outlives this database: whatever changed its attributes since
+	-- (a superuser's experiment, say), every bootstrap puts hosted's back.
+	if exists (
+		select from pg_roles where rolname = 'hosted_postgres'
+			and (rolsuper or rolcanlogin or not (rolcreatedb and rolcreaterole and rolreplication and rolbypassrls))
+	) then
+		begin
+			alter role hosted_postgres nologin nosuperuser createdb createrole replication bypassrls;
+		exception when others then
+			null; -- "tuple concurrently updated": a concurrent bootstrap is putting them back
+		end;
+	end if;
 	execute format('grant all on database %I to hosted_postgres', current_database());
 end
 $$;
