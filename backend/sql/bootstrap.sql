@@ -257,6 +257,125 @@ begin
 end
 $$;
 
+-- Broadcast from Database, as Realtime's tenant migrations set it up on hosted projects: the
+-- messages table (its rows are what private channels authorise against and what the database
+-- broadcasts), realtime.topic(), realtime.send() and realtime.broadcast_changes(), owned by
+-- supabase_realtime_admin and granted as hosted grants them. Hosted partitions messages by day
+-- and drops partitions older than three days; here the table is one plain table (nothing reads it
+-- by partition) and the realtime service deletes rows older than three days from its delivery
+-- loop now and then. Delivery itself (a capture trigger) is installed by the realtime service.
+
+create table if not exists realtime.messages (
+	topic text not null,
+	extension text not null,
+	payload jsonb,
+	event text,
+	private boolean default false,
+	updated_at timestamp without time zone default now() not null,
+	inserted_at timestamp without time zone default now() not null,
+	id uuid default gen_random_uuid() not null,
+	binary_payload bytea,
+	constraint messages_pkey primary key (id, inserted_at)
+);
+-- Broadcast Replay reads a private topic's newest messages.
+create index if not exists messages_inserted_at_topic_index
+	on realtime.messages (inserted_at desc, topic)
+	where extension = 'broadcast' and private is true;
+alter table realtime.messages enable row level security;
+
+create or replace function realtime.topic()
+returns text
+language sql stable
+as $$
+	select nullif(current_setting('realtime.topic', true), '')::text;
+$$;
+
+-- Never raises: a message that cannot be written (refused by RLS, say) is a WARNING, so a
+-- trigger that broadcasts never fails the write that fired it.
+create or replace function realtime.send(payload jsonb, event text, topic text, private boolean default true)
+returns void
+language plpgsql
+as $$
+declare
+	generated_id uuid;
+	final_payload jsonb;
+begin
+	begin
+		generated_id := gen_random_uuid();
+		if payload ? 'id' then
+			final_payload := payload;
+		else
+			final_payload := jsonb_set(payload, '{id}', to_jsonb(generated_id));
+		end if;
+		execute format('set local realtime.topic to %L', topic);
+		insert into realtime.messages (id, payload, event, topic, private, extension)
+		values (generated_id, final_payload, event, topic, private, 'broadcast');
+	exception when others then
+		raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
+	end;
+end;
+$$;
+
+-- For row triggers: {old_record, record, operation, table, schema} to a private topic. Not
+-- security definer, as on hosted: the caller's INSERT rights on realtime.messages apply.
+create or replace function realtime.broadcast_changes(
+	topic_name text, event_name text, operation text, table_name text, table_schema text,
+	new record, old record, level text default 'ROW'
+)
+returns void
+language plpgsql
+as $$
+declare
+	row_data jsonb := '{}'::jsonb;
+begin
+	if level = 'STATEMENT' then
+		raise exception 'function can only be triggered for each row, not for each statement';
+	end if;
+	if operation = 'INSERT' or operation = 'UPDATE' or operation = 'DELETE' then
+		row_data := jsonb_build_object('old_record', old, 'record', new, 'operation', operation,
+			'table', table_name, 'schema', table_schema);
+		perform realtime.send(row_data, event_name, topic_name);
+	else
+		raise exception 'Unexpected operation type: %', operation;
+	end if;
+exception when others then
+	raise exception 'Failed to process the row: %', sqlerrm;
+end;
+$$;
+
+alter table realtime.messages owner to supabase_realtime_admin;
+alter function realtime.topic() owner to supabase_realtime_admin;
+alter function realtime.send(jsonb, text, text, boolean) owner to supabase_realtime_admin;
+alter function realtime.broadcast_changes(text, text, text, text, text, record, record, text)
+	owner to supabase_realtime_admin;
+
+grant usage on schema realtime to supabase_realtime_admin;
+grant create on schema realtime to supabase_realtime_admin;
+grant all on realtime.messages to supabase_realtime_admin;
+grant select, insert, update on realtime.messages to postgres, anon, authenticated, service_role;
+grant delete, truncate, references, trigger on realtime.messages to postgres;
+grant execute on function realtime.topic(), realtime.send(jsonb, text, text, boolean),
+	realtime.broadcast_changes(text, text, text, text, text, record, record, text)
+	to postgres, anon, authenticated, service_role;
+
+-- Hosted lets `postgres` create policies on realtime.messages, which it does not own: through
+-- supautils' policy grants on current images, and on older ones through membership of the owner,
+-- which is what this does (Realtime's own migration keeps `grant supabase_realtime_admin to
+-- postgres` where supautils does not grant policies).
+do $$
+begin
+	if not exists (
+		select from pg_auth_members
+		where roleid = 'supabase_realtime_admin'::regrole and member = 'postgres'::regrole
+	) then
+		begin
+			grant supabase_realtime_admin to postgres;
+		exception when others then
+			null; -- a concurrent bootstrap granted it first
+		end;
+	end if;
+end
+$$;
 -- The migrations' role (hosted_postgres) -----------------------------------------------------------
 
 -- Hosted Supabase applies migrations and the seed as `postgres`, which there is not a superuser:
@@ -271,8 +390,9 @@ $$;
 --
 -- What hosted lets `postgres` do through its own extension (supautils) rather than through grants
 -- belongs in this block too, for hosted_postgres and no further: e.g. creating RLS policies on
--- realtime.messages, which supabase_realtime_admin owns. Never make hosted_postgres an owner (or a
--- member of an owner) of auth or realtime objects.
+-- realtime.messages, which supabase_realtime_admin owns (below: the one membership it needs).
+-- Otherwise never make hosted_postgres an owner (or a member of an owner) of auth or realtime
+-- objects.
 do $$
 begin
 	if not exists (select from pg_roles where rolname = 'hosted_postgres') then
@@ -315,3 +435,26 @@ alter default privileges for role hosted_postgres in schema public
 
 -- Hosted's publication belongs to postgres, so migrations may add their tables to it.
 alter publication supabase_realtime owner to hosted_postgres;
+
+-- What hosted grants `postgres` on realtime.messages, and the smallest stand-in for supautils'
+-- policy grants: plain PostgreSQL lets only the owner create policies on a table, so
+-- hosted_postgres is a member of the owner, supabase_realtime_admin (which owns only the realtime
+-- objects above). Hosted images without those policy grants do exactly this (Realtime's own
+-- migration keeps `grant supabase_realtime_admin to postgres` there). The cost, here only: a
+-- migration could also alter or drop those objects, which current hosted images refuse.
+grant select, insert, update, delete, truncate, references, trigger on realtime.messages
+	to hosted_postgres;
+do $$
+begin
+	if not exists (
+		select from pg_auth_members
+		where roleid = 'supabase_realtime_admin'::regrole and member = 'hosted_postgres'::regrole
+	) then
+		begin
+			grant supabase_realtime_admin to hosted_postgres;
+		exception when others then
+			null; -- a concurrent bootstrap granted it first
+		end;
+	end if;
+end
+$$;

@@ -49,10 +49,12 @@ export interface SetupReport {
 export async function setupDatabase(db: Db, options: SetupOptions = {}): Promise<SetupReport> {
 	const { migrationsDir = MIGRATIONS_DIR, seedFile = SEED_FILE, seed = true } = options;
 
-	// Ready: bootstrapped, including the migration role's grants in this database (a database
-	// bootstrapped before that role existed gets the whole idempotent bootstrap again).
+	// Ready: bootstrapped, including realtime.messages and the migration role's grants in this
+	// database (a database bootstrapped before those existed gets the whole idempotent bootstrap
+	// again).
 	const { rows } = await db.query<{ ready: boolean }>(
 		`select to_regclass('auth.users') is not null and to_regprocedure('auth.uid()') is not null
+		        and to_regclass('realtime.messages') is not null
 		        and coalesce((select has_database_privilege(r.oid, current_database(), 'CREATE')
 		                      from pg_roles r where r.rolname = $1), false) as ready`,
 		[MIGRATION_ROLE]

@@ -1,14 +1,23 @@
 import { parseJson } from '../http/body.ts';
-import type { CredentialInput, CredentialResult } from '../http/credentials.ts';
+import type { CredentialInput, CredentialResult, Credentials } from '../http/credentials.ts';
+import type { Authorizer } from './authorization.ts';
 import { broadcast } from './broadcast.ts';
+import { API_ROLES, TOPIC_PREFIX } from './protocol.ts';
 import type { UserBroadcast } from './serializer.ts';
-import type { Topics } from './topics.ts';
+import { roomOf, type Topics } from './topics.ts';
 
 /**
  * Realtime's REST broadcast (`/realtime/v1/api/broadcast`): the batch form, which realtime-js also
  * falls back to when `send()` is called on a channel that is not joined, and the single-message
- * form of `httpSend()`. Both answer 202 with an empty body.
+ * form of `httpSend()`. Both answer 202 with an empty body. A message marked private reaches the
+ * private channels of its topic when the caller's INSERT policy on `realtime.messages` allows a
+ * broadcast there (checked once per topic and request); otherwise it is dropped, as Realtime drops it.
  */
+
+export interface BroadcastApiContext {
+	topics: Topics;
+	authorizer: Authorizer;
+}
 
 const MAX_BODY_BYTES = 3_000 * 1024 + 500;
 const SINGLE = /^\/realtime\/v1\/api\/broadcast\/([^/]+)\/events\/([^/]+)\/?$/;
@@ -25,7 +34,7 @@ export function isBroadcastApiPath(pathname: string): boolean {
 
 export async function handleBroadcastApi(
 	request: Request,
-	topics: Topics,
+	{ topics, authorizer }: BroadcastApiContext,
 	resolve: (input: CredentialInput) => CredentialResult
 ): Promise<Response> {
 	const url = new URL(request.url);
@@ -37,14 +46,23 @@ export async function handleBroadcastApi(
 		authorization: request.headers.get('authorization')
 	});
 	if (!creds.ok) return json(401, { error: creds.message });
+	if (!API_ROLES.has(creds.role)) return json(401, { error: 'Invalid role' });
+	const allowed = new Map<string, Promise<boolean>>();
+	const send = async (name: string, isPrivate: boolean, message: UserBroadcast) => {
+		if (isPrivate) {
+			let ok = allowed.get(name);
+			if (!ok) allowed.set(name, (ok = mayBroadcast(authorizer, name, creds)));
+			if (!(await ok)) return;
+		}
+		const topic = `${TOPIC_PREFIX}${name}`;
+		broadcast(topics, roomOf(topic, isPrivate), topic, message);
+	};
 	const length = Number(request.headers.get('content-length') ?? 0);
 	if (length > MAX_BODY_BYTES) return json(413, { error: 'Payload too large' });
 	const body = new Uint8Array(await request.arrayBuffer());
 	if (body.length > MAX_BODY_BYTES) return json(413, { error: 'Payload too large' });
 
-	// Private channels are not offered by this back end, so private messages reach nobody.
 	if (single) {
-		if (url.searchParams.get('private') === 'true') return new Response(null, { status: 202 });
 		let name: string, event: string;
 		try {
 			name = decodeURIComponent(single[1]);
@@ -61,7 +79,7 @@ export async function handleBroadcastApi(
 			if (!parsed.ok) return invalidJson(parsed.message);
 			payload = { json: text };
 		}
-		broadcast(topics, `realtime:${name}`, { event, payload });
+		await send(name, url.searchParams.get('private') === 'true', { event, payload });
 		return new Response(null, { status: 202 });
 	}
 
@@ -79,11 +97,19 @@ export async function handleBroadcastApi(
 		payload?: unknown;
 		private?: unknown;
 	}[]) {
-		if (m.private === true || m.private === 'true') continue;
-		broadcast(topics, `realtime:${m.topic}`, {
+		await send(m.topic, m.private === true || m.private === 'true', {
 			event: m.event,
 			payload: { json: JSON.stringify(m.payload ?? {}) }
 		});
 	}
 	return new Response(null, { status: 202 });
+}
+
+async function mayBroadcast(authorizer: Authorizer, name: string, creds: Credentials) {
+	try {
+		return (await authorizer.check(name, creds.role, creds.claims)).broadcastWrite;
+	} catch (e) {
+		console.error('[realtime] authorising a REST broadcast failed:', e);
+		return false;
+	}
 }

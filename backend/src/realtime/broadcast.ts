@@ -1,23 +1,34 @@
+import { EVENT } from './protocol.ts';
 import { encodeRaw, encodeUserBroadcast, type UserBroadcast } from './serializer.ts';
 import type { Member, Topics } from './topics.ts';
 
+export interface BroadcastOptions {
+	/** The sending channel: skipped unless it joined with `broadcast.self`. */
+	from?: Member;
+	/** Database messages: the row's id, sent as metadata `{"id": …}` (`meta` in realtime-js). */
+	id?: string;
+}
+
 /**
- * Broadcast fan-out: vsn 2 members get binary kind 4 (the sender's payload bytes unchanged), vsn 1
- * members a JSON `broadcast` frame. Each form is encoded once per message, not once per member.
- * `from` is excluded unless it joined with `broadcast.self`.
+ * Broadcast fan-out to the members of `room` that may read broadcasts: vsn 2 members get binary
+ * kind 4 (the payload bytes unchanged), vsn 1 members a JSON `broadcast` frame. Each form is
+ * encoded once per message, not once per member.
  */
 export function broadcast(
 	topics: Topics,
+	room: string,
 	topic: string,
 	message: UserBroadcast,
-	from?: Member
+	{ from, id }: BroadcastOptions = {}
 ): void {
+	const meta = id === undefined ? undefined : JSON.stringify({ id });
 	let binary: Uint8Array | undefined | null;
 	const text = new Map<string, Buffer>();
-	for (const member of topics.members(topic)) {
-		if (member === from && !member.self) continue;
+	for (const member of topics.members(room)) {
+		if ((member === from && !member.self) || !member.broadcastRead) continue;
+		if (id !== undefined && member.replayed?.has(id)) continue;
 		if (member.vsn === '2.0.0') {
-			if (binary === undefined) binary = encodeUserBroadcast(topic, message) ?? null;
+			if (binary === undefined) binary = encodeUserBroadcast(topic, message, meta) ?? null;
 			if (binary) {
 				member.sendFrame(binary, true);
 				continue;
@@ -27,12 +38,26 @@ export function broadcast(
 		if (!('json' in message.payload)) continue;
 		let frame = text.get(member.vsn);
 		if (!frame) {
-			const payload = `{"type":"broadcast","event":${JSON.stringify(message.event)},"payload":${message.payload.json}}`;
-			frame = Buffer.from(encodeRaw(member.vsn, null, null, topic, 'broadcast', payload));
+			frame = Buffer.from(
+				encodeRaw(
+					member.vsn,
+					null,
+					null,
+					topic,
+					EVENT.broadcast,
+					broadcastJson(message.event, message.payload.json, meta)
+				)
+			);
 			text.set(member.vsn, frame);
 		}
 		member.sendFrame(frame, false);
 	}
+}
+
+/** The JSON payload of a `broadcast` text frame: `{type, event, payload, meta?}`. */
+export function broadcastJson(event: string, json: string, meta?: string): string {
+	const tail = meta === undefined ? '' : `,"meta":${meta}`;
+	return `{"type":"broadcast","event":${JSON.stringify(event)},"payload":${json}${tail}}`;
 }
 
 /** A JSON-frame broadcast push (`{type:'broadcast', event, payload}`) as a UserBroadcast. */

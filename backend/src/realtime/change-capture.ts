@@ -1,10 +1,13 @@
 import type { Db } from '../db/types.ts';
+import { AUTHORIZATION_SQL } from './authorization.ts';
+import { MESSAGES_SQL, type Message } from './messages.ts';
 
 /**
  * Change capture without logical decoding (PGlite has none): an AFTER ROW trigger on every table in
  * publication `supabase_realtime` appends the row images to a queue table and notifies. Both are
  * transactional, so rolled-back writes never appear; the reader deletes what it reads in id order,
  * so a burst of commits is drained completely however many notifications were coalesced.
+ * `realtime.messages` rows (Broadcast from Database) come through the same queue (messages.ts).
  */
 
 export type ChangeType = 'INSERT' | 'UPDATE' | 'DELETE';
@@ -21,6 +24,8 @@ export interface Change {
 }
 
 const NOTIFY_CHANNEL = '_realtime_changes';
+/** `op` of a queued `realtime.messages` row. */
+const MESSAGE_OP = 'BROADCAST';
 const TRIGGER = '_realtime_capture';
 const BATCH = 1000;
 const POLL_MS = 2000;
@@ -91,6 +96,8 @@ const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
  */
 export async function installChangeCapture(db: Db): Promise<Set<string>> {
 	await db.exec(INSTALL_SQL);
+	await db.exec(MESSAGES_SQL);
+	await db.exec(AUTHORIZATION_SQL);
 	const { rows } = await db.query<{
 		schema: string;
 		name: string;
@@ -149,7 +156,7 @@ export function parseRow(text: string | null): Row | undefined {
 
 export class ChangeReader {
 	#db: Db;
-	#onBatch: (changes: Change[]) => Promise<void>;
+	#onBatch: (changes: Change[], messages: Message[]) => Promise<void>;
 	#pending = false;
 	#running: Promise<void> | undefined;
 	#unlisten: (() => Promise<void>) | undefined;
@@ -157,8 +164,11 @@ export class ChangeReader {
 	#closed = false;
 	/** No read before this time (performance.now()): see GAP_FACTOR. */
 	#nextAt = 0;
+	/** Callers of `exclusive` waiting or running: no batch meanwhile. */
+	#held = 0;
+	#exclusive: Promise<unknown> = Promise.resolve();
 
-	constructor(db: Db, onBatch: (changes: Change[]) => Promise<void>) {
+	constructor(db: Db, onBatch: (changes: Change[], messages: Message[]) => Promise<void>) {
 		this.#db = db;
 		this.#onBatch = onBatch;
 	}
@@ -177,25 +187,45 @@ export class ChangeReader {
 		this.#running ??= this.#drain().finally(() => (this.#running = undefined));
 	}
 
+	/**
+	 * Runs `fn` between batches: no batch is read or dispatched while it runs. A join that replays
+	 * stored messages reads them and registers its channel here, so every message committed
+	 * meanwhile is either in what it read or still queued for the channel (duplicates are skipped
+	 * by message id).
+	 */
+	async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+		const run = this.#exclusive.then(async () => {
+			await this.#running;
+			return fn();
+		});
+		this.#exclusive = run.catch(() => {});
+		this.#held++;
+		try {
+			return await run;
+		} finally {
+			if (--this.#held === 0) this.kick();
+		}
+	}
+
 	async #drain(): Promise<void> {
-		while (this.#pending && !this.#closed) {
+		while (this.#pending && !this.#closed && this.#held === 0) {
 			const wait = this.#nextAt - performance.now();
 			if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-			if (this.#closed) return;
+			if (this.#closed || this.#held > 0) return;
 			this.#pending = false;
-			let changes: Change[];
+			let rows: { changes: Change[]; messages: Message[]; count: number };
 			try {
-				changes = await this.#read();
+				rows = await this.#read();
 			} catch (e) {
 				if (!this.#closed) console.error('[realtime] reading changes failed:', e);
 				return;
 			}
-			if (changes.length === BATCH) this.#pending = true;
-			if (changes.length === 0) continue;
+			if (rows.count === BATCH) this.#pending = true;
+			if (rows.count === 0) continue;
 			// CPU, not wall time: on a busy machine every write that wakes a reader may hand it the core
 			const cpu = process.threadCpuUsage();
 			try {
-				await this.#onBatch(changes);
+				await this.#onBatch(rows.changes, rows.messages);
 			} catch (e) {
 				console.error('[realtime] dispatching changes failed:', e);
 			}
@@ -205,12 +235,12 @@ export class ChangeReader {
 		}
 	}
 
-	async #read(): Promise<Change[]> {
+	async #read(): Promise<{ changes: Change[]; messages: Message[]; count: number }> {
 		const { rows } = await this.#db.query<{
 			id: string;
 			schema_name: string;
 			table_name: string;
-			op: ChangeType;
+			op: ChangeType | typeof MESSAGE_OP;
 			record: string | null;
 			old_record: string | null;
 			ts: string;
@@ -220,8 +250,15 @@ export class ChangeReader {
 			returning id::text, schema_name, table_name, op, record::text, old_record::text,
 				to_char(captured_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ts`
 		);
-		return rows
-			.map((r) => ({
+		rows.sort((a, b) => Number(a.id) - Number(b.id));
+		const changes: Change[] = [];
+		const messages: Message[] = [];
+		for (const r of rows) {
+			if (r.op === MESSAGE_OP) {
+				messages.push(parseRow(r.record) as unknown as Message);
+				continue;
+			}
+			changes.push({
 				id: Number(r.id),
 				schema: r.schema_name,
 				table: r.table_name,
@@ -229,8 +266,9 @@ export class ChangeReader {
 				record: parseRow(r.record),
 				old: parseRow(r.old_record),
 				commitTimestamp: r.ts
-			}))
-			.sort((a, b) => a.id - b.id);
+			});
+		}
+		return { changes, messages, count: rows.length };
 	}
 
 	async close(): Promise<void> {

@@ -1,20 +1,28 @@
-import { randomUUID } from 'node:crypto';
 import type { CredentialResult } from '../http/credentials.ts';
 import type { Claims } from '../jwt.ts';
+import { PUBLIC, type Authorizer, type Policies } from './authorization.ts';
 import { broadcast, fromJsonPush } from './broadcast.ts';
+import type { JoinConfig } from './join.ts';
+import { replayFrame, replayMessages } from './messages.ts';
+import type { Db } from '../db/types.ts';
 import type { PostgresChanges } from './postgres-changes.ts';
 import type { Presence } from './presence.ts';
+import { API_ROLES, EVENT, EXTENSION, REASON, TOPIC_PREFIX } from './protocol.ts';
 import { encodeText, type Message, type UserBroadcast, type Vsn } from './serializer.ts';
 import { tokenError } from './tokens.ts';
-import type { Topics } from './topics.ts';
+import { roomOf, type Topics } from './topics.ts';
 
 /** What channels share: the registries of the whole realtime service. */
 export interface Context {
+	db: Db;
 	topics: Topics<Channel>;
 	presence: Presence;
 	changes: PostgresChanges;
+	authorizer: Authorizer;
 	/** Change capture installed and listening. */
 	ready: Promise<void>;
+	/** Runs `fn` while no captured batch is being delivered (see ChangeReader.exclusive). */
+	exclusive<T>(fn: () => Promise<T>): Promise<T>;
 	/** Verifies a channel token (join `access_token` or a pushed refresh). */
 	verify(token: string): CredentialResult;
 }
@@ -26,49 +34,32 @@ export interface Connection {
 	sendFrame(frame: Buffer | Uint8Array, binary: boolean): void;
 }
 
-export interface JoinConfig {
-	self: boolean;
-	ack: boolean;
-	presenceKey: string;
-	presenceEnabled: boolean;
-	postgresChanges: unknown[];
+export interface ChannelAuth {
+	token: string;
+	claims: Claims;
+	role: string;
 }
 
-const flag = (v: unknown) => v === true || v === 'true';
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-export function parseJoinConfig(payload: unknown): JoinConfig & { private: boolean } {
-	const p = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
-	const config = (p.config && typeof p.config === 'object' ? p.config : {}) as Record<
-		string,
-		unknown
-	>;
-	const b = (
-		config.broadcast && typeof config.broadcast === 'object' ? config.broadcast : {}
-	) as Record<string, unknown>;
-	const pr = (
-		config.presence && typeof config.presence === 'object' ? config.presence : {}
-	) as Record<string, unknown>;
-	const key = typeof pr.key === 'string' && pr.key !== '' ? pr.key : randomUUID();
-	return {
-		self: flag(b.self),
-		ack: flag(b.ack),
-		presenceKey: key,
-		presenceEnabled: flag(pr.enabled),
-		postgresChanges: Array.isArray(config.postgres_changes) ? config.postgres_changes : [],
-		private: flag(config.private)
-	};
-}
+/** A join the server refuses, with the reason the error reply carries. */
+export class JoinRefused extends Error {}
 
 /** One joined topic on one connection (a Phoenix channel process, in the real server). */
 export class Channel {
 	readonly topic: string;
 	readonly name: string;
+	readonly room: string;
 	readonly joinRef: string | null;
 	readonly config: JoinConfig;
 	role: string;
 	claims: Claims;
 	claimsKey: string;
+	/** What the project's policies let this channel do; everything on a public channel. */
+	policies: Policies = PUBLIC;
+	replayed: Set<string> | undefined;
+	/** Presence asked for at join, or turned on by a first track (as Realtime does). */
+	#presenceOn: boolean;
 	#token: string;
 	#conn: Connection;
 	#ctx: Context;
@@ -81,14 +72,16 @@ export class Channel {
 		topic: string,
 		joinRef: string | null,
 		config: JoinConfig,
-		auth: { token: string; claims: Claims; role: string }
+		auth: ChannelAuth
 	) {
 		this.#conn = conn;
 		this.#ctx = ctx;
 		this.topic = topic;
-		this.name = topic.slice('realtime:'.length);
+		this.name = topic.slice(TOPIC_PREFIX.length);
+		this.room = roomOf(topic, config.private);
 		this.joinRef = joinRef;
 		this.config = config;
+		this.#presenceOn = config.presenceEnabled;
 		this.#token = auth.token;
 		this.role = auth.role;
 		this.claims = auth.claims;
@@ -103,7 +96,10 @@ export class Channel {
 		return this.config.self;
 	}
 	get presenceEnabled(): boolean {
-		return this.config.presenceEnabled;
+		return this.#presenceOn && this.policies.presenceRead;
+	}
+	get broadcastRead(): boolean {
+		return this.policies.broadcastRead;
 	}
 	get open(): boolean {
 		return this.#open;
@@ -120,47 +116,92 @@ export class Channel {
 	}
 
 	reply(ref: string | null, status: 'ok' | 'error', response: unknown = {}): void {
-		this.push('phx_reply', { status, response }, ref);
+		this.push(EVENT.reply, { status, response }, ref);
 	}
 
 	system(extension: string, status: 'ok' | 'error', message: string): void {
-		this.push('system', { extension, status, message, channel: this.name });
+		this.push(EVENT.system, { extension, status, message, channel: this.name });
 	}
 
-	/** Registers postgres_changes, replies to the join, then confirms the subscription. */
+	/** May this channel read its topic at all? (A private one: broadcast, or presence when enabled.) */
+	#canRead(p: Policies): boolean {
+		return p.broadcastRead || (this.config.presenceEnabled && p.presenceRead);
+	}
+
+	/**
+	 * Authorises the join, registers postgres_changes, replies, then confirms the subscription and
+	 * replays stored messages. Throws JoinRefused with the reply's reason.
+	 */
 	async start(ref: string | null): Promise<void> {
 		await this.#ctx.ready;
+		const { replay } = this.config;
+		if (this.config.private) {
+			this.policies = await this.#ctx.authorizer.check(this.name, this.role, this.claims);
+			if (!this.#canRead(this.policies)) throw new JoinRefused(REASON.cannotRead(this.name));
+		}
+		if (replay !== undefined) {
+			if (!this.config.private) throw new JoinRefused(REASON.replayPublic);
+			if (!this.policies.broadcastRead) throw new JoinRefused(REASON.cannotRead(this.name));
+			if (replay === 'invalid') throw new JoinRefused(REASON.replayInvalid);
+		}
 		const params = this.config.postgresChanges;
 		const result = params.length > 0 ? await this.#ctx.changes.subscribe(this, params) : undefined;
-		if (!this.#open || this.#conn.closed) return this.stop();
-		// From here on synchronous: nothing is fanned out to the channel before its join reply.
-		this.#ctx.topics.add(this);
-		this.reply(ref, 'ok', { postgres_changes: result?.reply ?? [] });
-		if (result) {
-			if (result.error) this.system('postgres_changes', 'error', result.error);
-			else this.system('postgres_changes', 'ok', 'Subscribed to PostgreSQL');
+		const joined = () => {
+			// From here on synchronous: nothing is fanned out to the channel before its join reply.
+			this.#ctx.topics.add(this);
+			this.reply(ref, 'ok', { postgres_changes: result?.reply ?? [] });
+			if (result) {
+				if (result.error) this.system(EXTENSION.postgresChanges, 'error', result.error);
+				else this.system(EXTENSION.postgresChanges, 'ok', REASON.subscribed);
+			}
+		};
+		if (replay === undefined || replay === 'none') {
+			if (!this.#open || this.#conn.closed) return this.stop();
+			joined();
+		} else {
+			const { since, limit } = replay;
+			const ok = await this.#ctx.exclusive(async () => {
+				let messages;
+				try {
+					messages = await replayMessages(this.#ctx.db, this.name, since, limit);
+				} catch (e) {
+					console.error('[realtime] replay failed:', e);
+					return false;
+				}
+				if (!this.#open || this.#conn.closed) return true;
+				this.replayed = new Set(messages.map((m) => m.id));
+				joined();
+				for (const m of messages) {
+					const frame = replayFrame(this.vsn, this.joinRef, this.topic, m);
+					if (frame) this.sendFrame(frame);
+				}
+				return true;
+			});
+			if (!ok) throw new JoinRefused(REASON.replayFailed);
+			if (!this.#open || this.#conn.closed) return this.stop();
 		}
-		if (this.config.presenceEnabled) {
-			this.push('presence_state', this.#ctx.presence.state(this.topic));
+		if (this.presenceEnabled) {
+			this.push(EVENT.presenceState, this.#ctx.presence.state(this.room));
 		}
 	}
 
 	async handle(msg: Message & { broadcast?: UserBroadcast }): Promise<void> {
 		switch (msg.event) {
-			case 'phx_leave':
+			case EVENT.leave:
 				this.reply(msg.ref, 'ok');
 				this.close();
 				return;
-			case 'access_token':
+			case EVENT.accessToken:
 				return this.#refresh(msg.payload);
-			case 'broadcast': {
+			case EVENT.broadcast: {
 				const b = msg.broadcast ?? fromJsonPush(msg.payload);
-				if (!b) return;
-				broadcast(this.#ctx.topics, this.topic, b, this);
+				// a broadcast the INSERT policy refuses is dropped without a reply, as Realtime does
+				if (!b || !this.policies.broadcastWrite) return;
+				broadcast(this.#ctx.topics, this.room, this.topic, b, { from: this });
 				if (this.config.ack) this.reply(msg.ref, 'ok');
 				return;
 			}
-			case 'presence':
+			case EVENT.presence:
 				return this.#presence(msg);
 			default:
 			// Realtime ignores events it does not know.
@@ -173,12 +214,23 @@ export class Channel {
 			unknown
 		>;
 		if (p.event === 'track') {
+			if (!this.policies.presenceWrite) {
+				this.reply(msg.ref, 'error');
+				return;
+			}
 			const meta = p.payload;
 			if (!meta || typeof meta !== 'object' || Array.isArray(meta)) {
-				this.reply(msg.ref, 'error', { reason: 'Presence track payload must be a map' });
+				this.reply(msg.ref, 'error', { reason: REASON.trackPayload });
 				return;
 			}
 			this.#ctx.presence.track(this, this.config.presenceKey, meta as Record<string, unknown>);
+			if (!this.#presenceOn) {
+				// it never got the join's presence_state, so it gets one now
+				this.#presenceOn = true;
+				if (this.presenceEnabled) {
+					this.push(EVENT.presenceState, this.#ctx.presence.state(this.room));
+				}
+			}
 		} else if (p.event === 'untrack') {
 			this.#ctx.presence.untrack(this);
 		}
@@ -187,11 +239,28 @@ export class Channel {
 
 	async #refresh(payload: unknown): Promise<void> {
 		const token = (payload as { access_token?: unknown } | null)?.access_token;
-		// sb_ keys, null and the current token change nothing (§4.10); no reply either way.
+		// sb_ keys, null and the current token change nothing; no reply either way.
 		if (typeof token !== 'string' || token.startsWith('sb_') || token === this.#token) return;
 		const result = this.#ctx.verify(token);
 		if (!result.ok) return this.shutdown(tokenError(result, token));
+		if (!API_ROLES.has(result.role)) return this.shutdown(REASON.role(result.role));
 		const roleChanged = result.role !== this.role;
+		if (this.config.private) {
+			let next: Policies;
+			try {
+				next = await this.#ctx.authorizer.check(this.name, result.role, result.claims);
+			} catch (e) {
+				console.error('[realtime] re-authorising a channel failed:', e);
+				return this.shutdown('Realtime was unable to connect to the project database');
+			}
+			if (!this.#open) return;
+			const before = this.policies;
+			const revoked =
+				(before.broadcastRead && !next.broadcastRead) ||
+				(this.config.presenceEnabled && before.presenceRead && !next.presenceRead);
+			if (revoked) return this.shutdown(REASON.noLongerRead(this.name));
+			this.policies = next;
+		}
 		this.#token = token;
 		this.role = result.role;
 		this.claims = result.claims;
@@ -201,7 +270,7 @@ export class Channel {
 			// Column privileges and filter validity depend on the role.
 			const r = await this.#ctx.changes.subscribe(this, this.config.postgresChanges);
 			if (!this.#open) this.#ctx.changes.unsubscribe(this);
-			else if (r.error) this.system('postgres_changes', 'error', r.error);
+			else if (r.error) this.system(EXTENSION.postgresChanges, 'error', r.error);
 		}
 	}
 
@@ -224,14 +293,14 @@ export class Channel {
 	/** Server-side end of the channel (token expiry): system error, then phx_close; no rejoin. */
 	shutdown(message: string): void {
 		if (!this.#open) return;
-		this.system('system', 'error', message);
+		this.system(EXTENSION.system, 'error', message);
 		this.close();
 	}
 
 	/** phx_close with the join ref, then forget the channel. */
 	close(): void {
 		if (!this.#open) return;
-		this.push('phx_close', {}, this.joinRef);
+		this.push(EVENT.close, {}, this.joinRef);
 		this.stop();
 	}
 

@@ -9,12 +9,15 @@ import {
 	type CredentialResult,
 	type KeySet
 } from '../http/credentials.ts';
+import { Authorizer } from './authorization.ts';
 import { handleBroadcastApi, isBroadcastApiPath } from './broadcast-api.ts';
 import { Catalog } from './catalog.ts';
 import { ChangeReader, installChangeCapture } from './change-capture.ts';
 import type { Channel, Context } from './channel.ts';
+import { DatabaseBroadcasts } from './messages.ts';
 import { PostgresChanges } from './postgres-changes.ts';
 import { Presence } from './presence.ts';
+import { API_ROLES, REASON } from './protocol.ts';
 import type { Vsn } from './serializer.ts';
 import { Outbox } from './outbox.ts';
 import { IDLE_TIMEOUT_MS, Socket } from './socket.ts';
@@ -27,7 +30,7 @@ export { isBroadcastApiPath } from './broadcast-api.ts';
 export interface RealtimeOptions {
 	db: Db;
 	keys?: KeySet;
-	/** The back end's shared API-key/bearer resolution (contract §1.3). */
+	/** The back end's shared API-key/bearer resolution (the gateway's rules). */
 	resolveCredentials?: (input: CredentialInput) => CredentialResult;
 	/** Close connections silent for this long (Phoenix: 60 s). */
 	idleTimeoutMs?: number;
@@ -81,8 +84,11 @@ export function createRealtime(options: RealtimeOptions): Realtime {
 	const presence = new Presence(topics);
 	const changes = new PostgresChanges(db, catalog, ensureCaptured);
 	const outbox = new Outbox();
-	const reader = new ChangeReader(db, async (batch) => {
-		await changes.dispatch(batch);
+	const messages = new DatabaseBroadcasts(db, topics);
+	const authorizer = new Authorizer(db);
+	const reader = new ChangeReader(db, async (batch, sent) => {
+		if (batch.length > 0) await changes.dispatch(batch);
+		if (sent.length > 0) messages.dispatch(sent);
 		// written now, so the reader's pacing counts the writes as part of the batch's cost
 		outbox.flush();
 	});
@@ -90,10 +96,13 @@ export function createRealtime(options: RealtimeOptions): Realtime {
 	ready.catch((e) => console.error('[realtime] change capture failed to start:', e));
 
 	const ctx: Context = {
+		db,
 		topics,
 		presence,
 		changes,
+		authorizer,
 		ready,
+		exclusive: (fn) => reader.exclusive(fn),
 		verify: (token) => resolve({ authorization: `Bearer ${token}` })
 	};
 
@@ -137,6 +146,10 @@ export function createRealtime(options: RealtimeOptions): Realtime {
 				rejectUpgrade(socket, 401, connectError(auth, apikey));
 				return true;
 			}
+			if (!API_ROLES.has(auth.role)) {
+				rejectUpgrade(socket, 401, REASON.roleDenied(auth.role));
+				return true;
+			}
 			if (typeof auth.claims.exp !== 'number') {
 				rejectUpgrade(socket, 401, 'Fields `role` and `exp` are required in JWT');
 				return true;
@@ -153,7 +166,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
 			});
 			return true;
 		},
-		fetch: (request) => handleBroadcastApi(request, topics, resolve),
+		fetch: (request) => handleBroadcastApi(request, { topics, authorizer }, resolve),
 		refresh: install,
 		async close() {
 			closing = true;

@@ -2,7 +2,7 @@ import type { Access, TableInfo } from './catalog.ts';
 import type { Change, Row } from './change-capture.ts';
 
 /**
- * The `data` of a postgres_changes message (contract §4.7), as Realtime's apply_rls builds it from
+ * The `data` of a postgres_changes message, as Realtime's apply_rls builds it from
  * wal2json: only columns the role may select, old values per replica identity.
  */
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EVENT } from './protocol.ts';
 import { encodeText } from './serializer.ts';
 import type { Member, Topics } from './topics.ts';
 
@@ -28,9 +29,10 @@ export class Presence {
 		this.#topics = topics;
 	}
 
-	state(topic: string): Metas {
+	/** Who is present in `room` (see `roomOf`). */
+	state(room: string): Metas {
 		const out: Metas = {};
-		for (const { key, meta } of this.#tracked.get(topic)?.values() ?? []) {
+		for (const { key, meta } of this.#tracked.get(room)?.values() ?? []) {
 			(out[key] ??= { metas: [] }).metas.push(meta);
 		}
 		return out;
@@ -38,37 +40,37 @@ export class Presence {
 
 	track(member: Member, key: string, payload: Record<string, unknown>): void {
 		const json = JSON.stringify(payload);
-		let byMember = this.#tracked.get(member.topic);
-		if (!byMember) this.#tracked.set(member.topic, (byMember = new Map()));
+		let byMember = this.#tracked.get(member.room);
+		if (!byMember) this.#tracked.set(member.room, (byMember = new Map()));
 		const old = byMember.get(member);
 		if (old && old.json === json) return;
 		const meta: Meta = { ...payload, phx_ref: newRef() };
 		if (old) meta.phx_ref_prev = old.meta.phx_ref;
 		byMember.set(member, { key, meta, json });
 		this.#diff(
-			member.topic,
+			member,
 			{ [key]: { metas: [meta] } },
 			old ? { [old.key]: { metas: [old.meta] } } : {}
 		);
 	}
 
 	untrack(member: Member): void {
-		const byMember = this.#tracked.get(member.topic);
+		const byMember = this.#tracked.get(member.room);
 		const old = byMember?.get(member);
 		if (!byMember || !old) return;
 		byMember.delete(member);
-		if (byMember.size === 0) this.#tracked.delete(member.topic);
-		this.#diff(member.topic, {}, { [old.key]: { metas: [old.meta] } });
+		if (byMember.size === 0) this.#tracked.delete(member.room);
+		this.#diff(member, {}, { [old.key]: { metas: [old.meta] } });
 	}
 
-	#diff(topic: string, joins: Metas, leaves: Metas): void {
+	#diff({ room, topic }: Member, joins: Metas, leaves: Metas): void {
 		const frames = new Map<string, Buffer>();
-		for (const m of this.#topics.members(topic)) {
+		for (const m of this.#topics.members(room)) {
 			if (!m.presenceEnabled) continue;
 			let frame = frames.get(m.vsn);
 			if (!frame) {
 				frame = Buffer.from(
-					encodeText(m.vsn, null, null, topic, 'presence_diff', { joins, leaves })
+					encodeText(m.vsn, null, null, topic, EVENT.presenceDiff, { joins, leaves })
 				);
 				frames.set(m.vsn, frame);
 			}

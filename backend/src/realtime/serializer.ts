@@ -127,21 +127,32 @@ export function encodeRaw(
 		: `{"join_ref":${j},"ref":${r},"topic":${t},"event":${e},"payload":${payloadJson}}`;
 }
 
-/** Binary kind 4, or `undefined` when a header string is too long for its one-byte length. */
-export function encodeUserBroadcast(topic: string, b: UserBroadcast): Uint8Array | undefined {
+/**
+ * Binary kind 4, or `undefined` when a header string is too long for its one-byte length.
+ * `meta`: JSON text realtime-js hands over as `meta` (database messages carry `{"id": …}`).
+ */
+export function encodeUserBroadcast(
+	topic: string,
+	b: UserBroadcast,
+	meta?: string
+): Uint8Array | undefined {
 	const topicBytes = encoder.encode(topic);
 	const eventBytes = encoder.encode(b.event);
-	if (topicBytes.length > 255 || eventBytes.length > 255) return undefined;
+	const metaBytes = meta === undefined ? new Uint8Array(0) : encoder.encode(meta);
+	if (topicBytes.length > 255 || eventBytes.length > 255 || metaBytes.length > 255)
+		return undefined;
 	const body = 'json' in b.payload ? encoder.encode(b.payload.json) : b.payload.bytes;
-	const out = new Uint8Array(5 + topicBytes.length + eventBytes.length + body.length);
+	const head = 5 + topicBytes.length + eventBytes.length + metaBytes.length;
+	const out = new Uint8Array(head + body.length);
 	out[0] = KIND_USER_BROADCAST;
 	out[1] = topicBytes.length;
 	out[2] = eventBytes.length;
-	out[3] = 0; // no metadata
+	out[3] = metaBytes.length;
 	out[4] = 'json' in b.payload ? ENCODING_JSON : ENCODING_BINARY;
 	out.set(topicBytes, 5);
 	out.set(eventBytes, 5 + topicBytes.length);
-	out.set(body, 5 + topicBytes.length + eventBytes.length);
+	out.set(metaBytes, 5 + topicBytes.length + eventBytes.length);
+	out.set(body, head);
 	return out;
 }
 

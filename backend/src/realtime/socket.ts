@@ -1,7 +1,9 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { Credentials } from '../http/credentials.ts';
-import { Channel, parseJoinConfig, type Context } from './channel.ts';
+import { Channel, JoinRefused, type Context } from './channel.ts';
+import { parseJoin } from './join.ts';
+import { API_ROLES, EVENT, PHOENIX_TOPIC, REASON, TOPIC_PREFIX } from './protocol.ts';
 import { decodeBinary, decodeText, encodeText, type Message, type Vsn } from './serializer.ts';
 import { tokenError } from './tokens.ts';
 import { wsFrame, type Outbox, type Sequence, type Sink } from './outbox.ts';
@@ -90,8 +92,8 @@ export class Socket implements Sink {
 			? decodeBinary(buf)
 			: decodeText(buf.toString('utf8'), this.vsn);
 		if (!msg) return; // garbage is ignored; the connection and everything else stay up
-		if (msg.topic === 'phoenix' && msg.event === 'heartbeat') {
-			this.#send(null, msg.ref, 'phoenix', 'phx_reply', { status: 'ok', response: {} });
+		if (msg.topic === PHOENIX_TOPIC && msg.event === EVENT.heartbeat) {
+			this.#send(null, msg.ref, PHOENIX_TOPIC, EVENT.reply, { status: 'ok', response: {} });
 			return;
 		}
 		this.#queue = this.#queue
@@ -101,12 +103,12 @@ export class Socket implements Sink {
 
 	async #handle(msg: Message): Promise<void> {
 		if (this.#closed) return;
-		if (msg.event === 'phx_join') return this.#join(msg);
+		if (msg.event === EVENT.join) return this.#join(msg);
 		const channel = this.#channels.get(msg.topic);
 		if (!channel || (msg.joinRef !== null && msg.joinRef !== channel.joinRef)) {
-			this.#send(msg.joinRef, msg.ref, msg.topic, 'phx_reply', {
+			this.#send(msg.joinRef, msg.ref, msg.topic, EVENT.reply, {
 				status: 'error',
-				response: { reason: 'unmatched topic' }
+				response: { reason: REASON.unmatchedTopic }
 			});
 			return;
 		}
@@ -115,30 +117,24 @@ export class Socket implements Sink {
 
 	async #join(msg: Message): Promise<void> {
 		const fail = (reason: string) =>
-			this.#send(msg.joinRef, msg.ref, msg.topic, 'phx_reply', {
+			this.#send(msg.joinRef, msg.ref, msg.topic, EVENT.reply, {
 				status: 'error',
 				response: { reason }
 			});
-		if (!msg.topic.startsWith('realtime:')) return fail('unmatched topic');
-		const name = msg.topic.slice('realtime:'.length);
-		if (name === '') return fail('TopicNameRequired: You must provide a topic name');
-		const config = parseJoinConfig(msg.payload);
+		if (!msg.topic.startsWith(TOPIC_PREFIX)) return fail(REASON.unmatchedTopic);
+		const name = msg.topic.slice(TOPIC_PREFIX.length);
+		if (name === '') return fail(REASON.topicRequired);
+		const { config, accessToken } = parseJoin(msg.payload);
 		// A second join on the same topic replaces the first, as Phoenix does.
 		this.#channels.get(msg.topic)?.close();
-		if (config.private) {
-			return fail(
-				`Unauthorized: You do not have permissions to read from this Channel topic: ${name}`
-			);
-		}
-		if (this.#channels.size >= MAX_CHANNELS)
-			return fail('ChannelRateLimitReached: Too many channels');
-		const token = (msg.payload as { access_token?: unknown } | null)?.access_token;
+		if (this.#channels.size >= MAX_CHANNELS) return fail(REASON.tooManyChannels);
 		let auth = { token: this.#auth.token, claims: this.#auth.claims, role: this.#auth.role };
-		if (typeof token === 'string' && token !== '' && !token.startsWith('sb_')) {
-			const result = this.#ctx.verify(token);
-			if (!result.ok) return fail(`InvalidJWTToken: ${tokenError(result, token)}`);
-			auth = { token, claims: result.claims, role: result.role };
+		if (accessToken !== undefined && accessToken !== '' && !accessToken.startsWith('sb_')) {
+			const result = this.#ctx.verify(accessToken);
+			if (!result.ok) return fail(REASON.invalidToken(tokenError(result, accessToken)));
+			auth = { token: accessToken, claims: result.claims, role: result.role };
 		}
+		if (!API_ROLES.has(auth.role)) return fail(REASON.role(auth.role));
 		const channel = new Channel(this, this.#ctx, msg.topic, msg.joinRef, config, auth);
 		this.#channels.set(msg.topic, channel);
 		channel.onStop = () => {
@@ -147,9 +143,10 @@ export class Socket implements Sink {
 		try {
 			await channel.start(msg.ref);
 		} catch (e) {
-			console.error('[realtime] join failed:', e);
 			channel.stop();
-			fail('Unable to join: internal error');
+			if (e instanceof JoinRefused) return fail(e.message);
+			console.error('[realtime] join failed:', e);
+			fail(REASON.internal);
 		}
 	}
 
