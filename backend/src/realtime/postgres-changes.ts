@@ -4,6 +4,7 @@ import type { Claims } from '../jwt.ts';
 import type { Access, Catalog, TableInfo } from './catalog.ts';
 import type { Change, ChangeType, Row } from './change-capture.ts';
 import { FilterError, keyOf, matches, parseFilter, type Condition } from './filters.ts';
+import { EVENT } from './protocol.ts';
 import { encodeRaw, type Vsn } from './serializer.ts';
 import { changeData, identity } from './payload.ts';
 import { visibleRows, type ProbeGroup } from './visibility.ts';
@@ -62,6 +63,32 @@ interface Subscription {
 interface TableSubscriptions {
 	scan: Set<Subscription>;
 	eq: Map<string, Map<string, Set<Subscription>>>;
+}
+
+/** What one matched group gets of a change. */
+interface Target {
+	/** the group's bindings that matched */
+	ids: number[];
+	access: Access;
+	/** probe group of the whole group (policies read no claims) */
+	probe?: string;
+	/** policies read claims: each member with its probe group, as they were when probed */
+	perMember?: [Subscriber, string][];
+}
+
+/** A change with its recipients. */
+interface Pending {
+	change: Change;
+	info: TableInfo;
+	targets: Map<Group, Target>;
+}
+
+/** Probe groups by key; `at` maps a pending change's index to its row in `keys`. */
+type Probes = Map<string, ProbeGroup & { info: TableInfo; at: Map<number, number> }>;
+
+interface Batch {
+	pending: Pending[];
+	probes: Probes;
 }
 
 export interface SubscribeResult {
@@ -271,31 +298,25 @@ export class PostgresChanges {
 		return out;
 	}
 
-	/** Delivers a batch of captured changes, in order. */
+	/**
+	 * Delivers a batch of captured changes, in order, in three steps: match each change to the
+	 * groups whose bindings it satisfies (noting the RLS probes those need), probe (one statement
+	 * per table for every group and row), send (one payload and frame per distinct message).
+	 */
 	async dispatch(changes: Change[]): Promise<void> {
 		if (this.#bySubscriber.size === 0) return;
+		const batch = await this.#match(changes);
+		const visible = await this.#probe(batch.probes);
+		this.#send(batch, visible);
+	}
+
+	/** The changes' recipients, and the visibility probes they wait on. */
+	async #match(changes: Change[]): Promise<Batch> {
 		const publication = await this.#catalog.publication();
-		interface Target {
-			/** the group's bindings that matched */
-			ids: number[];
-			access: Access;
-			/** probe group of the whole group (policies read no claims) */
-			probe?: string;
-			/** policies read claims: each member with its probe group, as they were when probed */
-			perMember?: [Subscriber, string][];
-		}
-		interface Pending {
-			change: Change;
-			info: TableInfo;
-			targets: Map<Group, Target>;
-		}
 		const pending: Pending[] = [];
 		// thousands of subscribers share a handful of roles: one catalog lookup per role per batch
 		const accessCache = new Map<string, Access | undefined>();
-		const probes = new Map<
-			string,
-			{ info: TableInfo; role: string; claims: Claims; keys: unknown[][]; at: Map<number, number> }
-		>();
+		const probes: Probes = new Map();
 		const probeOf = (info: TableInfo, role: string, claims: Claims, key: string, index: number) => {
 			let g = probes.get(key);
 			if (!g) probes.set(key, (g = { info, role, claims, keys: [], at: new Map() }));
@@ -352,7 +373,11 @@ export class PostgresChanges {
 				}
 			}
 		}
-		// One probe statement per table for all its groups and rows (sequential: it is one connection's work).
+		return { pending, probes };
+	}
+
+	/** Which probed rows each probe group may see: one statement per table (one connection's work). */
+	async #probe(probes: Probes): Promise<Map<string, boolean[]>> {
 		const visible = new Map<string, boolean[]>();
 		const byTable = new Map<TableInfo, [string, ProbeGroup][]>();
 		for (const [key, g] of probes) {
@@ -368,6 +393,11 @@ export class PostgresChanges {
 			);
 			list.forEach(([key], i) => visible.set(key, answers[i]));
 		}
+		return visible;
+	}
+
+	/** Builds each distinct message once and hands it to its members. */
+	#send({ pending, probes }: Batch, visible: Map<string, boolean[]>): void {
 		const seen = (key: string, index: number) =>
 			visible.get(key)![probes.get(key)!.at.get(index)!] === true;
 		for (let i = 0; i < pending.length; i++) {
@@ -385,7 +415,7 @@ export class PostgresChanges {
 				if (!frame) {
 					const payload = `{"ids":[${ids}],"data":${json}}`;
 					frame = Buffer.from(
-						encodeRaw(group.vsn, null, null, group.topic, 'postgres_changes', payload)
+						encodeRaw(group.vsn, null, null, group.topic, EVENT.postgresChanges, payload)
 					);
 					frames.set(frameKey, frame);
 				}

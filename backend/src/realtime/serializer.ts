@@ -1,8 +1,11 @@
 /**
  * Phoenix frames as realtime-js speaks them: vsn 1.0.0 JSON objects, vsn 2.0.0 JSON arrays, and the
  * two binary user-broadcast kinds (3 in, 4 out). Decoding never throws: a frame that is not one of
- * these shapes decodes to `undefined` and is ignored by the caller.
+ * these shapes (or nests JSON deeper than body.ts's MAX_JSON_DEPTH) decodes to `undefined` and is ignored by
+ * the caller.
  */
+
+import { parseJson } from '../http/body.ts';
 
 export type Vsn = '1.0.0' | '2.0.0';
 
@@ -34,17 +37,20 @@ const ENCODING_JSON = 1;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
+/** JSON.parse, or undefined for text that is not JSON or nests too deep. */
+function parseFrameJson(text: string): { value: unknown } | undefined {
+	const parsed = parseJson(text);
+	return parsed.ok ? { value: parsed.value } : undefined;
+}
+
 const isRef = (v: unknown): v is string | null => v === null || typeof v === 'string';
 const refOf = (v: unknown): string | null =>
 	typeof v === 'number' ? String(v) : isRef(v) ? v : null;
 
 export function decodeText(text: string, vsn: Vsn): Message | undefined {
-	let frame: unknown;
-	try {
-		frame = JSON.parse(text);
-	} catch {
-		return undefined;
-	}
+	const parsed = parseFrameJson(text);
+	if (!parsed) return undefined;
+	const frame = parsed.value;
 	if (vsn === '2.0.0' && Array.isArray(frame) && frame.length === 5) {
 		const [joinRef, ref, topic, event, payload] = frame;
 		if (typeof topic !== 'string' || typeof event !== 'string') return undefined;
@@ -80,7 +86,8 @@ export function decodeBinary(data: Uint8Array): BinaryPush | undefined {
 		let payload: UserBroadcast['payload'];
 		if (encoding === ENCODING_JSON) {
 			const json = utf8.decode(body);
-			JSON.parse(json); // refuse what receivers could not parse
+			// refuse what receivers could not parse
+			if (!parseFrameJson(json)) return undefined;
 			payload = { json };
 		} else {
 			payload = { bytes: new Uint8Array(body) };
