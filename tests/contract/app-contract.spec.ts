@@ -16,16 +16,19 @@ import {
 	listEvents
 } from '../../src/lib/api/events.ts';
 import { fetchSeatBookings, fetchSeatLayout, fetchServerTime } from '../../src/lib/api/seats.ts';
+import type { Supabase } from '../../src/lib/api/client.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 import type { BookingChange } from '../../src/lib/domain/seat-state.ts';
+import { feeds, LiveChannel, type FeedSpec } from '../../src/lib/live/channel.ts';
+import { EventFeed } from '../../src/lib/live/event-feed.ts';
 import { createBackend, type Backend } from '../../backend/src/backend.ts';
 import { ENGINES, openTestDb, type TestDb } from '../../backend/test-support/databases.ts';
 import { serve, type Served } from '../../backend/src/node.ts';
 import { waitFor } from '../../backend/test-support/realtime.ts';
 
 /**
- * The app's own supabase-js calls (plan: data model, issue 2) against the project's migrations,
- * through the real HTTP server: sign in, read, book, lose a race, exceed the limit, release.
+ * The supabase-js calls the app's data model relies on, against the project's migrations, through
+ * the real HTTP server: sign in, read, book, lose a race, exceed the limit, release.
  */
 describe.each(ENGINES)('app calls through REST on %s', (engine) => {
 	let t: TestDb;
@@ -387,73 +390,49 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 
 	it('feeds the realtime channels of src/lib/live as they open them', async () => {
 		const ann = await signedIn('Ann');
-		// events-availability.svelte.ts: every booking change, no filter.
-		const everything: string[] = [];
-		const all = ann.c
-			.channel('events-availability')
-			.on('postgres_changes', { event: '*', schema: 'public', table: 'bookings' }, (p) =>
-				everything.push(`${p.eventType} ${(p.new as { event_id: number }).event_id}`)
-			);
-		// event-seats.svelte.ts: one event's changes, the confirmation, presence with a viewer key.
-		const viewer = (c: SupabaseClient, key: string) => {
-			const seen = { changes: [] as BookingChange[], confirmed: 0, viewers: 0 };
-			const channel = c.channel(`event-${eventA}`, { config: { presence: { key } } });
-			channel
-				.on(
-					'postgres_changes',
-					{
-						event: '*',
-						schema: 'public',
-						table: 'bookings',
-						filter: `event_id=eq.${eventA}`
-					},
-					(p) => seen.changes.push(p.new as BookingChange)
-				)
-				.on('system', {}, (m: { extension?: string; status?: string }) => {
-					if (m.extension === 'postgres_changes' && m.status === 'ok') seen.confirmed++;
-				})
-				.on('presence', { event: 'sync' }, () => {
-					seen.viewers = Object.keys(channel.presenceState()).length;
-				})
-				.subscribe((status) => {
-					if (status === 'SUBSCRIBED') void channel.track({ online_at: Date.now() });
-				});
-			return { seen, channel, client: c };
-		};
-		// my-bookings.svelte.ts: one person's changes across events.
-		const personal = (c: SupabaseClient, userId: string) => {
-			const seen = { changes: [] as string[], confirmed: false };
-			c.channel(`my-bookings-${userId}`)
-				.on(
-					'postgres_changes',
-					{ event: '*', schema: 'public', table: 'bookings', filter: `user_id=eq.${userId}` },
-					(p) => seen.changes.push(`${p.eventType} ${(p.new as { user_id: string }).user_id}`)
-				)
-				.on('system', {}, (m: { extension?: string; status?: string }) => {
-					if (m.extension === 'postgres_changes' && m.status === 'ok') seen.confirmed = true;
-				})
-				.subscribe();
+		const dee = await signedIn('Dee');
+		const started: { stop(): void }[] = [];
+		/** A feed of src/lib/live/channel.ts as LiveQuery opens it: rows as they come, live once synced. */
+		const rowsOf = (c: Supabase, spec: FeedSpec) => {
+			const seen = { rows: [] as Record<string, unknown>[], synced: false };
+			const live = new LiveChannel<true>(c, {
+				...spec,
+				on: {
+					change: (rows) => seen.rows.push(...(rows as Record<string, unknown>[])),
+					fetchSnapshot: async () => true,
+					applySnapshot: () => {},
+					connection: (state, synced) => (seen.synced = state === 'live' && synced)
+				}
+			});
+			live.start();
+			started.push(live);
 			return seen;
 		};
-		const dee = await signedIn('Dee');
-		const annsOwn = personal(ann.c, ann.id);
-		const deesOwn = personal(dee.c, dee.id);
-		let allConfirmed = false;
-		all
-			.on('system', {}, (m: { extension?: string; status?: string }) => {
-				if (m.extension === 'postgres_changes' && m.status === 'ok') allConfirmed = true;
-			})
-			.subscribe();
+		// The event page's EventFeed: one event's changes, a snapshot once confirmed, presence.
+		const viewer = (c: Supabase, key: string) => {
+			const seen = { changes: [] as BookingChange[], synced: false, viewers: 0 };
+			const feed = new EventFeed(c, eventA, key, {
+				change: (change) => seen.changes.push(change),
+				resyncBegins: () => {},
+				snapshot: () => {},
+				connection: (state, synced) => (seen.synced = state === 'live' && synced),
+				viewers: (count) => (seen.viewers = count)
+			});
+			feed.start();
+			started.push(feed);
+			return { seen, feed };
+		};
+		// The events list: every booking change, no filter.
+		const everything = rowsOf(ann.c, feeds.availability());
+		// My bookings: one person's changes across events.
+		const annsOwn = rowsOf(ann.c, feeds.myBookings(ann.id));
+		const deesOwn = rowsOf(dee.c, feeds.myBookings(dee.id));
 		const one = viewer(client(), 'viewer-1');
 		const two = viewer(client(), 'viewer-2');
 		await waitFor(
 			() =>
-				allConfirmed &&
-				one.seen.confirmed &&
-				two.seen.confirmed &&
-				annsOwn.confirmed &&
-				deesOwn.confirmed,
-			'five confirmed subscriptions'
+				everything.synced && one.seen.synced && two.seen.synced && annsOwn.synced && deesOwn.synced,
+			'five subscriptions synced'
 		);
 		await waitFor(() => one.seen.viewers === 2 && two.seen.viewers === 2, 'two viewers');
 
@@ -465,24 +444,36 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 			ann.c,
 			mine.data!.map((b) => b.id)
 		);
-		await waitFor(() => everything.length === 3, 'the three changes on the events list');
-		expect(everything).toEqual([`INSERT ${eventB}`, `INSERT ${eventA}`, `UPDATE ${eventA}`]);
-		await waitFor(() => annsOwn.changes.length === 3, "Ann's own three changes");
-		expect(annsOwn.changes).toEqual([`INSERT ${ann.id}`, `INSERT ${ann.id}`, `UPDATE ${ann.id}`]);
-		expect(deesOwn.changes).toEqual([]);
+		const said = (rows: Record<string, unknown>[], key: string) =>
+			rows.map((r) => `${r.status} ${r[key]}`);
+		await waitFor(() => everything.rows.length === 3, 'the three changes on the events list');
+		expect(said(everything.rows, 'event_id')).toEqual([
+			`held ${eventB}`,
+			`held ${eventA}`,
+			`released ${eventA}`
+		]);
+		await waitFor(() => annsOwn.rows.length === 3, "Ann's own three changes");
+		expect(said(annsOwn.rows, 'user_id')).toEqual([
+			`held ${ann.id}`,
+			`held ${ann.id}`,
+			`released ${ann.id}`
+		]);
+		expect(deesOwn.rows).toEqual([]);
 		await waitFor(() => one.seen.changes.length === 2, 'the event channel changes');
+		// Only this event's changes, each the whole row as the seat state reads it.
 		const [booking] = mine.data!;
-		expect(one.seen.changes).toMatchObject([
-			{ ...booking, event_id: eventA, released_at: null },
-			{ id: booking.id, status: 'released', released_at: expect.any(String) }
+		expect(one.seen.changes).toEqual([
+			booking,
+			{ ...booking, status: 'released', expires_at: expect.anything() }
 		]);
 		expect(other.error).toBeNull();
 
 		// stop(): removeChannel leaves the topic; the other viewer sees presence drop to one.
-		expect(await two.client.removeChannel(two.channel)).toBe('ok');
+		two.feed.stop();
 		await waitFor(() => one.seen.viewers === 1, 'the viewer to leave');
 		await holdSeats(ann.c, eventA, [layoutA.data!.ids[6]]);
 		await waitFor(() => one.seen.changes.length === 3, 'a change after the other viewer left');
 		expect(two.seen.changes).toHaveLength(2);
+		for (const live of started) live.stop();
 	});
 });

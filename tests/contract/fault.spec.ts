@@ -169,7 +169,7 @@ describe.each(ENGINES)('faults on %s', (name, open) => {
 		const pool = seatIds.slice(0, POOL);
 
 		const users = await signInUsers(url, USERS);
-		watcher = watchSeats(url, eventId);
+		watcher = await watchSeats(url, eventId);
 		const w = watcher;
 		await waitFor(() => w.snapshots >= 1, 'first seat snapshot', 10_000);
 

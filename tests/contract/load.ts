@@ -1,10 +1,15 @@
 /**
  * Booking traffic as the app makes it (supabase-js, anonymous users, racing for the same seats),
- * a ledger of what the server acknowledged, a realtime seat watcher that resyncs the way the app
- * does, and the check of a database against the ledger. Used by the fault test.
+ * a ledger of what the server acknowledged, a realtime seat watcher made of the app's own feed and
+ * seat state, and the check of a database against the ledger. Used by the fault test.
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { LOCAL_PUBLISHABLE_KEY } from '../../backend/src/keys.ts';
+import type { Supabase } from '../../src/lib/api/client.ts';
+import { fetchSeatLayout } from '../../src/lib/api/seats.ts';
+import { SeatState } from '../../src/lib/domain/seat-state.ts';
+import { ServerClock } from '../../src/lib/domain/server-clock.ts';
+import { EventFeed } from '../../src/lib/live/event-feed.ts';
 
 export interface BookingRow {
 	id: number;
@@ -292,79 +297,69 @@ export function bookedSeats(rows: BookingRow[]): Map<number, number> {
 }
 
 export interface SeatWatcher {
-	/** Seat id → booking id, from the last snapshot plus the changes since. */
-	seats: Map<number, number>;
-	/** "Subscribed to PostgreSQL" confirmations (one per join and rejoin). */
+	/** Seat id → booking id of the booked seats, as the app's seat state shows them. */
+	readonly seats: Map<number, number>;
+	/** Subscriptions that (re)started and took a snapshot: one per join and rejoin. */
 	confirmations: number;
 	/** Snapshots completed; one follows each confirmation. */
 	snapshots: number;
 	changes: number;
+	/** Refused subscriptions and failed snapshots. */
 	errors: string[];
 	close(): Promise<void>;
 }
 
 /**
- * Watches an event's seats as the app's seat map does: subscribe, and on every "Subscribed to
- * PostgreSQL" (first join and each rejoin) take a `seat_bookings` snapshot; changes arriving
- * meanwhile are applied on top of it.
+ * Watches an event's seats with the app's own code: its EventFeed (subscribe, and on every
+ * (re)start a `seat_bookings` snapshot) feeding its SeatState, on the seat layout the app loads.
  */
-export function watchSeats(url: string, eventId: number): SeatWatcher {
-	const client = supabase(url);
+export async function watchSeats(url: string, eventId: number): Promise<SeatWatcher> {
+	const client = supabase(url) as Supabase;
+	const layout = await fetchSeatLayout(client, eventId);
+	if (layout.error) throw new Error(`seat layout: ${layout.error.message}`);
+	const { ids } = layout.data;
+	const clock = new ServerClock();
+	const state = new SeatState(
+		ids.length,
+		(id) => layout.data.indexOf(id),
+		null,
+		() => clock.now()
+	);
+	const feed = new EventFeed(client, eventId, 'fault-watcher', {
+		change: (change) => {
+			watcher.changes++;
+			state.apply(change);
+		},
+		resyncBegins: () => {
+			watcher.confirmations++;
+			state.beginResync();
+		},
+		snapshot: (snapshot) => {
+			clock.sync(snapshot.server_time);
+			state.applySnapshot(snapshot);
+			watcher.snapshots++;
+		},
+		connection: () => {},
+		viewers: () => {},
+		trouble: (what) => watcher.errors.push(what)
+	});
 	const watcher: SeatWatcher = {
-		seats: new Map(),
+		get seats() {
+			const booked = new Map<number, number>();
+			for (let i = 0; i < ids.length; i++)
+				if (state.status(i) === 'taken') booked.set(ids[i], state.bookingId(i)!);
+			return booked;
+		},
 		confirmations: 0,
 		snapshots: 0,
 		changes: 0,
 		errors: [],
 		close: async () => {
+			feed.stop();
 			await client.removeAllChannels();
 			await client.realtime.disconnect();
 		}
 	};
-	let sinceSnapshot: Change[] | null = null;
-	const apply = (change: Change) => {
-		if (change.status === 'booked') watcher.seats.set(change.seat_id, change.id);
-		else if (watcher.seats.get(change.seat_id) === change.id) watcher.seats.delete(change.seat_id);
-	};
-	const resync = async () => {
-		sinceSnapshot = [];
-		const { data, error } = await client.rpc('seat_bookings', { p_event_id: eventId });
-		if (error) {
-			watcher.errors.push(`snapshot: ${error.message}`);
-			return;
-		}
-		const snapshot = data as { booking_id: number[]; seat_id: number[] };
-		const missed: Change[] = sinceSnapshot;
-		sinceSnapshot = null;
-		watcher.seats = new Map(snapshot.seat_id.map((seat, i) => [seat, snapshot.booking_id[i]]));
-		for (const change of missed) apply(change);
-		watcher.snapshots++;
-	};
-	const channel = client.channel(`event-${eventId}`, {
-		config: { presence: { key: 'fault-watcher' } }
-	});
-	channel
-		.on(
-			'postgres_changes',
-			{ event: '*', schema: 'public', table: 'bookings', filter: `event_id=eq.${eventId}` },
-			(payload) => {
-				const change = payload.new as Change;
-				watcher.changes++;
-				sinceSnapshot?.push(change);
-				apply(change);
-			}
-		)
-		.on('system', {}, (message: { extension?: string; status?: string }) => {
-			if (message.extension !== 'postgres_changes') return;
-			if (message.status !== 'ok') {
-				watcher.errors.push(`system: ${JSON.stringify(message)}`);
-				return;
-			}
-			watcher.confirmations++;
-			void resync();
-		})
-		.subscribe((status) => {
-			if (status === 'SUBSCRIBED') void channel.track({ online_at: Date.now() });
-		});
+	feed.start();
 	return watcher;
 }

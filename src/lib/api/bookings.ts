@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import type { Tables } from '$lib/database.types';
-import { BookingChange } from '$lib/domain/seat-state';
-import { parseTimestamp } from '$lib/domain/server-clock';
+import type { Tables } from '../database.types.ts';
+import { BookingChange } from '../domain/seat-state.ts';
+import { parseTimestamp } from '../domain/server-clock.ts';
 import type { Supabase } from './client.ts';
 import { getEventsByIds } from './events.ts';
 import { fail, ok, type Result } from './result.ts';

@@ -1,4 +1,4 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { Database } from '$lib/database.types';
+import type { Database } from '../database.types.ts';
 
 export type Supabase = SupabaseClient<Database>;

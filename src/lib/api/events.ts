@@ -1,6 +1,6 @@
-import type { Tables } from '$lib/database.types';
+import type { Tables } from '../database.types.ts';
 import type { Supabase } from './client.ts';
-import { parseTimestamp } from '$lib/domain/server-clock';
+import { parseTimestamp } from '../domain/server-clock.ts';
 import { fail, ok, type Result } from './result.ts';
 
 /** The columns the app reads of an event; one list for the query and its type. */

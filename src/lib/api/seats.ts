@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { SeatLayout } from '$lib/domain/seat-layout';
-import { BookingSnapshot } from '$lib/domain/seat-state';
+import { SeatLayout } from '../domain/seat-layout.ts';
+import { BookingSnapshot } from '../domain/seat-state.ts';
 import type { Supabase } from './client.ts';
 import { fail, ok, type Result } from './result.ts';
 

@@ -27,6 +27,7 @@ function fake(serverNow = () => new Date().toISOString()) {
 	const listeners = new Map<string, (payload?: unknown) => void>();
 	let onStatus: (status: string) => void = () => {};
 	let removed = false;
+	let opened = 0;
 	const channel = {
 		on(type: string, _filter: unknown, callback: (payload?: unknown) => void) {
 			listeners.set(type, callback);
@@ -50,7 +51,10 @@ function fake(serverNow = () => new Date().toISOString()) {
 							})
 						)
 					),
-		channel: () => channel,
+		channel: () => {
+			opened++;
+			return channel;
+		},
 		removeChannel: () => {
 			removed = true;
 			return Promise.resolve('ok');
@@ -62,7 +66,13 @@ function fake(serverNow = () => new Date().toISOString()) {
 		change: () => listeners.get('postgres_changes')?.({}),
 		system: (payload: unknown) => listeners.get('system')?.(payload),
 		status: (s: string) => onStatus(s),
-		removed: () => removed
+		/** SUBSCRIBED, then the server's "Subscribed to PostgreSQL": changes surely flow. */
+		goLive() {
+			onStatus('SUBSCRIBED');
+			listeners.get('system')?.({ extension: 'postgres_changes', status: 'ok', message: 'ok' });
+		},
+		removed: () => removed,
+		opened: () => opened
 	};
 }
 
@@ -82,7 +92,7 @@ describe('EventsAvailability', () => {
 		const lapse = start + 5_000 + 60_000;
 		const live = new EventsAvailability(f.client, new Map(), new ServerClock());
 		live.start();
-		f.status('SUBSCRIBED');
+		f.goLive();
 		f.pending.shift()!([
 			{
 				event_id: 1,
@@ -140,7 +150,7 @@ describe('EventsAvailability', () => {
 		expect(f.pending).toHaveLength(0);
 	});
 
-	it('starts from the loaded counts and refreshes once subscribed', async () => {
+	it('starts from the loaded counts and refreshes once the subscription is confirmed', async () => {
 		const f = fake();
 		const live = new EventsAvailability(f.client, new Map([[1, counts(10, 2)]]));
 		expect(live.seatsLeft(1)).toBe('8 seats left');
@@ -148,25 +158,60 @@ describe('EventsAvailability', () => {
 		expect(f.pending).toHaveLength(0);
 		f.status('SUBSCRIBED');
 		expect(live.connection).toBe('live');
+		// Changes are not sure to flow before the server confirms the database subscription.
+		expect(f.pending).toHaveLength(0);
+		f.system({ extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL' });
+		expect(f.pending).toHaveLength(1);
 		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 3 }]);
 		await flush();
 		expect(live.seatsLeft(1)).toBe('7 seats left');
+		live.stop();
 	});
 
-	it('fetches again once the server confirms changes are flowing', async () => {
+	it('fetches 1.5 s after SUBSCRIBED when the server never confirms, and not again when it does late', async () => {
 		vi.useFakeTimers();
 		const f = fake();
 		const live = new EventsAvailability(f.client, new Map());
 		live.start();
 		f.status('SUBSCRIBED');
-		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 3 }]);
-		await vi.advanceTimersByTimeAsync(0);
-		f.system({ extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL' });
-		await vi.advanceTimersByTimeAsync(1_000);
+		await vi.advanceTimersByTimeAsync(1_499);
+		expect(f.pending).toHaveLength(0);
+		await vi.advanceTimersByTimeAsync(1);
 		expect(f.pending).toHaveLength(1);
 		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 4 }]);
 		await vi.advanceTimersByTimeAsync(0);
 		expect(live.seatsLeft(1)).toBe('6 seats left');
+		f.system({ extension: 'postgres_changes', status: 'ok', message: 'late' });
+		await vi.advanceTimersByTimeAsync(1_000);
+		expect(f.pending).toHaveLength(0);
+		live.stop();
+	});
+
+	it('starts a fresh channel when the server closes it, and fetches again once confirmed', async () => {
+		vi.useFakeTimers();
+		const f = fake();
+		const live = new EventsAvailability(f.client, new Map());
+		live.start();
+		f.goLive();
+		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 3 }]);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(live.seatsLeft(1)).toBe('7 seats left');
+		// The server ends the channel (as at token expiry): nothing rejoins it by itself.
+		f.status('CLOSED');
+		expect(live.connection).toBe('offline');
+		expect(f.removed()).toBe(true);
+		expect(f.opened()).toBe(1);
+		await vi.advanceTimersByTimeAsync(2_000);
+		expect(f.opened()).toBe(2);
+		expect(live.connection).toBe('offline');
+		// Meanwhile a seat was booked; the fetch after the new confirmation shows it.
+		f.goLive();
+		expect(live.connection).toBe('live');
+		expect(f.pending).toHaveLength(1);
+		f.pending.shift()!([{ event_id: 1, seats_total: 10, seats_booked: 4 }]);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(live.seatsLeft(1)).toBe('6 seats left');
+		live.stop();
 	});
 
 	it('coalesces a burst of changes into one more request, and fetches at most once a second', async () => {

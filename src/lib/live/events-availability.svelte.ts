@@ -5,6 +5,7 @@ import { fetchServerTime } from '$lib/api/seats';
 import { seatsLeft } from '$lib/domain/format';
 import { ServerAlarm, ServerClock } from '$lib/domain/server-clock';
 import type { ConnectionState } from './channel-status.ts';
+import { feeds } from './channel.ts';
 import { LiveQuery } from './live-query.svelte.ts';
 
 /**
@@ -22,10 +23,10 @@ export class EventsAvailability {
 
 	constructor(supabase: Supabase, initial: Map<number, Availability>, clock = new ServerClock()) {
 		this.#clock = clock;
-		this.#lapse = new ServerAlarm(clock, () => this.#query.refresh());
+		this.#lapse = new ServerAlarm(clock, () => void this.#query.refresh());
 		this.#apply(initial);
 		this.#query = new LiveQuery(supabase, {
-			topic: 'events-availability',
+			feed: feeds.availability(),
 			minIntervalMs: 1000,
 			fetch: async () => {
 				const [counts, time] = await Promise.all([

@@ -1,13 +1,11 @@
-import type { RealtimeChannel } from '@supabase/supabase-js';
 import type { Supabase } from '$lib/api/client';
 import type { Result } from '$lib/api/result';
 import type { ConnectionState } from './channel-status.ts';
+import { LiveChannel, type FeedSpec } from './channel.ts';
 
 export interface LiveQueryOptions<T> {
-	/** The realtime channel's topic; one per page and query. */
-	topic: string;
-	/** The `bookings` rows whose changes make the result stale, e.g. `user_id=eq.<uid>`; all when absent. */
-	filter?: string;
+	/** The feed whose changes make the result stale (one of `feeds`). */
+	feed: FeedSpec;
 	fetch: () => Promise<Result<T>>;
 	apply: (data: T) => void;
 	/**
@@ -19,92 +17,98 @@ export interface LiveQueryOptions<T> {
 }
 
 /**
- * A small query result kept live by fetching it again whenever a booking it depends on changes.
- * For results that are cheap to recompute (counts, one person's bookings), refetching is simpler
- * than applying each change, and it cannot drift. Fetches coalesce: a burst of changes costs at
- * most one more request, no sooner than `minIntervalMs` after the last one began.
+ * A small query result kept live by fetching it again whenever a booking it depends on changes,
+ * and once more every time its channel (re)starts (see LiveChannel). For results that are cheap to
+ * recompute (counts, one person's bookings), refetching is simpler than applying each change, and
+ * it cannot drift. Fetches coalesce: a burst of changes costs at most one more request, no sooner
+ * than `minIntervalMs` after the last one began.
  */
 export class LiveQuery<T> {
 	connection = $state<ConnectionState>('connecting');
-	#supabase: Supabase;
+	/** True once a fetch landed on the current subscription. */
+	synced = $state(false);
 	#options: LiveQueryOptions<T>;
-	#channel: RealtimeChannel | null = null;
+	#channel: LiveChannel<true>;
 	#inFlight = false;
 	#again = false;
 	#stopped = false;
 	#lastStart = -Infinity;
 	#waiting: ReturnType<typeof setTimeout> | null = null;
+	/** Told whether the next fetch to start succeeded. */
+	#waiters: ((ok: boolean) => void)[] = [];
 
 	constructor(supabase: Supabase, options: LiveQueryOptions<T>) {
-		this.#supabase = supabase;
 		this.#options = options;
+		this.#channel = new LiveChannel(supabase, {
+			...options.feed,
+			on: {
+				change: () => void this.refresh(),
+				fetchSnapshot: async () => ((await this.refresh()) ? true : null),
+				applySnapshot: () => {},
+				connection: (state, synced) => {
+					this.connection = state;
+					this.synced = synced;
+				}
+			}
+		});
 	}
 
 	start(): void {
 		this.#stopped = false;
-		const { topic, filter } = this.#options;
-		this.#channel = this.#supabase
-			.channel(topic)
-			.on(
-				'postgres_changes',
-				{ event: '*', schema: 'public', table: 'bookings', ...(filter ? { filter } : {}) },
-				() => this.refresh()
-			)
-			.on('system', {}, (payload: { extension?: unknown; status?: unknown }) => {
-				// Hosted Realtime confirms the database subscription a little after SUBSCRIBED; a change
-				// committed in between reaches no listener, so fetch again once changes surely flow.
-				if (payload.extension === 'postgres_changes' && payload.status === 'ok') this.refresh();
-			})
-			.subscribe((status) => {
-				if (this.#stopped) return;
-				if (status === 'SUBSCRIBED') {
-					this.connection = 'live';
-					this.refresh();
-				} else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT' || status === 'CLOSED') {
-					this.connection = 'offline';
-				}
-			});
+		this.#channel.start();
 	}
 
 	stop(): void {
 		this.#stopped = true;
 		if (this.#waiting) clearTimeout(this.#waiting);
 		this.#waiting = null;
-		if (this.#channel) void this.#supabase.removeChannel(this.#channel);
-		this.#channel = null;
+		this.#channel.stop();
+		for (const waiter of this.#waiters.splice(0)) waiter(false);
 	}
 
-	/** Fetches now, or once more after the fetch in flight, or once the interval is up. */
-	refresh(): void {
+	/**
+	 * Fetches now, or once more after the fetch in flight, or once the interval is up; resolves
+	 * with whether that fetch succeeded.
+	 */
+	refresh(): Promise<boolean> {
+		const done = new Promise<boolean>((resolve) => this.#waiters.push(resolve));
 		if (this.#inFlight) {
 			this.#again = true;
-			return;
+			return done;
 		}
-		if (this.#waiting) return;
+		if (this.#waiting) return done;
 		const wait = this.#lastStart + (this.#options.minIntervalMs ?? 0) - Date.now();
 		if (wait > 0) {
 			this.#waiting = setTimeout(() => {
 				this.#waiting = null;
 				if (!this.#stopped) this.#fetch();
 			}, wait);
-			return;
+			return done;
 		}
 		this.#fetch();
+		return done;
 	}
 
 	#fetch(): void {
 		this.#inFlight = true;
 		this.#lastStart = Date.now();
+		const waiters = this.#waiters.splice(0);
 		void this.#options
 			.fetch()
-			.then(({ data }) => {
-				if (data !== null && !this.#stopped) this.#options.apply(data);
+			.then(
+				({ data }) => data,
+				() => null
+			)
+			.then((data) => {
+				const ok = data !== null && !this.#stopped;
+				if (ok) this.#options.apply(data);
+				for (const waiter of waiters) waiter(ok);
 			})
 			.finally(() => {
 				this.#inFlight = false;
 				if (this.#again && !this.#stopped) {
 					this.#again = false;
-					this.refresh();
+					void this.refresh();
 				}
 			});
 	}

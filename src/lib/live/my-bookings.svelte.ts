@@ -6,6 +6,7 @@ import { plural } from '$lib/domain/format';
 import { current, nextLapse } from '$lib/domain/my-holds';
 import { ServerAlarm, ServerClock } from '$lib/domain/server-clock';
 import type { ConnectionState } from './channel-status.ts';
+import { feeds } from './channel.ts';
 import { LiveQuery } from './live-query.svelte.ts';
 
 export interface MyHold {
@@ -54,8 +55,7 @@ export class MyBookings {
 		this.#lapse = new ServerAlarm(clock, () => this.#show(this.bookings));
 		this.bookings = current(initial, this.#clock.now());
 		this.#query = new LiveQuery(supabase, {
-			topic: `my-bookings-${userId}`,
-			filter: `user_id=eq.${userId}`,
+			feed: feeds.myBookings(userId),
 			fetch: async () => {
 				const [list] = await Promise.all([listMyBookings(supabase, userId), this.#syncClock()]);
 				return list;
