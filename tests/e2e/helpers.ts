@@ -7,7 +7,8 @@ import {
 	type WebSocketRoute
 } from '@playwright/test';
 import { createClient } from '@supabase/supabase-js';
-import { LOCAL_SERVICE_ROLE_KEY } from '../../backend/src/keys.ts';
+import { signJwt } from '../../backend/src/jwt.ts';
+import { LOCAL_JWT_SECRET, LOCAL_SERVICE_ROLE_KEY } from '../../backend/src/keys.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 
 export interface Person {
@@ -219,6 +220,112 @@ export class RealtimeControl {
 
 	restore(): void {
 		this.#down = false;
+	}
+}
+
+/** One Phoenix frame as realtime-js sends it: a JSON array (vsn 2.0.0) or object (vsn 1.0.0). */
+interface Frame {
+	joinRef: string | null;
+	topic: string;
+	event: string;
+	array: boolean;
+}
+
+function parseFrame(message: string | Buffer): Frame | null {
+	if (typeof message !== 'string') return null;
+	try {
+		const value: unknown = JSON.parse(message);
+		if (Array.isArray(value) && value.length === 5) {
+			const [joinRef, , topic, event] = value as [string | null, string, string, string];
+			return { joinRef, topic, event, array: true };
+		}
+		const frame = value as { join_ref?: string; topic?: string; event?: string };
+		if (typeof frame.topic === 'string' && typeof frame.event === 'string')
+			return {
+				joinRef: frame.join_ref ?? null,
+				topic: frame.topic,
+				event: frame.event,
+				array: false
+			};
+	} catch {
+		// Not a JSON frame.
+	}
+	return null;
+}
+
+/**
+ * Routes a context's realtime WebSocket through the test so the server can be made to close one
+ * of the page's channels the way token expiry does: the relay sends the server, on the page's
+ * behalf, an expired access token for that channel, and the server ends it with `phx_close`. The
+ * relay can also hold back the page's next join of a topic, so the test sees the page in its
+ * reconnect state for as long as it needs, and knows that the page tried to start again.
+ */
+export class ChannelRelay {
+	#sockets: { server: WebSocketRoute; joins: Map<string, Frame> }[] = [];
+	#holding: string | null = null;
+	/** The latest held join per topic. */
+	#held = new Map<string, () => void>();
+
+	async install(context: BrowserContext): Promise<void> {
+		await context.routeWebSocket(/\/realtime\/v1\/websocket/, (ws) => {
+			const server = ws.connectToServer();
+			const joins = new Map<string, Frame>();
+			ws.onMessage((message) => {
+				const frame = parseFrame(message);
+				if (frame?.event === 'phx_join') {
+					joins.set(frame.topic, frame);
+					if (this.#holding !== null && frame.topic.startsWith(`realtime:${this.#holding}`)) {
+						this.#held.set(frame.topic, () => server.send(message));
+						return;
+					}
+				}
+				server.send(message);
+			});
+			server.onMessage((message) => ws.send(message));
+			this.#sockets.push({ server, joins });
+		});
+	}
+
+	/** The server closes the page's channels whose topic starts with `topic`: their token expired. */
+	expire(topic: string): void {
+		const now = Math.floor(Date.now() / 1000);
+		const token = signJwt({ role: 'anon', iat: now - 3600, exp: now - 1 }, LOCAL_JWT_SECRET);
+		for (const { server, joins } of this.#sockets) {
+			for (const join of joins.values()) {
+				if (!join.topic.startsWith(`realtime:${topic}`)) continue;
+				const payload = { access_token: token };
+				server.send(
+					JSON.stringify(
+						join.array
+							? [join.joinRef, 'expire', join.topic, 'access_token', payload]
+							: {
+									join_ref: join.joinRef,
+									ref: 'expire',
+									topic: join.topic,
+									event: 'access_token',
+									payload
+								}
+					)
+				);
+			}
+		}
+	}
+
+	/** Holds back the page's joins of topics starting with `topic` (the latest of each is kept). */
+	holdJoins(topic: string): void {
+		this.#holding = topic;
+	}
+
+	/** How many topics have a join held back. */
+	get heldJoins(): number {
+		return this.#held.size;
+	}
+
+	/** Sends the latest held join of each topic, and holds no more. */
+	releaseJoins(): void {
+		this.#holding = null;
+		for (const send of this.#held.values()) send();
+		this.#held.clear();
 	}
 }
 

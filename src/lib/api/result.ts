@@ -1,4 +1,4 @@
-import type { ApiError } from '../domain/booking-errors.ts';
+import type { ApiError } from '../domain/outcomes.ts';
 
 export type Result<T> = { data: T; error: null } | { data: null; error: ApiError };
 

@@ -44,6 +44,11 @@ export class EventsAvailability {
 		return this.#query.connection;
 	}
 
+	/** True once the list was fetched again on the current subscription. */
+	get synced(): boolean {
+		return this.#query.synced;
+	}
+
 	/** What to say about the event's free seats; null while unknown. */
 	seatsLeft(eventId: number): string | null {
 		const a = this.counts.get(eventId);

@@ -1,9 +1,8 @@
 import type { Supabase } from '$lib/api/client';
 import { listMyBookings, releaseBookings, type MyBooking } from '$lib/api/bookings';
 import { fetchServerTime } from '$lib/api/seats';
-import { releaseFailure } from '$lib/domain/booking-errors';
-import { plural } from '$lib/domain/format';
 import { current, nextLapse } from '$lib/domain/my-holds';
+import { failed, released, releaseFailure, type Outcome } from '$lib/domain/outcomes';
 import { ServerAlarm, ServerClock } from '$lib/domain/server-clock';
 import type { ConnectionState } from './channel-status.ts';
 import { feeds } from './channel.ts';
@@ -68,6 +67,11 @@ export class MyBookings {
 		return this.#query.connection;
 	}
 
+	/** True once the list was fetched again on the current subscription. */
+	get synced(): boolean {
+		return this.#query.synced;
+	}
+
 	/** Bookings and holds grouped by event, in the order they are listed. */
 	get byEvent(): MyEventBookings[] {
 		const groups: MyEventBookings[] = [];
@@ -95,21 +99,18 @@ export class MyBookings {
 		this.#lapse.clear();
 	}
 
-	async release(bookings: MyBooking[]): Promise<{ kind: 'success' | 'error'; text: string }> {
+	async release(bookings: MyBooking[]): Promise<Outcome> {
 		this.busy = true;
 		try {
 			const { data, error } = await releaseBookings(
 				this.#supabase,
 				bookings.map((b) => b.id)
 			);
-			if (error) return { kind: 'error', text: releaseFailure(error) };
+			if (error) return failed(releaseFailure(error));
 			// Drop them now rather than wait for the realtime change to trigger a refetch.
-			const released = data.map((b) => b.id);
-			this.#show(this.bookings.filter((b) => !released.includes(b.id)));
-			return {
-				kind: 'success',
-				text: `Released ${plural(data.length, 'seat')}: ${bookings.map(seatName).join('; ')}.`
-			};
+			const gone = data.map((b) => b.id);
+			this.#show(this.bookings.filter((b) => !gone.includes(b.id)));
+			return released(data.length, bookings.map(seatName).join('; '));
 		} finally {
 			this.busy = false;
 		}

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Supabase } from '$lib/api/client';
 import type { EventRow } from '$lib/api/events';
-import { EventSeats } from './event-seats.svelte.ts';
+import { EventPage } from './event-page.ts';
+import type { LiveSeats } from './live-seats.svelte.ts';
 
 /**
  * The store against a stand-in for supabase-js: one realtime channel whose status and messages the
@@ -135,17 +136,18 @@ function fakeSupabase() {
 	return { client: client as unknown as Supabase, channels, snapshots, rest, calls };
 }
 
-function statuses(store: EventSeats) {
+function statuses(store: LiveSeats) {
 	return [0, 1, 2, 3].map((i) => store.status(i));
 }
 
 async function started(user: string | null = ME, event = EVENT) {
 	const fake = fakeSupabase();
-	const store = new EventSeats(fake.client, event, user);
+	const page = new EventPage(fake.client, event, user);
+	const store = page.seats;
 	const repainted: number[][] = [];
 	store.onSeats((seats) => repainted.push(seats));
-	await store.start();
-	return { fake, store, repainted, channel: fake.channels[0] };
+	await page.start();
+	return { fake, page, store, actions: page.actions, repainted, channel: fake.channels[0] };
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -156,7 +158,7 @@ function goLive(channel: FakeChannel) {
 	channel.emit('system', { extension: 'postgres_changes', status: 'ok', message: 'Subscribed' });
 }
 
-describe('EventSeats', () => {
+describe('EventPage', () => {
 	it('loads the layout, then subscribes to its event before fetching the snapshot', async () => {
 		const { store, channel, fake } = await started();
 		expect(store.load).toBe('ready');
@@ -238,21 +240,21 @@ describe('EventSeats', () => {
 	});
 
 	it('holds a free seat on click in one insert, and books all my holds in one update', async () => {
-		const { store, fake } = await started();
+		const { store, actions, fake } = await started();
 		const until = new Date(Date.now() + 600_000).toISOString();
 		fake.rest.push({
 			data: [{ id: 20, seat_id: 11, user_id: ME, status: 'held', expires_at: until }],
 			error: null,
 			status: 201
 		});
-		expect(await store.activate(0)).toEqual({ kind: 'success', message: 'Holding A-1-1.' });
+		expect(await actions.activate(0)).toEqual({ kind: 'success', message: 'Holding A-1-1.' });
 		expect(fake.calls[0]).toBe('insert([[{"event_id":1,"seat_id":11,"status":"held"}]])');
 		fake.rest.push({
 			data: [{ id: 21, seat_id: 13, user_id: ME, status: 'held', expires_at: until }],
 			error: null,
 			status: 201
 		});
-		await store.activate(2);
+		await actions.activate(2);
 		expect(statuses(store)).toEqual(['mine-held', 'available', 'mine-held', 'available']);
 		expect(store.held).toEqual([0, 2]);
 		expect(store.available).toBe(2);
@@ -266,7 +268,7 @@ describe('EventSeats', () => {
 			error: null,
 			status: 200
 		});
-		const outcome = await store.confirm();
+		const outcome = await actions.confirm();
 		expect(outcome).toEqual({ kind: 'success', message: 'Booked 2 seats: A-1-1, A-1-3.' });
 		expect(fake.calls.slice(-3)).toEqual([
 			'update([{"status":"booked"}])',
@@ -279,20 +281,20 @@ describe('EventSeats', () => {
 	});
 
 	it('lets go of my hold when I click it again', async () => {
-		const { store, fake } = await started();
+		const { store, actions, fake } = await started();
 		const until = new Date(Date.now() + 600_000).toISOString();
 		fake.rest.push({
 			data: [{ id: 20, seat_id: 12, user_id: ME, status: 'held', expires_at: until }],
 			error: null,
 			status: 201
 		});
-		await store.activate(1);
+		await actions.activate(1);
 		fake.rest.push({
 			data: [{ id: 20, seat_id: 12, user_id: ME, status: 'released', expires_at: until }],
 			error: null,
 			status: 200
 		});
-		expect((await store.activate(1))?.message).toBe('Released 1 seat: A-1-2.');
+		expect((await actions.activate(1))?.message).toBe('Released 1 seat: A-1-2.');
 		expect(fake.calls).toContain('in(["status",["booked","held"]])');
 		expect(store.status(1)).toBe('available');
 		expect(store.held).toEqual([]);
@@ -301,7 +303,7 @@ describe('EventSeats', () => {
 	});
 
 	it('tells someone logged out to log in, and says why a seat of someone else cannot be had', async () => {
-		const { store, channel, fake } = await started(null);
+		const { store, actions, channel, fake } = await started(null);
 		goLive(channel);
 		const until = new Date(Date.now() + 600_000).toISOString();
 		fake.snapshots[0].resolve({
@@ -314,18 +316,18 @@ describe('EventSeats', () => {
 		});
 		await flush();
 		expect(statuses(store)).toEqual(['held', 'taken', 'available', 'available']);
-		expect(await store.activate(2)).toEqual({
+		expect(await actions.activate(2)).toEqual({
 			kind: 'info',
 			message: 'Log in to hold seats.',
 			login: true
 		});
-		expect((await store.activate(0))?.message).toMatch(/Someone else is holding that seat/);
-		expect((await store.activate(1))?.message).toBe('That seat is taken.');
+		expect((await actions.activate(0))?.message).toMatch(/Someone else is holding that seat/);
+		expect((await actions.activate(1))?.message).toBe('That seat is taken.');
 		expect(fake.calls).toEqual([]);
 	});
 
 	it('tells the loser of a race for a hold and corrects the map at once', async () => {
-		const { store, fake } = await started();
+		const { store, actions, fake } = await started();
 		fake.rest.push({
 			data: null,
 			error: { code: '23505', message: 'duplicate key value', details: null, hint: null },
@@ -344,23 +346,23 @@ describe('EventSeats', () => {
 			error: null,
 			status: 200
 		});
-		expect(await store.activate(1)).toEqual({
+		expect(await actions.activate(1)).toEqual({
 			kind: 'error',
 			message: 'Someone else just took A-1-2.'
 		});
 		expect(fake.calls).toContain('in(["seat_id",[12]])');
 		expect(statuses(store)).toEqual(['available', 'held', 'available', 'available']);
-		expect(store.pending.size).toBe(0);
+		expect(actions.pending.size).toBe(0);
 	});
 
 	it("passes on the database's message when the limit is reached", async () => {
-		const { store, fake } = await started();
+		const { store, actions, fake } = await started();
 		fake.rest.push({
 			data: null,
 			error: { code: '23514', message: 'You can hold at most 4 seats for this event.' },
 			status: 400
 		});
-		expect(await store.activate(3)).toEqual({
+		expect(await actions.activate(3)).toEqual({
 			kind: 'error',
 			message: 'You can hold at most 4 seats for this event.'
 		});
@@ -368,7 +370,7 @@ describe('EventSeats', () => {
 	});
 
 	it('books none of my holds when one ran out, and says which', async () => {
-		const { store, fake } = await started();
+		const { store, actions, fake } = await started();
 		const soon = new Date(Date.now() + 60_000).toISOString();
 		for (const [id, seat] of [
 			[20, 11],
@@ -379,8 +381,8 @@ describe('EventSeats', () => {
 				error: null,
 				status: 201
 			});
-		await store.activate(0);
-		await store.activate(1);
+		await actions.activate(0);
+		await actions.activate(1);
 		fake.rest.push({
 			data: null,
 			error: { code: '23514', message: 'Your hold on this seat has expired.' },
@@ -395,7 +397,7 @@ describe('EventSeats', () => {
 			error: null,
 			status: 200
 		});
-		expect(await store.confirm()).toEqual({
+		expect(await actions.confirm()).toEqual({
 			kind: 'error',
 			message: 'Your hold on A-1-2 ran out before the booking went through. Nothing was booked.'
 		});
@@ -405,7 +407,7 @@ describe('EventSeats', () => {
 	});
 
 	it('holds the best available seats the database picks', async () => {
-		const { store, fake } = await started();
+		const { store, actions, fake } = await started();
 		const until = new Date(Date.now() + 600_000).toISOString();
 		fake.rest.push({
 			data: [12, 13].map((seat, k) => ({
@@ -421,7 +423,7 @@ describe('EventSeats', () => {
 			error: null,
 			status: 200
 		});
-		expect(await store.bestAvailable('std', 2)).toEqual({
+		expect(await actions.bestAvailable('std', 2)).toEqual({
 			kind: 'success',
 			message: 'Holding Section A, row 1, seats 2–3.'
 		});
@@ -434,35 +436,35 @@ describe('EventSeats', () => {
 			error: { code: 'PT409', message: 'No 2 adjacent seats are free in category "std".' },
 			status: 409
 		});
-		expect(await store.bestAvailable('std', 2)).toEqual({
+		expect(await actions.bestAvailable('std', 2)).toEqual({
 			kind: 'error',
 			message: 'No 2 adjacent seats are free in category "std".'
 		});
 	});
 
 	it('picks my booked seats on the map to release them together', async () => {
-		const { store, channel, fake } = await started();
+		const { actions, channel, fake } = await started();
 		goLive(channel);
 		fake.snapshots[0].resolve({ booking_id: [1, 2], seat_id: [11, 12], user_id: [ME, ME] });
 		await flush();
-		expect(await store.activate(0)).toBeNull();
-		expect(await store.activate(1)).toBeNull();
-		expect(store.selectedToRelease).toEqual([0, 1]);
-		expect(await store.activate(0)).toBeNull();
-		expect(store.selectedToRelease).toEqual([1]);
+		expect(await actions.activate(0)).toBeNull();
+		expect(await actions.activate(1)).toBeNull();
+		expect(actions.selectedToRelease).toEqual([0, 1]);
+		expect(await actions.activate(0)).toBeNull();
+		expect(actions.selectedToRelease).toEqual([1]);
 	});
 
 	it('counts viewers from presence and tears the channel down on stop', async () => {
-		const { store, channel } = await started();
+		const { store, page, channel } = await started();
 		channel.presence = { a: [{}], b: [{}, {}] };
 		channel.emit('presence', {}, 'sync');
 		expect(store.viewers).toBe(2);
-		store.stop();
+		page.stop();
 		expect(channel.removed).toBe(true);
 	});
 
 	it('releases my seats', async () => {
-		const { store, channel, fake } = await started();
+		const { store, actions, channel, fake } = await started();
 		goLive(channel);
 		fake.snapshots[0].resolve({ booking_id: [3], seat_id: [11], user_id: [ME] });
 		await flush();
@@ -471,7 +473,7 @@ describe('EventSeats', () => {
 			error: null,
 			status: 200
 		});
-		const outcome = await store.release([0]);
+		const outcome = await actions.release([0]);
 		expect(outcome.kind).toBe('success');
 		expect(fake.calls).toContain('in(["id",[3]])');
 		expect(fake.calls).toContain('in(["status",["booked","held"]])');
@@ -480,7 +482,7 @@ describe('EventSeats', () => {
 	});
 });
 
-describe('EventSeats hold expiry', () => {
+describe('EventPage hold expiry', () => {
 	/** Live, with a snapshot from a server whose clock runs `skew` ms ahead of this one. */
 	async function liveWithHolds(
 		holds: { id: number; seat: number; user: string; seconds: number }[],
@@ -543,7 +545,7 @@ describe('EventSeats hold expiry', () => {
 	it('offers my lapsed holds again, holding those still free in one insert', async () => {
 		vi.useFakeTimers();
 		try {
-			const { store, channel, fake, server } = await liveWithHolds(
+			const { store, actions, channel, fake, server } = await liveWithHolds(
 				[
 					{ id: 1, seat: 11, user: ME, seconds: 3 },
 					{ id: 2, seat: 12, user: ME, seconds: 3 },
@@ -573,7 +575,7 @@ describe('EventSeats hold expiry', () => {
 				error: null,
 				status: 201
 			});
-			expect(await store.rehold()).toEqual({
+			expect(await actions.rehold()).toEqual({
 				kind: 'success',
 				message: 'Holding A-1-1, A-1-2 again. A-1-3 was taken meanwhile.'
 			});
@@ -590,7 +592,7 @@ describe('EventSeats hold expiry', () => {
 	it('holds none again when one was taken in the meantime, and keeps offering the rest', async () => {
 		vi.useFakeTimers();
 		try {
-			const { store, fake, server } = await liveWithHolds(
+			const { store, actions, fake, server } = await liveWithHolds(
 				[
 					{ id: 1, seat: 11, user: ME, seconds: 1 },
 					{ id: 2, seat: 12, user: ME, seconds: 1 }
@@ -618,7 +620,7 @@ describe('EventSeats hold expiry', () => {
 				error: null,
 				status: 200
 			});
-			expect(await store.rehold()).toEqual({
+			expect(await actions.rehold()).toEqual({
 				kind: 'error',
 				message: 'Someone else just took A-1-2. Nothing was held.'
 			});

@@ -1,3 +1,73 @@
+import { plural } from './format.ts';
+
+/**
+ * What the person is told after an action, on every page: what happened, and for a refusal why,
+ * in words. One outcome type for the event page and My bookings; every sentence is here.
+ */
+export interface Outcome {
+	kind: 'success' | 'error' | 'info';
+	message: string;
+	/** Say it with a link to log in. */
+	login?: boolean;
+}
+
+export const success = (message: string): Outcome => ({ kind: 'success', message });
+export const failed = (message: string): Outcome => ({ kind: 'error', message });
+export const info = (message: string): Outcome => ({ kind: 'info', message });
+
+/** Why a seat of someone else cannot be had, or what to do first. */
+export const say = {
+	seatTaken: info('That seat is taken.'),
+	seatHeld: info('Someone else is holding that seat. It frees up if they do not book it in time.'),
+	logInToHold: { kind: 'info', message: 'Log in to hold seats.', login: true } satisfies Outcome,
+	pickFreeSeats: info('Pick free seats first.'),
+	holdSeatsFirst: info('Hold some seats first.'),
+	selectSeatsFirst: info('Select your seats first.'),
+	mapLoading: info('The seat map is still loading.')
+} as const;
+
+/** "A-1-1, A-1-2": seats named as the event page lists them. */
+export type SeatNames = string;
+
+export function holding(seats: SeatNames): Outcome {
+	return success(`Holding ${seats}.`);
+}
+
+export function booked(count: number, seats: SeatNames): Outcome {
+	return success(`Booked ${plural(count, 'seat')}: ${seats}.`);
+}
+
+export function released(count: number, seats: SeatNames): Outcome {
+	return success(`Released ${plural(count, 'seat')}: ${seats}.`);
+}
+
+/** A hold lost a race: `lost` are the seats someone else has now (none known: the database's words). */
+export function lostRace(lost: SeatNames | null, asked: number, fallback: string): Outcome {
+	if (!lost) return failed(fallback);
+	return failed(`Someone else just took ${lost}.${asked > 1 ? ' Nothing was held.' : ''}`);
+}
+
+/** Confirming failed because holds lapsed: `lapsed` are the seats no longer mine. */
+export function lapsedBeforeBooking(lapsed: SeatNames | null, fallback: string): Outcome {
+	if (!lapsed) return failed(fallback);
+	return failed(
+		`Your hold on ${lapsed} ran out before the booking went through. Nothing was booked.`
+	);
+}
+
+/** Holding lapsed holds again: ` X was taken meanwhile.` for those gone, or nothing. */
+export function takenMeanwhile(gone: SeatNames, count: number): string {
+	return count ? ` ${gone} ${count === 1 ? 'was' : 'were'} taken meanwhile.` : '';
+}
+
+export function heldAgain(seats: SeatNames, meanwhile: string): Outcome {
+	return success(`Holding ${seats} again.${meanwhile}`);
+}
+
+export function nothingToHoldAgain(meanwhile: string): Outcome {
+	return info(`Nothing to hold again.${meanwhile}`);
+}
+
 /** The error fields the app reads from PostgREST/GoTrue failures (supabase-js `error`). */
 export interface ApiError {
 	code: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestAvailableFailure, bookingFailure, confirmFailure } from './booking-errors.ts';
+import { bestAvailableFailure, bookingFailure, confirmFailure } from './outcomes.ts';
 
 describe('bookingFailure', () => {
 	it('explains a lost race, for a booking and for a hold', () => {
