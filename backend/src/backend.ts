@@ -5,6 +5,7 @@ import type { Db } from './db/types.ts';
 import { isPreflight, preflight, withCors } from './http/cors.ts';
 import { defaultKeys, resolveCredentials, type KeySet } from './http/credentials.ts';
 import { ApiError } from './http/errors.ts';
+import { gateway, isOpenAuthRoute, upgradeCredentials } from './http/gateway.ts';
 import { LOCAL_JWT_SECRET } from './keys.ts';
 import { createRealtime } from './realtime/index.ts';
 import { createRest } from './rest/service.ts';
@@ -74,7 +75,6 @@ export function createBackend(options: BackendOptions): Backend {
 
 	const rest = createRest({
 		db,
-		keys,
 		schemas: options.schemas ?? ['public'],
 		extraSearchPath: options.extraSearchPath ?? ['public', 'extensions'],
 		maxRows: options.maxRows === undefined ? 1000 : options.maxRows,
@@ -105,16 +105,26 @@ export function createBackend(options: BackendOptions): Backend {
 
 	const inFlight = new Set<Promise<unknown>>();
 
+	/** CORS, then the gateway's API-key check, then the service the path names. */
 	async function route(req: Request, info: RequestInfo): Promise<Response> {
-		const { pathname } = new URL(req.url);
+		const url = new URL(req.url);
 		if (isPreflight(req)) return preflight(req);
 		let res: Response;
-		const service = /^\/(auth|rest|realtime)\/v1(\/.*)?$/.exec(pathname);
+		const service = /^\/(auth|rest|realtime)\/v1(\/.*)?$/.exec(url.pathname);
 		try {
-			if (service?.[1] === 'auth') res = await auth.handle(req, service[2] ?? '/', info);
-			else if (service?.[1] === 'rest') res = await rest.handle(req, service[2] ?? '/');
-			else if (service?.[1] === 'realtime') res = await realtime.fetch(req);
-			else res = ApiError.gateway(404, 'no Route matched with those values').getResponse();
+			const name = service?.[1];
+			const path = service?.[2] ?? '/';
+			if (!name) {
+				res = ApiError.gateway(404, 'no Route matched with those values').getResponse();
+			} else if (name === 'auth' && isOpenAuthRoute(req.method, path)) {
+				res = await auth.handle(req, path, info);
+			} else {
+				const credentials = gateway(req, url, keys);
+				if (credentials instanceof ApiError) res = credentials.getResponse();
+				else if (name === 'auth') res = await auth.handle(req, path, info);
+				else if (name === 'rest') res = await rest.handle(req, path, credentials);
+				else res = await realtime.fetch(req, credentials);
+			}
 		} catch (e) {
 			// The services answer their own errors; this is a bug, but the server stays up.
 			console.error('[backend] unhandled error', e);
@@ -138,7 +148,7 @@ export function createBackend(options: BackendOptions): Backend {
 			return pending;
 		},
 		handleUpgrade(req, socket, head) {
-			return realtime.handleUpgrade(req, socket, head);
+			return realtime.handleUpgrade(req, socket, head, upgradeCredentials(req, keys));
 		},
 		async reloadSchema() {
 			await Promise.all([rest.reloadSchema(), realtime.refresh()]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/types.ts';
 import { BodyTooLarge, parseJson, readText } from '../http/body.ts';
-import { apiKeyError, parseBearer, resolveCredentials, type KeySet } from '../http/credentials.ts';
+import { parseBearer, type KeySet } from '../http/credentials.ts';
 import { ApiError, AUTH_API_VERSION, AUTH_API_VERSION_HEADER, json } from '../http/errors.ts';
 import { verifyJwt } from '../jwt.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -47,10 +47,7 @@ export function createAuth(options: AuthOptions): AuthService {
 			}
 			if (route === 'GET /settings') return ok(settings(options));
 			if (route === 'GET /.well-known/jwks.json') return ok({ keys: [] });
-
-			const apikey = req.headers.get('apikey') ?? new URL(req.url).searchParams.get('apikey');
-			const key = resolveCredentials({ apikey }, options.keys);
-			if (!key.ok) throw apiKeyError(key.reason === 'no_apikey' ? 'no_apikey' : 'invalid_apikey');
+			// Every other route is behind the gateway's API-key check (`http/gateway.ts`).
 
 			switch (route) {
 				case 'POST /signup':

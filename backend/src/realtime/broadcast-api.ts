@@ -35,16 +35,19 @@ export function isBroadcastApiPath(pathname: string): boolean {
 export async function handleBroadcastApi(
 	request: Request,
 	{ topics, authorizer }: BroadcastApiContext,
-	resolve: (input: CredentialInput) => CredentialResult
+	resolve: (input: CredentialInput) => CredentialResult,
+	credentials?: CredentialResult
 ): Promise<Response> {
 	const url = new URL(request.url);
 	const single = SINGLE.exec(url.pathname);
 	if (!single && !BATCH.test(url.pathname)) return json(404, { error: 'Not found' });
 	if (request.method !== 'POST') return json(405, { error: 'Method not allowed' });
-	const creds = resolve({
-		apikey: request.headers.get('apikey') ?? url.searchParams.get('apikey'),
-		authorization: request.headers.get('authorization')
-	});
+	const creds =
+		credentials ??
+		resolve({
+			apikey: request.headers.get('apikey') ?? url.searchParams.get('apikey'),
+			authorization: request.headers.get('authorization')
+		});
 	if (!creds.ok) return json(401, { error: creds.message });
 	if (!API_ROLES.has(creds.role)) return json(401, { error: 'Invalid role' });
 	const allowed = new Map<string, Promise<boolean>>();

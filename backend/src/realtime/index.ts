@@ -38,9 +38,17 @@ export interface RealtimeOptions {
 
 export interface Realtime {
 	/** Takes the upgrade of `/realtime/v1/websocket`; false (untouched) for any other path. */
-	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-	/** `/realtime/v1/api/broadcast` and `/realtime/v1/api/broadcast/<name>/events/<event>`. */
-	fetch(request: Request): Promise<Response>;
+	handleUpgrade(
+		req: IncomingMessage,
+		socket: Duplex,
+		head: Buffer,
+		credentials?: CredentialResult
+	): boolean;
+	/**
+	 * `/realtime/v1/api/broadcast` and `/realtime/v1/api/broadcast/<name>/events/<event>`, with the
+	 * caller's credentials as the gateway resolved them (resolved here when served alone).
+	 */
+	fetch(request: Request, credentials?: CredentialResult): Promise<Response>;
 	/** Change capture installed and listening. */
 	readonly ready: Promise<void>;
 	/** Re-reads publication `supabase_realtime` (after migrations) and updates the triggers. */
@@ -124,7 +132,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
 
 	return {
 		ready,
-		handleUpgrade(req, socket, head) {
+		handleUpgrade(req, socket, head, credentials) {
 			const url = new URL(req.url ?? '/', 'http://localhost');
 			if (url.pathname !== WEBSOCKET_PATH && url.pathname !== `${WEBSOCKET_PATH}/`) return false;
 			socket.on('error', () => {});
@@ -136,7 +144,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
 			const apikey = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('apikey');
 			let auth: CredentialResult;
 			try {
-				auth = resolve({ apikey });
+				auth = credentials ?? resolve({ apikey });
 			} catch (e) {
 				console.error('[realtime] resolving credentials failed:', e);
 				rejectUpgrade(socket, 500, 'Internal server error');
@@ -166,7 +174,8 @@ export function createRealtime(options: RealtimeOptions): Realtime {
 			});
 			return true;
 		},
-		fetch: (request) => handleBroadcastApi(request, { topics, authorizer }, resolve),
+		fetch: (request, credentials) =>
+			handleBroadcastApi(request, { topics, authorizer }, resolve, credentials),
 		refresh: install,
 		async close() {
 			closing = true;

@@ -1,28 +1,20 @@
 import type { Db, Result, Statement } from '../db/types.ts';
 import type { Credentials } from '../http/credentials.ts';
-import type { Preferences } from './prefer.ts';
+import type { ApiRequest } from './api-request.ts';
 import type { SchemaCache } from './schema-cache.ts';
 import { ident } from './sql.ts';
 
-/** Everything one REST request needs once it is authenticated and routed. */
-export interface RestContext {
-	req: Request;
-	method: string;
-	/** The path PostgREST sees (`/bookings`, `/rpc/fn`), without `/rest/v1`. */
-	path: string;
-	params: URLSearchParams;
+/**
+ * Everything planning and execution read: the translated request, who makes it, the schema
+ * cache, and the configured limits. Nothing here is the raw `Request`.
+ */
+export interface RestContext extends ApiRequest {
 	credentials: Credentials;
-	schema: string;
 	cache: SchemaCache;
-	prefs: Preferences;
-	/** `Accept: application/vnd.pgrst.object+json`: exactly one row or 406. */
-	singular: boolean;
 	maxRows: number | null;
 	/** The largest response body (and embedded array) in bytes; null for no limit. */
 	maxResponseBytes: number | null;
 	extraSearchPath: string[];
-	/** Parsed body (POST/PATCH); undefined when there is none. */
-	body: unknown;
 }
 
 /** Thrown to end the transaction with ROLLBACK while still answering with `response`. */
@@ -83,10 +75,6 @@ export async function inRequestTransaction(
 /** `set_config(name, value, true)` for every request setting, in one statement. */
 function settingsStatement(ctx: RestContext, readOnly: boolean): Statement {
 	const { role, claims } = ctx.credentials;
-	const headers: Record<string, string> = {};
-	ctx.req.headers.forEach((value, name) => {
-		headers[name.toLowerCase()] = value;
-	});
 	const settings: [string, string][] = [
 		// Same as SET TRANSACTION READ ONLY (allowed at any point, unlike read-write), one statement less.
 		...(readOnly ? [['transaction_read_only', 'on'] as [string, string]] : []),
@@ -98,8 +86,8 @@ function settingsStatement(ctx: RestContext, readOnly: boolean): Statement {
 		['request.jwt.claims', JSON.stringify({ ...claims, role })],
 		['request.method', ctx.method],
 		['request.path', ctx.path],
-		['request.headers', JSON.stringify(headers)],
-		['request.cookies', JSON.stringify(parseCookies(ctx.req.headers.get('cookie')))],
+		['request.headers', JSON.stringify(ctx.headers)],
+		['request.cookies', JSON.stringify(ctx.cookies)],
 		...(ctx.prefs.timezone ? [['timezone', ctx.prefs.timezone] as [string, string]] : [])
 	];
 	const params: string[] = [];
@@ -123,12 +111,3 @@ const ROLE_SETTINGS = new Set([
 	'lock_timeout',
 	'idle_in_transaction_session_timeout'
 ]);
-
-function parseCookies(header: string | null): Record<string, string> {
-	const cookies: Record<string, string> = {};
-	for (const part of (header ?? '').split(';')) {
-		const eq = part.indexOf('=');
-		if (eq > 0) cookies[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-	}
-	return cookies;
-}

@@ -1,4 +1,5 @@
 import { ApiError } from '../http/errors.ts';
+import { PGRST } from './errors.ts';
 import type { SelectItem } from './query-string.ts';
 import type { SchemaCache } from './schema-cache.ts';
 
@@ -57,7 +58,7 @@ export function resolveEmbeds(
 		if (matching.length === 0) {
 			throw ApiError.rest(
 				400,
-				'PGRST200',
+				PGRST.noRelationship,
 				`Could not find a relationship between '${parentName}' and '${item.relation}' in the schema cache`,
 				{
 					details: `Searched for a foreign key relationship between '${parentName}' and '${item.relation}'${
@@ -70,7 +71,7 @@ export function resolveEmbeds(
 		if (matching.length > 1) {
 			throw ApiError.rest(
 				300,
-				'PGRST201',
+				PGRST.ambiguousRelationship,
 				`Could not embed because more than one relationship was found for '${parentName}' and '${item.relation}'`,
 				{
 					details: matching

@@ -1,5 +1,6 @@
 import { isPgError } from '../db/types.ts';
 import { ApiError } from '../http/errors.ts';
+import { PGRST, responseTooLarge } from './errors.ts';
 
 /**
  * PostgREST's `mapSQLtoHTTP` (src/library/PostgREST/Error.hs): which HTTP status a Postgres error
@@ -74,28 +75,16 @@ export function toApiError(e: unknown, authenticated: boolean): ApiError {
 	}
 	const code = (e as { code?: unknown })?.code;
 	if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
-		return ApiError.rest(503, 'PGRST001', 'Database client error. Retrying the connection.', {
+		return ApiError.rest(503, PGRST.connection, 'Database client error. Retrying the connection.', {
 			details: String((e as Error).message)
 		});
 	}
 	console.error('[rest] unexpected error', e);
-	return ApiError.rest(500, 'PGRST000', 'Internal server error');
+	return ApiError.rest(500, PGRST.internal, 'Internal server error');
 }
 
 /** What the statement reports when its response would pass the byte limit (see `sql.ts` sizedRows). */
 const TOO_LARGE = /^JSON object does not contain key "response_exceeds_(\d+)_bytes"$/;
-
-/**
- * A response over `maxResponseBytes`. PostgREST has no such limit; where Postgres itself runs out
- * (a value past 1 GB, out of memory) PostgREST answers 500 with the 54000/53200 SQLSTATE, so this is
- * the same answer at a configured, lower limit, with words that say how to ask for less.
- */
-export function responseTooLarge(maxBytes: number): ApiError {
-	return ApiError.rest(500, '54000', `The response would exceed the limit of ${maxBytes} bytes`, {
-		details: 'The server refuses to build responses larger than its configured maxResponseBytes.',
-		hint: 'Ask for fewer rows or columns: a smaller limit or Range, fewer embedded resources, or page with .range().'
-	});
-}
 
 /**
  * `RAISE SQLSTATE 'PGRST' USING message = '{"code":…,"message":…}', detail = '{"status":…,"headers":{…}}'`
@@ -123,7 +112,7 @@ function raisedPgrst(message: string, detail: string | undefined): ApiError {
 	} catch {
 		return ApiError.rest(
 			500,
-			'PGRST121',
+			PGRST.raiseParse,
 			'Could not parse JSON in the "RAISE SQLSTATE \'PGRST\'" error',
 			{
 				details: `Invalid JSON value for MESSAGE: '${message}'`,

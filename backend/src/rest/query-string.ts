@@ -1,4 +1,4 @@
-import { ApiError } from '../http/errors.ts';
+import { queryParamError as badQuery } from './errors.ts';
 
 /**
  * The PostgREST query-string grammar this back end understands (contract §3.2), parsed into plain
@@ -102,10 +102,6 @@ export interface OrderTerm {
 	column: ColumnRef;
 	direction?: 'asc' | 'desc';
 	nulls?: 'first' | 'last';
-}
-
-export function badQuery(message: string, details: string | null = null): ApiError {
-	return ApiError.rest(400, 'PGRST100', message, { details });
 }
 
 /** Splits on `sep` outside double quotes and parentheses/braces. */

@@ -1,6 +1,6 @@
 import type { Result } from '../db/types.ts';
-import { ApiError } from '../http/errors.ts';
 import type { RequestPlan, RestContext } from './context.ts';
+import { invalidRange, singularityError } from './errors.ts';
 import type { Query } from './query-string.ts';
 import { Params, jsonBodySql, limitSql, orderSql, selectSql, sizedRows, whereSql } from './sql.ts';
 
@@ -32,17 +32,15 @@ export interface Page {
 export function pageOf(ctx: RestContext, query: Query, capped: boolean): Page {
 	let offset = query.offset ?? 0;
 	let limit = query.limit;
-	const range = /^\s*(?:items=)?(\d+)-(\d*)\s*$/.exec(ctx.req.headers.get('range') ?? '');
-	if (range && ctx.method !== 'POST') {
-		const start = Number(range[1]);
-		const end = range[2] === '' ? undefined : Number(range[2]);
-		if (end !== undefined && end < start) {
-			throw ApiError.rest(416, 'PGRST103', 'Requested range not satisfiable', {
-				details: `The lower boundary must be lower than or equal to the upper boundary in the Range header.`
-			});
+	if (ctx.range) {
+		const { first, last } = ctx.range;
+		if (last !== undefined && last < first) {
+			throw invalidRange(
+				'The lower boundary must be lower than or equal to the upper boundary in the Range header.'
+			);
 		}
-		if (query.offset === undefined) offset = start;
-		if (end !== undefined) limit = Math.min(limit ?? Infinity, end - start + 1);
+		if (query.offset === undefined) offset = first;
+		if (last !== undefined) limit = Math.min(limit ?? Infinity, last - first + 1);
 	}
 	if (capped && ctx.maxRows !== null) limit = Math.min(limit ?? Infinity, ctx.maxRows);
 	return { offset, limit: limit === Infinity ? undefined : limit };
@@ -89,11 +87,11 @@ export function planRead(
 		finish(result: Result) {
 			const row = result.rows[0] as { total: number | null; page_total: number; body: string };
 			const { total: count, page_total: pageTotal, body: text } = row;
-			if (ctx.singular && pageTotal !== 1) throw notSingular(pageTotal);
+			if (ctx.singular && pageTotal !== 1) throw singularityError(pageTotal);
 			if (count !== null && lower > count && lower > 0) {
-				throw ApiError.rest(416, 'PGRST103', 'Requested range not satisfiable', {
-					details: `An offset of ${lower} was requested, but there are only ${count} rows.`
-				});
+				throw invalidRange(
+					`An offset of ${lower} was requested, but there are only ${count} rows.`
+				);
 			}
 			const range = pageTotal > 0 ? `${lower}-${lower + pageTotal - 1}` : '*';
 			const status = count !== null && pageTotal < count && !ctx.singular ? 206 : 200;
@@ -102,12 +100,6 @@ export function planRead(
 			});
 		}
 	};
-}
-
-export function notSingular(rows: number): ApiError {
-	return ApiError.rest(406, 'PGRST116', 'Cannot coerce the result to a single JSON object', {
-		details: `The result contains ${rows} rows`
-	});
 }
 
 /** A JSON response in the negotiated media type; HEAD gets the headers only. */

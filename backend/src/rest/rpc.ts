@@ -2,6 +2,7 @@ import type { Result } from '../db/types.ts';
 import { ApiError } from '../http/errors.ts';
 import type { RequestPlan, RestContext } from './context.ts';
 import { Rollback } from './context.ts';
+import { PGRST } from './errors.ts';
 import type { Query } from './query-string.ts';
 import { pageOf, planRead, respond } from './read.ts';
 import type { RoutineInfo } from './schema-cache.ts';
@@ -37,7 +38,7 @@ export function chooseRoutine(
 		const known = candidates[0];
 		throw ApiError.rest(
 			404,
-			'PGRST202',
+			PGRST.noFunction,
 			`Could not find the function ${signature} in the schema cache`,
 			{
 				details: `Searched for the function ${schema}.${name} with ${
@@ -51,7 +52,7 @@ export function chooseRoutine(
 	}
 	throw ApiError.rest(
 		300,
-		'PGRST203',
+		PGRST.ambiguousFunction,
 		`Could not choose the best candidate function between: ${matches
 			.map((r) => `${schema}.${name}(${r.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`)
 			.join(', ')}`,

@@ -1,32 +1,15 @@
 import type { Db } from '../db/types.ts';
-import { BodyTooLarge, parseJson, readText } from '../http/body.ts';
-import {
-	apiKeyError,
-	resolveCredentials,
-	type CredentialFailure,
-	type KeySet
-} from '../http/credentials.ts';
+import type { CredentialResult } from '../http/credentials.ts';
 import { ApiError } from '../http/errors.ts';
-import { inRequestTransaction, type RequestPlan, type RestContext } from './context.ts';
-import { resolveEmbeds } from './embed.ts';
+import { callFunction, describeRoot, onRelation } from './actions.ts';
+import { toApiRequest } from './api-request.ts';
+import type { RestContext } from './context.ts';
+import { jwtError, tableNotFound } from './errors.ts';
 import { toApiError } from './pg-errors.ts';
-import { parsePrefer } from './prefer.ts';
-import { parseQuery } from './query-string.ts';
-import { pageOf, planRead } from './read.ts';
-import { callRoutine, chooseRoutine, rpcReadOnly } from './rpc.ts';
-import {
-	findRelation,
-	findRoutines,
-	loadSchemaCache,
-	type Relation,
-	type SchemaCache
-} from './schema-cache.ts';
-import { Params, ident, qualified } from './sql.ts';
-import { insert, remove, update } from './write.ts';
+import { findRelation, loadSchemaCache, type SchemaCache } from './schema-cache.ts';
 
 export interface RestOptions {
 	db: Db;
-	keys: KeySet;
 	/** Exposed schemas (`[api] schemas`); the first is the default. */
 	schemas: string[];
 	/** Appended to `search_path` (`[api] extra_search_path`). */
@@ -39,7 +22,8 @@ export interface RestOptions {
 }
 
 export interface RestService {
-	handle(req: Request, path: string): Promise<Response>;
+	/** A request below `/rest/v1` (at `path`), with what the gateway resolved its credentials to. */
+	handle(req: Request, path: string, credentials: CredentialResult): Promise<Response>;
 	/** Re-reads tables and functions from the catalog (after migrations), like `NOTIFY pgrst`. */
 	reloadSchema(): Promise<void>;
 	/** Stops listening for `NOTIFY pgrst`. */
@@ -85,21 +69,19 @@ export function createRest(options: RestOptions): RestService {
 			return async () => {};
 		});
 
-	async function handle(req: Request, path: string): Promise<Response> {
+	/**
+	 * Routing only: who is asking (resolved by the gateway step), whether PostgREST may switch to
+	 * that role, the request translated once, then the action it names.
+	 */
+	async function handle(
+		req: Request,
+		path: string,
+		credentials: CredentialResult
+	): Promise<Response> {
 		let authenticated = false;
 		try {
-			const url = new URL(req.url);
-			const method = req.method.toUpperCase();
-			const credentials = resolveCredentials(
-				{
-					apikey: req.headers.get('apikey') ?? url.searchParams.get('apikey'),
-					authorization: req.headers.get('authorization')
-				},
-				options.keys
-			);
-			if (!credentials.ok) throw credentialError(credentials);
+			if (!credentials.ok) throw jwtError(credentials);
 			authenticated = credentials.role !== ANON_ROLE;
-
 			const cache = await current();
 			if (!cache.apiRoles.has(credentials.role)) {
 				// PostgREST's authenticator may only switch to its granted roles (not e.g. `postgres`).
@@ -109,117 +91,28 @@ export function createRest(options: RestOptions): RestService {
 					`permission denied to set role "${credentials.role}"`
 				);
 			}
-			if (!['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'].includes(method)) {
-				throw ApiError.rest(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
-			}
-			const params = new URLSearchParams(url.search);
-			// The gateway accepts the key as a query parameter; it is not a filter.
-			params.delete('apikey');
-			const segments = path.split('/').filter(Boolean).map(decodePathSegment);
-			const isRpc = segments[0] === 'rpc' && segments.length === 2;
+			const request = await toApiRequest(req, path, options);
 			const ctx: RestContext = {
-				req,
-				method,
-				path,
-				params,
+				...request,
 				credentials,
-				schema: profile(req, method, options.schemas),
 				cache,
-				prefs: parsePrefer(req.headers.get('prefer')),
-				singular: wantsObject(req.headers.get('accept')),
 				maxRows: options.maxRows,
 				maxResponseBytes: options.maxResponseBytes,
-				extraSearchPath: options.extraSearchPath,
-				body:
-					method === 'POST' || method === 'PATCH'
-						? await readJsonBody(req, options.maxBodyBytes, isRpc)
-						: undefined
+				extraSearchPath: options.extraSearchPath
 			};
-
-			if (segments.length === 0) return root(ctx);
-			if (isRpc) return await rpc(ctx, segments[1]);
-			if (segments.length !== 1) {
-				throw ApiError.rest(404, 'PGRST125', 'Invalid path specified in request URL');
-			}
-			let relation = findRelation(cache, ctx.schema, segments[0]);
+			const { target } = request;
+			if (target.kind === 'root') return describeRoot(ctx);
+			if (target.kind === 'routine') return await callFunction(db, ctx, target.name, afterMiss);
+			let relation = findRelation(cache, ctx.schema, target.name);
 			if (!relation) {
-				ctx.cache = await afterMiss('relation', ctx.schema, segments[0]);
-				relation = findRelation(ctx.cache, ctx.schema, segments[0]);
+				ctx.cache = await afterMiss('relation', ctx.schema, target.name);
+				relation = findRelation(ctx.cache, ctx.schema, target.name);
 			}
-			if (!relation) throw tableNotFound(ctx.schema, segments[0]);
-			return await table(ctx, relation);
+			if (!relation) throw tableNotFound(ctx.schema, target.name);
+			return await onRelation(db, ctx, relation);
 		} catch (e) {
-			if (e instanceof BodyTooLarge) return ApiError.rest(413, 'PGRST102', e.message).getResponse();
 			return toApiError(e, authenticated).getResponse();
 		}
-	}
-
-	async function rpc(ctx: RestContext, name: string): Promise<Response> {
-		if (!['GET', 'HEAD', 'POST'].includes(ctx.method)) {
-			throw ApiError.rest(405, 'PGRST101', 'Only GET, HEAD and POST are allowed for functions');
-		}
-		let candidates = findRoutines(ctx.cache, ctx.schema, name);
-		if (!candidates.length) {
-			ctx.cache = await afterMiss('routine', ctx.schema, name);
-			candidates = findRoutines(ctx.cache, ctx.schema, name);
-		}
-		let args: Map<string, unknown>;
-		let query;
-		if (ctx.method === 'POST') {
-			if (typeof ctx.body !== 'object' || ctx.body === null || Array.isArray(ctx.body)) {
-				throw ApiError.rest(400, 'PGRST102', 'Empty or invalid json', {
-					details: 'Function arguments must be a JSON object'
-				});
-			}
-			args = new Map(Object.entries(ctx.body));
-			query = parseQuery(ctx.params);
-			resolveEmbeds(query.select, undefined, ctx.cache);
-		} else {
-			// On GET/HEAD, parameters named like an argument are arguments; the rest filter the result.
-			const argNames = new Set(candidates.flatMap((c) => c.args.map((a) => a.name)));
-			query = parseQuery(ctx.params, argNames);
-			resolveEmbeds(query.select, undefined, ctx.cache);
-			args = new Map(query.other);
-		}
-		const routine = chooseRoutine(candidates, ctx.schema, name, [...args.keys()]);
-		return inRequestTransaction(
-			db,
-			ctx,
-			rpcReadOnly(ctx, routine),
-			callRoutine(ctx, routine, args, query)
-		);
-	}
-
-	async function table(ctx: RestContext, relation: Relation): Promise<Response> {
-		const query = parseQuery(ctx.params);
-		resolveEmbeds(query.select, relation, ctx.cache);
-		const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD';
-		let plan: RequestPlan | Response;
-		switch (ctx.method) {
-			case 'POST':
-				plan = insert(ctx, relation, query);
-				break;
-			case 'PATCH':
-				plan = update(ctx, relation, query);
-				break;
-			case 'DELETE':
-				plan = remove(ctx, relation, query);
-				break;
-			default: {
-				const alias = ident(relation.name);
-				const source = {
-					ctes: [],
-					from: `${qualified(relation.schema, relation.name)} AS ${alias}`,
-					alias,
-					materialize: false,
-					params: new Params()
-				};
-				plan = planRead(ctx, source, query, pageOf(ctx, query, true));
-			}
-		}
-		// A write with nothing to write (an empty array) answers without touching the database.
-		if (plan instanceof Response) return plan;
-		return inRequestTransaction(db, ctx, readOnly, plan);
 	}
 
 	return {
@@ -241,114 +134,3 @@ const RELATION_EXISTS_SQL = `select exists (
 const ROUTINE_EXISTS_SQL = `select exists (
 	select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
 	where n.nspname = $1 and p.proname = $2) as found`;
-
-function decodePathSegment(segment: string): string {
-	try {
-		return decodeURIComponent(segment);
-	} catch {
-		throw ApiError.rest(404, 'PGRST125', 'Invalid path specified in request URL');
-	}
-}
-
-function tableNotFound(schema: string, name: string): ApiError {
-	return ApiError.rest(
-		404,
-		'PGRST205',
-		`Could not find the table '${schema}.${name}' in the schema cache`
-	);
-}
-
-/** A short description of what is exposed (PostgREST serves OpenAPI here). */
-function root(ctx: RestContext): Response {
-	const paths: Record<string, object> = {};
-	for (const r of ctx.cache.relations.values())
-		if (r.schema === ctx.schema) paths[`/${r.name}`] = {};
-	for (const list of ctx.cache.routines.values()) {
-		for (const r of list) if (r.schema === ctx.schema) paths[`/rpc/${r.name}`] = {};
-	}
-	return new Response(
-		JSON.stringify({ swagger: '2.0', info: { title: 'PostgREST subset', version: '12' }, paths }),
-		{
-			status: 200,
-			headers: { 'Content-Type': 'application/openapi+json; charset=utf-8' }
-		}
-	);
-}
-
-/** `Accept-Profile` (reads) / `Content-Profile` (writes) pick the schema; others → 406. */
-function profile(req: Request, method: string, schemas: string[]): string {
-	const header = method === 'GET' || method === 'HEAD' ? 'accept-profile' : 'content-profile';
-	const wanted = req.headers.get(header);
-	if (wanted === null) return schemas[0];
-	if (!schemas.includes(wanted)) {
-		throw ApiError.rest(
-			406,
-			'PGRST106',
-			`The schema must be one of the following: ${schemas.join(', ')}`
-		);
-	}
-	return wanted;
-}
-
-const OBJECT_TYPES = ['application/vnd.pgrst.object+json', 'application/vnd.pgrst.object'];
-const ARRAY_TYPES = [
-	'application/json',
-	'application/vnd.pgrst.array+json',
-	'application/*',
-	'*/*'
-];
-
-/** Content negotiation: the first acceptable media type wins; unknown ones → 406 PGRST107. */
-function wantsObject(accept: string | null): boolean {
-	if (!accept || accept.trim() === '') return false;
-	const types = accept.split(',').map((t) => t.split(';')[0].trim().toLowerCase());
-	for (const t of types) {
-		if (OBJECT_TYPES.includes(t)) return true;
-		if (ARRAY_TYPES.includes(t)) return false;
-	}
-	throw ApiError.rest(
-		406,
-		'PGRST107',
-		`None of these media types are available: ${types.join(', ')}`
-	);
-}
-
-async function readJsonBody(req: Request, limit: number, rpc: boolean): Promise<unknown> {
-	const text = await readText(req, limit);
-	if (text.trim() === '') {
-		// supabase-js sends `{}` for argument-less calls; an empty body means the same.
-		if (rpc) return {};
-		return undefined;
-	}
-	const type = (req.headers.get('content-type') ?? 'application/json')
-		.split(';')[0]
-		.trim()
-		.toLowerCase();
-	if (type !== 'application/json' && type !== 'text/plain' && type !== '*/*') {
-		throw ApiError.rest(415, 'PGRST107', `None of these media types are available: ${type}`);
-	}
-	const parsed = parseJson(text);
-	if (!parsed.ok)
-		throw ApiError.rest(400, 'PGRST102', 'Empty or invalid json', { details: parsed.message });
-	return parsed.value;
-}
-
-export function credentialError(failure: CredentialFailure): ApiError {
-	switch (failure.reason) {
-		case 'no_apikey':
-		case 'invalid_apikey':
-			return apiKeyError(failure.reason);
-		case 'expired':
-			return ApiError.rest(401, 'PGRST303', failure.message, {
-				headers: {
-					'WWW-Authenticate': `Bearer error="invalid_token", error_description="${failure.message}"`
-				}
-			});
-		default:
-			return ApiError.rest(401, 'PGRST301', failure.message, {
-				headers: {
-					'WWW-Authenticate': `Bearer error="invalid_token", error_description="${failure.message}"`
-				}
-			});
-	}
-}

@@ -1,9 +1,9 @@
 import type { Result } from '../db/types.ts';
-import { ApiError } from '../http/errors.ts';
 import type { RequestPlan, RestContext } from './context.ts';
 import { Rollback } from './context.ts';
 import type { Query } from './query-string.ts';
-import { notSingular, respond } from './read.ts';
+import { columnNotFound, invalidBody, maxAffectedViolation, singularityError } from './errors.ts';
+import { respond } from './read.ts';
 import type { Relation } from './schema-cache.ts';
 import { Params, ident, jsonBodySql, qualified, selectSql, sizedRows, whereSql } from './sql.ts';
 
@@ -13,24 +13,12 @@ import { Params, ident, jsonBodySql, qualified, selectSql, sizedRows, whereSql }
  * type conversion and errors, and nothing from the body is ever spliced into SQL.
  */
 
-function columnNotFound(relation: Relation, column: string): ApiError {
-	return ApiError.rest(
-		400,
-		'PGRST204',
-		`Could not find the '${column}' column of '${relation.name}' in the schema cache`
-	);
-}
-
 function checkColumns(relation: Relation, columns: string[]) {
-	for (const c of columns) if (!relation.columns.has(c)) throw columnNotFound(relation, c);
+	for (const c of columns) if (!relation.columns.has(c)) throw columnNotFound(relation.name, c);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
 	typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function invalidBody(message: string, details: string | null = null): ApiError {
-	return ApiError.rest(400, 'PGRST102', message, { details });
-}
 
 export function insert(ctx: RestContext, relation: Relation, query: Query): RequestPlan | Response {
 	const body = ctx.body;
@@ -169,16 +157,9 @@ function mutate(
 		location: string | undefined,
 		finalStatus: number
 	) => {
-		if (ctx.singular && affected !== 1) throw notSingular(affected);
+		if (ctx.singular && affected !== 1) throw singularityError(affected);
 		if (strict && affected > maxAffected) {
-			throw ApiError.rest(
-				400,
-				'PGRST124',
-				'Query result exceeds max-affected preference constraint',
-				{
-					details: `The query affects ${affected} rows`
-				}
-			);
+			throw maxAffectedViolation(affected);
 		}
 		const response = respondWrite(ctx, finalStatus, body, affected);
 		if (location) response.headers.set('Location', location);
