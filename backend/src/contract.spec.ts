@@ -7,8 +7,9 @@ import { LOCAL_JWT_SECRET } from './keys.ts';
 import { openHarness, type Harness } from '../test-support/harness.ts';
 
 /**
- * The unmodified supabase-js against a real HTTP server, on both engines: every call shape the
- * contract lists for REST and Auth (contract §2–3).
+ * The unmodified supabase-js against a real HTTP server, on both engines: the REST and Auth call
+ * shapes supabase-js sends (filters, embedding, counts, single/maybeSingle, writes, upserts, RPC,
+ * anonymous sign-in, refresh, user updates, sign-out).
  */
 describe.each(ENGINES)('supabase-js contract on %s', (engine) => {
 	let h: Harness;
@@ -110,7 +111,7 @@ describe.each(ENGINES)('supabase-js contract on %s', (engine) => {
 			.select('name, n, owner');
 		expect(bulk.error).toBeNull();
 		expect(bulk.status).toBe(201);
-		// A key missing from one object of an array is NULL, not DEFAULT (contract §6.15).
+		// A key missing from one object of an array is NULL, not DEFAULT: supabase-js sends `columns=`.
 		expect(bulk.data).toEqual([
 			{ name: 'ann-1', n: null, owner: annId },
 			{ name: 'ann-2', n: 2, owner: annId }

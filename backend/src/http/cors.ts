@@ -1,5 +1,5 @@
 /**
- * CORS as hosted Supabase answers it (contract §1.4): any origin, no credentials, every request
+ * CORS as hosted Supabase answers it: any origin, no credentials, every request
  * header the client asks for, and the response headers supabase-js must be able to read exposed.
  */
 const ALLOW_METHODS = 'GET, HEAD, POST, PATCH, PUT, DELETE, OPTIONS';

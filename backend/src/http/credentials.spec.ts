@@ -8,7 +8,7 @@ const now = Math.floor(Date.now() / 1000);
 const userToken = (claims: Record<string, unknown> = {}, secret = LOCAL_JWT_SECRET) =>
 	signJwt({ sub: 'u1', role: 'authenticated', exp: now + 60, ...claims }, secret);
 
-describe('resolveCredentials (contract §1.3)', () => {
+describe('resolveCredentials: the role a key and a bearer token stand for', () => {
 	it('maps the publishable key to anon with the anon key claims', () => {
 		const r = resolveCredentials(
 			{ apikey: keys.publishableKey, authorization: `Bearer ${keys.publishableKey}` },

@@ -82,7 +82,7 @@ export interface VerifyOptions {
 }
 
 /**
- * Derives the caller's role the way Supabase's gateway and services do together (contract §1.3):
+ * Derives the caller's role the way Supabase's gateway and services do together:
  * a user JWT in `Authorization` wins; otherwise the API key decides (publishable → anon,
  * secret → service_role, a legacy JWT key → its own role). An `sb_` value in `Authorization` is
  * not a user token: supabase-js sends the key itself there when it has no session.

@@ -1,7 +1,17 @@
+import {
+	GrammarError,
+	parseList,
+	parseOperation,
+	splitTopLevel,
+	unquote,
+	type Operation
+} from '../rest/grammar.ts';
+
 /**
- * `postgres_changes` filters (`column=op.value`, comma-joined = AND, optional `not.`), parsed once at
- * subscribe time and evaluated in JS against each captured row. Values compare by the column's type
- * so `event_id=eq.5` matches the JSON number 5, as Realtime's casts do.
+ * `postgres_changes` filters (`column=op.value`, comma-joined = AND, optional `not.`), written in
+ * the PostgREST grammar REST reads too (`rest/grammar.ts`), parsed once at subscribe time and
+ * evaluated in JS against each captured row. Values compare by the column's type so
+ * `event_id=eq.5` matches the JSON number 5, as Realtime's casts do.
  */
 
 export type Op =
@@ -52,29 +62,6 @@ const MAX_IN_VALUES = 100;
 
 export class FilterError extends Error {}
 
-/** Splits on `sep` outside parentheses and double quotes. */
-function splitTop(text: string, sep: string): string[] {
-	const out: string[] = [];
-	let depth = 0;
-	let quoted = false;
-	let start = 0;
-	for (let i = 0; i < text.length; i++) {
-		const c = text[i];
-		if (c === '"' && text[i - 1] !== '\\') quoted = !quoted;
-		else if (!quoted && c === '(') depth++;
-		else if (!quoted && c === ')') depth--;
-		else if (!quoted && depth === 0 && c === sep) {
-			out.push(text.slice(start, i));
-			start = i + 1;
-		}
-	}
-	out.push(text.slice(start));
-	return out;
-}
-
-const unquote = (s: string) =>
-	s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replace(/\\"/g, '"') : s;
-
 /** Comparison key of a value of column type `type`; `undefined` when it cannot be cast. */
 export function keyOf(value: unknown, type: string): Key | undefined {
 	if (value === null || value === undefined) return null;
@@ -124,20 +111,11 @@ function likeToRegExp(pattern: string, insensitive: boolean): RegExp {
  * columns the subscriber may select). Throws FilterError on anything Realtime would refuse.
  */
 export function parseFilter(filter: string, types: ReadonlyMap<string, string>): Condition[] {
-	return splitTop(filter, ',').map((part) => {
+	return grammar(() => splitTopLevel(filter, ',')).map((part) => {
 		const eq = part.indexOf('=');
 		if (eq <= 0) throw new FilterError(`invalid filter: ${part}`);
 		const column = unquote(part.slice(0, eq).trim());
-		let rest = part.slice(eq + 1);
-		let negate = false;
-		if (rest.startsWith('not.')) {
-			negate = true;
-			rest = rest.slice(4);
-		}
-		const dot = rest.indexOf('.');
-		const op = dot < 0 ? rest : rest.slice(0, dot);
-		const raw = dot < 0 ? '' : rest.slice(dot + 1);
-		if (!OPS.has(op)) throw new FilterError(`unsupported operator: ${op}`);
+		const { op, negate, value: raw } = operationOf(part.slice(eq + 1));
 		const type = types.get(column);
 		if (type === undefined) throw new FilterError(`unknown or unselectable column: ${column}`);
 		const cast = (v: string) => {
@@ -145,11 +123,11 @@ export function parseFilter(filter: string, types: ReadonlyMap<string, string>):
 			if (k === undefined || k === null) throw new FilterError(`invalid value for ${column}: ${v}`);
 			return k;
 		};
-		const cond: Condition = { column, op: op as Op, negate, values: [] };
+		const cond: Condition = { column, op, negate, values: [] };
 		if (op === 'in') {
 			if (!raw.startsWith('(') || !raw.endsWith(')'))
 				throw new FilterError(`invalid in list: ${raw}`);
-			const items = splitTop(raw.slice(1, -1), ',').map((s) => unquote(s.trim()));
+			const items = grammar(() => parseList(raw, '(', ')'));
 			if (items.length > MAX_IN_VALUES) throw new FilterError('too many values in in filter');
 			cond.values = items.map(cast);
 		} else if (op === 'is') {
@@ -174,6 +152,31 @@ export function parseFilter(filter: string, types: ReadonlyMap<string, string>):
 		}
 		return cond;
 	});
+}
+
+/** The grammar's parse, with its errors as FilterError. */
+function grammar<T>(parse: () => T): T {
+	try {
+		return parse();
+	} catch (e) {
+		if (e instanceof GrammarError) throw new FilterError(`invalid filter: ${e.message}`);
+		throw e;
+	}
+}
+
+/** The operation, limited to the operators realtime evaluates. */
+function operationOf(text: string): Omit<Operation, 'op'> & { op: Op } {
+	let operation: Operation;
+	try {
+		operation = parseOperation(text);
+	} catch {
+		const op = text.replace(/^not\./, '').split('.')[0];
+		throw new FilterError(`unsupported operator: ${op}`);
+	}
+	if (!OPS.has(operation.op) || operation.modifier !== undefined) {
+		throw new FilterError(`unsupported operator: ${operation.op}`);
+	}
+	return operation as Omit<Operation, 'op'> & { op: Op };
 }
 
 /** SQL three-valued result of one condition; `null` = unknown (fails the filter). */

@@ -40,7 +40,7 @@ export interface RequestPlan {
 }
 
 /**
- * One transaction per request, as PostgREST runs it (contract §3.5): all request settings
+ * One transaction per request, as PostgREST runs it: all request settings
  * transaction-local in one statement first, so the role, its claims and RLS apply to the main
  * statement and vanish at the end. Both go out together (one round trip, one call into PGlite),
  * prepared, as PostgREST prepares its statements. When `finish` cannot refuse the result they run

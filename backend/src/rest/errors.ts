@@ -2,7 +2,7 @@ import type { CredentialFailure } from '../http/credentials.ts';
 import { ApiError } from '../http/errors.ts';
 
 /**
- * PostgREST's own error codes, grouped as its `Error.hs` groups them: 0xx connection, 1xx the
+ * PostgREST's own error codes, grouped as PostgREST groups them: 0xx connection, 1xx the
  * request, 2xx the schema cache, 3xx JWT. Each error below is raised in PostgREST's words, with
  * its status; errors the database raises are mapped in `pg-errors.ts`.
  */

@@ -3,7 +3,7 @@ import { ApiError } from '../http/errors.ts';
 import { PGRST, responseTooLarge } from './errors.ts';
 
 /**
- * PostgREST's `mapSQLtoHTTP` (src/library/PostgREST/Error.hs): which HTTP status a Postgres error
+ * PostgREST's mapping from SQLSTATE to HTTP status: which status a Postgres error
  * becomes. `authenticated` is "the request role is not the anonymous role".
  */
 export function statusForSqlState(code: string, message: string, authenticated: boolean): number {

@@ -1,4 +1,7 @@
-/** The `Prefer` header, which fetch joins into one comma-separated value (contract §6.19). */
+/**
+ * The `Prefer` header. supabase-js sets several preferences as separate values, which fetch joins
+ * into one comma-separated header (`return=representation, count=exact`), so tokens split on commas.
+ */
 export interface Preferences {
 	return?: 'minimal' | 'representation' | 'headers-only';
 	count?: 'exact' | 'planned' | 'estimated';

@@ -27,7 +27,7 @@ function errorOf(fn: () => unknown): ApiError {
 	throw new Error('did not throw');
 }
 
-describe('query string grammar (contract §3.2)', () => {
+describe('query string grammar', () => {
 	it('splits on top-level commas only', () => {
 		expect(splitTopLevel('a,b(c,d),"e,f",g')).toEqual(['a', 'b(c,d)', '"e,f"', 'g']);
 	});

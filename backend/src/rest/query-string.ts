@@ -1,7 +1,21 @@
 import { queryParamError as badQuery } from './errors.ts';
+import {
+	FTS,
+	GrammarError,
+	IS_VALUES,
+	QUANTIFIABLE,
+	parseList,
+	parseOperation,
+	splitTopLevel as split,
+	unquote,
+	type Operator
+} from './grammar.ts';
+
+export { OPERATORS, type Operator } from './grammar.ts';
 
 /**
- * The PostgREST query-string grammar this back end understands (contract §3.2), parsed into plain
+ * The PostgREST query-string grammar this back end understands (`select`, filters, `or`/`and`
+ * trees, `order`, `limit`/`offset`, `columns`, `on_conflict`), parsed into plain
  * data. Nothing here touches SQL; `sql.ts` renders it with quoted identifiers and parameters.
  */
 
@@ -33,50 +47,6 @@ export interface EmbedItem {
 	join?: { schema: string; table: string; toOne: boolean; on: [child: string, parent: string][] };
 }
 
-export const OPERATORS = {
-	eq: '=',
-	neq: '<>',
-	gt: '>',
-	gte: '>=',
-	lt: '<',
-	lte: '<=',
-	like: 'LIKE',
-	ilike: 'ILIKE',
-	match: '~',
-	imatch: '~*',
-	cs: '@>',
-	cd: '<@',
-	ov: '&&',
-	sl: '<<',
-	sr: '>>',
-	nxl: '&<',
-	nxr: '&>',
-	adj: '-|-',
-	isdistinct: 'IS DISTINCT FROM',
-	is: 'IS',
-	in: 'IN',
-	fts: 'to_tsquery',
-	plfts: 'plainto_tsquery',
-	phfts: 'phraseto_tsquery',
-	wfts: 'websearch_to_tsquery'
-} as const;
-
-export type Operator = keyof typeof OPERATORS;
-
-const QUANTIFIABLE = new Set<Operator>([
-	'eq',
-	'gt',
-	'gte',
-	'lt',
-	'lte',
-	'like',
-	'ilike',
-	'match',
-	'imatch'
-]);
-const FTS = new Set<Operator>(['fts', 'plfts', 'phfts', 'wfts']);
-export const IS_VALUES = ['null', 'true', 'false', 'unknown'] as const;
-
 export interface Filter {
 	kind: 'filter';
 	column: ColumnRef;
@@ -104,38 +74,19 @@ export interface OrderTerm {
 	nulls?: 'first' | 'last';
 }
 
-/** Splits on `sep` outside double quotes and parentheses/braces. */
+/** The grammar's split, with its errors as PGRST100. */
 export function splitTopLevel(text: string, sep = ','): string[] {
-	const parts: string[] = [];
-	let depth = 0;
-	let quoted = false;
-	let start = 0;
-	for (let i = 0; i < text.length; i++) {
-		const ch = text[i];
-		if (quoted) {
-			if (ch === '\\') i++;
-			else if (ch === '"') quoted = false;
-		} else if (ch === '"') quoted = true;
-		else if (ch === '(' || ch === '{') depth++;
-		else if (ch === ')' || ch === '}') depth--;
-		else if (ch === sep && depth === 0) {
-			parts.push(text.slice(start, i));
-			start = i + 1;
-		}
-		if (depth < 0) throw badQuery(`"failed to parse" unbalanced parentheses`, text);
-	}
-	if (quoted || depth !== 0)
-		throw badQuery('"failed to parse" unbalanced quotes or parentheses', text);
-	parts.push(text.slice(start));
-	return parts;
+	return asQueryError(() => split(text, sep));
 }
 
-/** `"a,b"` → `a,b` (with `\"` and `\\` unescaped); anything else as is. */
-function unquote(value: string): string {
-	if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-		return value.slice(1, -1).replace(/\\(.)/g, '$1');
+function asQueryError<T>(fn: () => T, raw?: string): T {
+	try {
+		return fn();
+	} catch (e) {
+		if (!(e instanceof GrammarError)) throw e;
+		if (raw === undefined) throw badQuery(e.message, e.details);
+		throw badQuery(`"failed to parse filter" (${raw})`, e.details ?? e.message);
 	}
-	return value;
 }
 
 const NAME = /^[^\s.,:()"'\-<>!*]+$|^"(?:[^"]|"")+"$/;
@@ -217,31 +168,20 @@ export function parseFilterValue(
 	raw: string,
 	inTree: boolean
 ): Filter {
-	let rest = text;
-	let negate = false;
-	if (rest.startsWith('not.')) {
-		negate = true;
-		rest = rest.slice(4);
-	}
-	const m = /^([a-z]+)(?:\(([A-Za-z0-9_]+)\))?\./.exec(rest);
-	if (!m || !(m[1] in OPERATORS)) {
-		throw badQuery(`"failed to parse filter" (${raw})`, `unknown or missing operator in "${raw}"`);
-	}
-	const op = m[1] as Operator;
-	let value = rest.slice(m[0].length);
-	const modifier = m[2];
+	const { negate, op, modifier, value: written } = asQueryError(() => parseOperation(text), raw);
+	let value = written;
 	const filter: Filter = { kind: 'filter', column, negate, op, value };
 
 	if (modifier !== undefined) {
 		if (FTS.has(op)) filter.language = modifier;
 		else if (QUANTIFIABLE.has(op) && (modifier === 'any' || modifier === 'all')) {
 			filter.quantifier = modifier;
-			filter.value = parseList(value, '{', '}', raw);
+			filter.value = asQueryError(() => parseList(value, '{', '}'), raw);
 			return filter;
 		} else throw badQuery(`"failed to parse filter" (${raw})`, `unexpected "(${modifier})"`);
 	}
 	if (op === 'in') {
-		filter.value = parseList(value, '(', ')', raw);
+		filter.value = asQueryError(() => parseList(value, '(', ')'), raw);
 	} else if (op === 'is') {
 		const v = value.toLowerCase();
 		if (!(IS_VALUES as readonly string[]).includes(v)) {
@@ -258,15 +198,6 @@ export function parseFilterValue(
 		filter.value = value;
 	}
 	return filter;
-}
-
-function parseList(value: string, open: string, close: string, raw: string): string[] {
-	if (!value.startsWith(open) || !value.endsWith(close)) {
-		throw badQuery(`"failed to parse filter" (${raw})`, `expected a list in ${open}${close}`);
-	}
-	const inner = value.slice(1, -1);
-	if (inner.trim() === '') return [];
-	return splitTopLevel(inner).map((v) => unquote(v.trim()));
 }
 
 /** `or=(a.eq.1,and(b.gt.2,c.lt.3))`, given the key (`or`, `not.and`) and the value. */

@@ -17,7 +17,8 @@ import {
 } from './sql.ts';
 
 /**
- * `/rpc/<fn>`: the function is chosen by name and argument names (contract §3.4). POST arguments
+ * `/rpc/<fn>`: the function is chosen by its name and the set of argument names, as PostgREST does
+ * (overloads allowed, missing arguments need defaults). POST arguments
  * are decoded by Postgres from the JSON body (`json_to_record` with the parameter types from the
  * catalog); GET arguments are text literals cast to those types.
  */

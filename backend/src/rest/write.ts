@@ -83,7 +83,7 @@ export function insert(ctx: RestContext, relation: Relation, query: Query): Requ
 			conflict
 		);
 	});
-	// An upsert that inserted nothing is 200, as is an empty payload (PostgREST's UpsertSpec).
+	// An upsert that inserted nothing is 200, as is an empty payload, as PostgREST answers them.
 	if (!statements.length) {
 		return respondWrite(
 			ctx,
