@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { TEST_SERVER_ENV } from './backend/test-support/test-keys.ts';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
 const postgresPort = port + 1;
@@ -41,14 +42,14 @@ export default defineConfig({
 		{
 			// The production build with the embedded back end on a fresh in-memory database.
 			command: 'node backend/serve-app.ts',
-			env: { PORT: String(port), HOST: '127.0.0.1', SUPABASE_DB: 'memory' },
+			env: { ...TEST_SERVER_ENV, PORT: String(port), HOST: '127.0.0.1', SUPABASE_DB: 'memory' },
 			url: `${server.url(port)}/auth/v1/health`,
 			reuseExistingServer: false,
 			timeout: server.timeout
 		},
 		{
 			command: 'node tests/e2e/postgres-app-server.ts',
-			env: { PORT: String(postgresPort), HOST: '127.0.0.1' },
+			env: { ...TEST_SERVER_ENV, PORT: String(postgresPort), HOST: '127.0.0.1' },
 			url: `${server.url(postgresPort)}/auth/v1/health`,
 			reuseExistingServer: false,
 			timeout: server.timeout,

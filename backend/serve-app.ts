@@ -1,11 +1,15 @@
 /**
  * `npm start`: the production build (adapter-node) on one port. With no PUBLIC_SUPABASE_URL the
- * embedded back end shares that port (same origin as the app); with one, the app alone runs and
- * talks to that Supabase.
+ * embedded back end shares that port (same origin as the app), signing with the environment's
+ * `JWT_SECRET` or a random secret generated on the first start and kept with the data (see
+ * src/secrets.ts), never with the CLI's published one; with a URL, the app alone runs and talks
+ * to that Supabase.
  */
 import { createServer } from 'node:http';
 import { describeDb, startEmbedded, type Embedded } from './src/embedded.ts';
 import { attach } from './src/node.ts';
+import { logRequests, requestLogEnabled } from './src/request-log.ts';
+import { KeyConfigError } from './src/secrets.ts';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
@@ -16,6 +20,24 @@ const host = process.env.HOST ?? '0.0.0.0';
 const trustProxyProto = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 if (trustProxyProto) process.env.PROTOCOL_HEADER = 'x-forwarded-proto';
 
+let embedded: Embedded | undefined;
+if (!process.env.PUBLIC_SUPABASE_URL) {
+	const spec = process.env.SUPABASE_DB ?? '.data/pglite';
+	try {
+		embedded = await startEmbedded(spec, { keys: 'production' });
+	} catch (e) {
+		if (!(e instanceof KeyConfigError)) throw e;
+		console.error(`Not starting: ${e.message}`);
+		process.exit(1);
+	}
+	// The browser client gets the publishable key through the app's public env; it is the only
+	// key that leaves the server.
+	process.env.PUBLIC_SUPABASE_ANON_KEY ??= embedded.backend.keys.publishableKey;
+	console.log(
+		`Embedded Supabase back end on ${describeDb(spec)}; JWT secret: ${embedded.keySource}`
+	);
+}
+
 // The build reads env at import time; the handler module exists only after `npm run build`.
 const { handler } = (await import(new URL('../build/handler.js', import.meta.url).href)) as {
 	handler: (
@@ -24,16 +46,15 @@ const { handler } = (await import(new URL('../build/handler.js', import.meta.url
 	) => void;
 };
 
-let embedded: Embedded | undefined;
 const server = createServer((req, res) => {
 	if (trustProxyProto) req.headers['x-forwarded-proto'] ??= 'http';
 	handler(req, res);
 });
-if (!process.env.PUBLIC_SUPABASE_URL) {
-	const spec = process.env.SUPABASE_DB ?? '.data/pglite';
-	embedded = await startEmbedded(spec);
-	attach(server, embedded.backend);
-	console.log(`Embedded Supabase back end on ${describeDb(spec)}`);
+if (embedded) attach(server, embedded.backend);
+// On by default: an operator should see what happened. LOG_REQUESTS=0 turns it off; the test
+// runners' servers run with it off.
+if (embedded && requestLogEnabled(process.env, !process.env.VITEST)) {
+	logRequests(server, embedded.backend.keys);
 }
 server.listen(port, host, () => console.log(`Listening on http://${host}:${port}`));
 

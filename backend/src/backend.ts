@@ -3,18 +3,21 @@ import type { Duplex } from 'node:stream';
 import { createAuth } from './auth/service.ts';
 import type { Db } from './db/types.ts';
 import { isPreflight, preflight, withCors } from './http/cors.ts';
-import { defaultKeys, resolveCredentials, type KeySet } from './http/credentials.ts';
+import { resolveCredentials, type KeySet } from './http/credentials.ts';
 import { ApiError } from './http/errors.ts';
 import { gateway, isOpenAuthRoute, upgradeCredentials } from './http/gateway.ts';
-import { LOCAL_JWT_SECRET } from './keys.ts';
+import { deriveKeys, localDevelopmentKeys } from './keys.ts';
 import { createRealtime } from './realtime/index.ts';
 import { createRest } from './rest/service.ts';
 
 export interface BackendOptions {
 	db: Db;
-	/** Default: the CLI's local secret, so `supabase start` keys work unchanged. */
+	/**
+	 * Omitted: the CLI's published local development secret and keys, for in-process tests only.
+	 * Servers start through `startEmbedded`, which makes every entry point choose its keys.
+	 */
 	jwtSecret?: string;
-	/** Default: the CLI's local keys (or keys signed with `jwtSecret` when it differs). */
+	/** Default: the keys `deriveKeys` makes from `jwtSecret` (the CLI's local keys without one). */
 	keys?: Partial<Omit<KeySet, 'jwtSecret'>>;
 	/** Public URL of this back end; the access tokens' `iss` is `<apiUrl>/auth/v1`. */
 	apiUrl?: string;
@@ -30,8 +33,16 @@ export interface BackendOptions {
 	jwtExpiry?: number;
 	/** `[auth] enable_anonymous_sign_ins`. Default true (this app needs them). */
 	anonymousSignIns?: boolean;
-	/** Anonymous sign-ins per IP and hour; 0 = unlimited (default; the CLI's config says 30). */
+	/**
+	 * `[auth.rate_limit] anonymous_users`: anonymous sign-ins per IP and hour; 0 = unlimited
+	 * (the default here, for in-process tests; `startEmbedded` applies the config's, or 30).
+	 */
 	anonymousSignInsPerHour?: number;
+	/**
+	 * `GOTRUE_RATE_LIMIT_HEADER`: behind a proxy, the header whose last entry is the client's
+	 * address for rate limits (e.g. `X-Forwarded-For`). Default: the connection's address.
+	 */
+	rateLimitHeader?: string;
 	/** `[auth] refresh_token_reuse_interval` in seconds. Default 10. */
 	refreshTokenReuseInterval?: number;
 	/** Largest accepted request body. Default 4 MiB. */
@@ -67,8 +78,10 @@ export interface Backend {
 export const DEFAULT_PORT = 54321;
 
 export function createBackend(options: BackendOptions): Backend {
-	const jwtSecret = options.jwtSecret ?? LOCAL_JWT_SECRET;
-	const keys: KeySet = { ...defaultKeys(jwtSecret), ...options.keys, jwtSecret };
+	const base =
+		options.jwtSecret === undefined ? localDevelopmentKeys() : deriveKeys(options.jwtSecret);
+	const jwtSecret = base.jwtSecret;
+	const keys: KeySet = { ...base, ...options.keys, jwtSecret };
 	const apiUrl = (options.apiUrl ?? `http://127.0.0.1:${DEFAULT_PORT}`).replace(/\/+$/, '');
 	const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
 	const { db } = options;
@@ -88,6 +101,7 @@ export function createBackend(options: BackendOptions): Backend {
 		token: { jwtSecret, issuer: `${apiUrl}/auth/v1`, expiry: options.jwtExpiry ?? 3600 },
 		anonymousSignIns: options.anonymousSignIns ?? true,
 		anonymousSignInsPerHour: options.anonymousSignInsPerHour ?? 0,
+		rateLimitHeader: options.rateLimitHeader,
 		refreshTokenReuseInterval: options.refreshTokenReuseInterval ?? 10,
 		siteUrl: options.siteUrl ?? 'http://127.0.0.1:3000',
 		maxBodyBytes

@@ -2,12 +2,17 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PORT } from './backend.ts';
 import { DEFAULT_DATA_DIR, describeDb, startEmbedded } from './embedded.ts';
 import { serve } from './node.ts';
+import { requestLogEnabled } from './request-log.ts';
 
 /**
  * `npm run backend [-- --port n --host h --db memory|<dir>|postgres://…]`: the embedded back end on
- * its own port, like `supabase start` (default 127.0.0.1:54321, data in .data/pglite).
+ * its own port, like `supabase start` (default 127.0.0.1:54321, data in .data/pglite), on the
+ * CLI's published local development keys. For development only: `npm start` is the production
+ * server.
  */
-const USAGE = `Usage: npm run backend -- [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--db memory|<dir>|postgres://…]`;
+const USAGE = `Usage: npm run backend -- [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--db memory|<dir>|postgres://…] [--log]`;
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 async function main() {
 	const { values } = parseArgs({
@@ -15,6 +20,7 @@ async function main() {
 			port: { type: 'string', default: process.env.PORT ?? String(DEFAULT_PORT) },
 			host: { type: 'string', default: '127.0.0.1' },
 			db: { type: 'string', default: process.env.SUPABASE_DB ?? DEFAULT_DATA_DIR },
+			log: { type: 'boolean', default: requestLogEnabled(process.env, false) },
 			help: { type: 'boolean', short: 'h' }
 		}
 	});
@@ -28,9 +34,9 @@ async function main() {
 
 	const spec = values.db;
 	const apiUrl = `http://${values.host.includes(':') ? `[${values.host}]` : values.host}:${port}`;
-	const embedded = await startEmbedded(spec, { apiUrl });
+	const embedded = await startEmbedded(spec, { apiUrl, keys: 'local-development' });
 	const { backend, setup: report } = embedded;
-	const served = await serve(backend, { port, host: values.host });
+	const served = await serve(backend, { port, host: values.host, log: values.log });
 
 	const k = backend.keys;
 	const rows: [string, string][] = [
@@ -52,7 +58,14 @@ async function main() {
 				: 'Migrations up to date',
 			...(report.seeded ? ['Seeded the new database from supabase/seed.sql'] : []),
 			'',
-			...rows.map(([label, value]) => `${label.padStart(16)}: ${value}`)
+			...rows.map(([label, value]) => `${label.padStart(16)}: ${value}`),
+			'',
+			"These are the Supabase CLI's local development keys, published for everyone: whoever can",
+			'reach this port can sign in as anyone and act as service_role. Keep it on 127.0.0.1;',
+			'`npm start` runs the app on a secret of its own.',
+			...(LOOPBACK.test(values.host)
+				? []
+				: [`WARNING: listening on ${values.host}, not on 127.0.0.1, with these public keys.`])
 		].join('\n')
 	);
 

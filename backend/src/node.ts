@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Duplex } from 'node:stream';
 import type { Backend } from './backend.ts';
+import { logRequests, type LogSink } from './request-log.ts';
 
 /**
  * The Node side of the back end, in the shape of Hono's node adapter: IncomingMessage → Request,
@@ -171,11 +172,21 @@ export interface Served {
 
 export async function serve(
 	backend: Backend,
-	{ port = 54321, host = '127.0.0.1' }: { port?: number; host?: string } = {}
+	{
+		port = 54321,
+		host = '127.0.0.1',
+		log = false
+	}: {
+		port?: number;
+		host?: string;
+		/** One line per request (see request-log.ts), to the console or to a sink. Default off. */
+		log?: boolean | LogSink;
+	} = {}
 ): Promise<Served> {
 	await backend.ready;
 	const server = createServer();
 	attach(server, backend);
+	if (log) logRequests(server, backend.keys, log === true ? undefined : log);
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(port, host, () => {

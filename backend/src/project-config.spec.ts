@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { parseProjectConfig, readProjectConfig } from './project-config.ts';
+import { environmentOverrides, parseProjectConfig, readProjectConfig } from './project-config.ts';
 
 describe('supabase/config.toml', () => {
 	it("reads the project's own settings", async () => {
-		expect(await readProjectConfig()).toEqual({
+		expect(await readProjectConfig(undefined, {})).toEqual({
 			maxRows: 1000,
 			jwtExpiry: 3600,
 			refreshTokenReuseInterval: 10,
 			anonymousSignIns: true,
-			siteUrl: 'http://127.0.0.1:3000'
+			siteUrl: 'http://127.0.0.1:3000',
+			anonymousSignInsPerHour: 30
 		});
 	});
 
@@ -27,6 +28,23 @@ describe('supabase/config.toml', () => {
 			].join('\n')
 		);
 		expect(options).toEqual({ maxRows: 250, anonymousSignIns: false });
+	});
+
+	it('reads [auth.rate_limit] anonymous_users, and GoTrue environment variables over the file', async () => {
+		expect(parseProjectConfig('[auth.rate_limit]\nanonymous_users = 12')).toEqual({
+			anonymousSignInsPerHour: 12
+		});
+		const env = {
+			GOTRUE_RATE_LIMIT_ANONYMOUS_USERS: '5000',
+			GOTRUE_RATE_LIMIT_HEADER: 'X-Forwarded-For'
+		};
+		expect(await readProjectConfig(undefined, env)).toMatchObject({
+			anonymousSignInsPerHour: 5000,
+			rateLimitHeader: 'X-Forwarded-For'
+		});
+		expect(() => environmentOverrides({ GOTRUE_RATE_LIMIT_ANONYMOUS_USERS: 'lots' })).toThrow(
+			/GOTRUE_RATE_LIMIT_ANONYMOUS_USERS must be a number/
+		);
 	});
 
 	it('treats max_rows = 0 as no cap', () => {

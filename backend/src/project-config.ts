@@ -7,8 +7,9 @@ type Value = string | number | boolean;
 
 /**
  * The few `supabase/config.toml` settings the back end honours, so one file configures both
- * `supabase start` and this back end. Reads only top-level `key = value` lines of `[api]` and
- * `[auth]` (strings, numbers, booleans): all the CLI's own file uses for these keys.
+ * `supabase start` and this back end. Reads only top-level `key = value` lines of `[api]`,
+ * `[auth]` and `[auth.rate_limit]` (strings, numbers, booleans): all the CLI's own file uses for
+ * these keys.
  */
 export function parseProjectConfig(toml: string): Omit<BackendOptions, 'db'> {
 	const sections = new Map<string, Map<string, Value>>();
@@ -48,16 +49,45 @@ export function parseProjectConfig(toml: string): Omit<BackendOptions, 'db'> {
 	if (typeof anonymous === 'boolean') options.anonymousSignIns = anonymous;
 	const siteUrl = auth?.get('site_url');
 	if (typeof siteUrl === 'string') options.siteUrl = siteUrl;
+	const anonymousUsers = num(sections.get('auth.rate_limit')?.get('anonymous_users'));
+	if (anonymousUsers !== undefined) options.anonymousSignInsPerHour = anonymousUsers;
 	return options;
 }
 
-export async function readProjectConfig(
-	file: URL | string = CONFIG_FILE
-): Promise<Omit<BackendOptions, 'db'>> {
-	try {
-		return parseProjectConfig(await readFile(file, 'utf8'));
-	} catch (e) {
-		if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-		throw e;
+/**
+ * GoTrue's own environment variables that override the file, as they override the CLI's generated
+ * configuration: tests, benchmarks and outside tools that sign up many users from one address
+ * raise the limit this way.
+ */
+export function environmentOverrides(
+	env: Record<string, string | undefined>
+): Omit<BackendOptions, 'db'> {
+	const options: Omit<BackendOptions, 'db'> = {};
+	const limit = env.GOTRUE_RATE_LIMIT_ANONYMOUS_USERS?.trim();
+	if (limit) {
+		const n = Number(limit);
+		if (!Number.isFinite(n) || n < 0) {
+			throw new Error(
+				`GOTRUE_RATE_LIMIT_ANONYMOUS_USERS must be a number of sign-ins per hour, not "${limit}".`
+			);
+		}
+		options.anonymousSignInsPerHour = n;
 	}
+	const header = env.GOTRUE_RATE_LIMIT_HEADER?.trim();
+	if (header) options.rateLimitHeader = header;
+	return options;
+}
+
+/** The project's file, then the environment's overrides. */
+export async function readProjectConfig(
+	file: URL | string = CONFIG_FILE,
+	env: Record<string, string | undefined> = process.env
+): Promise<Omit<BackendOptions, 'db'>> {
+	let fromFile: Omit<BackendOptions, 'db'> = {};
+	try {
+		fromFile = parseProjectConfig(await readFile(file, 'utf8'));
+	} catch (e) {
+		if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+	}
+	return { ...fromFile, ...environmentOverrides(env) };
 }

@@ -138,7 +138,8 @@ export async function openHarness(
 	options: Partial<BackendOptions> = {}
 ): Promise<Harness> {
 	const fixture = await openFixtureDb(engine);
-	const backend = createBackend({ db: fixture.db, ...options });
+	// Tests sign in many users from 127.0.0.1: no sign-in limit unless a test sets one.
+	const backend = createBackend({ db: fixture.db, anonymousSignInsPerHour: 0, ...options });
 	const served = await serve(backend, { port: 0 });
 	return {
 		db: fixture.db,

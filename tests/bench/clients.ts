@@ -1,5 +1,6 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { LOCAL_ANON_KEY as ANON_KEY } from '../../backend/src/keys.ts';
+// The publishable key: the one key both the CLI-started back end and `npm start` accept.
+import { LOCAL_PUBLISHABLE_KEY as ANON_KEY } from '../../backend/src/keys.ts';
 import { createHttpFetch } from './http-fetch.ts';
 
 export type Client = SupabaseClient;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { TEST_KEYS, TEST_SERVER_ENV } from '../../backend/test-support/test-keys.ts';
 import { newClient, signInMany, type SignedIn } from './clients.ts';
 import { pageProbe, type Probe } from './page-probe.ts';
 import { summarize, timestamptzMs, type Summary } from './stats.ts';
@@ -64,7 +65,13 @@ export async function startApp(): Promise<App> {
 	const port = await freePort();
 	const child = spawn(process.execPath, ['backend/serve-app.ts'], {
 		cwd: new URL('../../', import.meta.url),
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SUPABASE_DB: 'memory' },
+		env: {
+			...process.env,
+			...TEST_SERVER_ENV,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			SUPABASE_DB: 'memory'
+		},
 		stdio: ['ignore', 'ignore', 'pipe']
 	});
 	let stderr = '';
@@ -76,7 +83,7 @@ export async function startApp(): Promise<App> {
 		if (child.exitCode !== null) throw new Error(`serve-app exited: ${stderr}`);
 		try {
 			const res = await fetch(`${url}/rest/v1/events?select=id&slug=eq.${SLUG}`, {
-				headers: { apikey: (await import('../../backend/src/keys.ts')).LOCAL_ANON_KEY }
+				headers: { apikey: TEST_KEYS.anonKey }
 			});
 			if (res.ok && ((await res.json()) as unknown[]).length) break;
 		} catch {

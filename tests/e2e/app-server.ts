@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { LOCAL_ANON_KEY } from '../../backend/src/keys.ts';
+import { TEST_KEYS, TEST_SERVER_ENV } from '../../backend/test-support/test-keys.ts';
 
 const SERVE_APP = fileURLToPath(new URL('../../backend/serve-app.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,6 +27,7 @@ export async function startAppServer(
 ): Promise<AppServer> {
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
+		...TEST_SERVER_ENV,
 		PORT: String(port),
 		HOST: '127.0.0.1',
 		SUPABASE_DB: dataDir
@@ -68,7 +69,7 @@ export async function startAppServer(
 	// The REST API answers as the app will ask it (the schema cache loads on the first request):
 	// a server that is up but broken fails here, with its own output, not as a page's error.
 	const probe = await fetch(`${url}/rest/v1/events?select=id&limit=1`, {
-		headers: { apikey: LOCAL_ANON_KEY }
+		headers: { apikey: TEST_KEYS.anonKey }
 	}).catch((e: unknown) => e as Error);
 	if (probe instanceof Error || !probe.ok) {
 		child.kill('SIGKILL');

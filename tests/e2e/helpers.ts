@@ -8,7 +8,7 @@ import {
 } from '@playwright/test';
 import { createClient } from '@supabase/supabase-js';
 import { signJwt } from '../../backend/src/jwt.ts';
-import { LOCAL_JWT_SECRET, LOCAL_SERVICE_ROLE_KEY } from '../../backend/src/keys.ts';
+import { TEST_JWT_SECRET, TEST_KEYS } from '../../backend/test-support/test-keys.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 
 export interface Person {
@@ -120,7 +120,7 @@ export async function createEvent(
 	baseURL: string,
 	options: { holdMinutes?: number; maxSeats?: number; sections: TestSection[] }
 ): Promise<{ slug: string; path: string }> {
-	const db = createClient<Database>(baseURL, LOCAL_SERVICE_ROLE_KEY, {
+	const db = createClient<Database>(baseURL, TEST_KEYS.serviceRoleKey, {
 		auth: { persistSession: false, autoRefreshToken: false }
 	});
 	counter++;
@@ -289,7 +289,7 @@ export class ChannelRelay {
 	/** The server closes the page's channels whose topic starts with `topic`: their token expired. */
 	expire(topic: string): void {
 		const now = Math.floor(Date.now() / 1000);
-		const token = signJwt({ role: 'anon', iat: now - 3600, exp: now - 1 }, LOCAL_JWT_SECRET);
+		const token = signJwt({ role: 'anon', iat: now - 3600, exp: now - 1 }, TEST_JWT_SECRET);
 		for (const { server, joins } of this.#sockets) {
 			for (const join of joins.values()) {
 				if (!join.topic.startsWith(`realtime:${topic}`)) continue;

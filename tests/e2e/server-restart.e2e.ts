@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { createClient } from '@supabase/supabase-js';
-import { LOCAL_ANON_KEY } from '../../backend/src/keys.ts';
+import { TEST_KEYS } from '../../backend/test-support/test-keys.ts';
 import { freePort } from '../../backend/test-support/cli-process.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 import { startAppServer, type AppServer } from './app-server.ts';
@@ -40,7 +40,7 @@ test.afterAll(async () => {
 
 /** The event's booked seats (seat id → user id) from the database, through the REST API. */
 async function bookedInDatabase(url: string): Promise<Map<string, string>> {
-	const db = createClient<Database>(url, LOCAL_ANON_KEY, {
+	const db = createClient<Database>(url, TEST_KEYS.anonKey, {
 		auth: { persistSession: false, autoRefreshToken: false }
 	});
 	const event = await db.from('events').select('id').eq('slug', EVENT).single();

@@ -5,7 +5,7 @@ import { signJwt, verifyJwt } from '../jwt.ts';
 import { LOCAL_JWT_SECRET } from '../keys.ts';
 import { openFixtureDb, request, signUp, type FixtureDb } from '../../test-support/harness.ts';
 
-/** GoTrue subset, protocol level (contract §2). */
+/** The GoTrue subset, at the protocol level: paths, bodies, status codes and error shapes. */
 describe.each(ENGINES)('Auth on %s', (engine) => {
 	let fixture: FixtureDb;
 	let backend: Backend;

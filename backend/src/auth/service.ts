@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DbError } from '../db/errors.ts';
 import type { Db, Queryable } from '../db/types.ts';
 import { BodyTooLarge, parseJson, readText } from '../http/body.ts';
 import { parseBearer, type KeySet } from '../http/credentials.ts';
@@ -18,6 +19,11 @@ export interface AuthOptions {
 	anonymousSignIns: boolean;
 	/** `[auth.rate_limit] anonymous_users` per hour and IP; 0 for no limit. */
 	anonymousSignInsPerHour: number;
+	/**
+	 * `GOTRUE_RATE_LIMIT_HEADER`: the header that carries the client's address when a proxy stands
+	 * in front (its last entry, the one the proxy added); otherwise the connection's address.
+	 */
+	rateLimitHeader?: string;
 	/** `[auth] refresh_token_reuse_interval` in seconds. */
 	refreshTokenReuseInterval: number;
 	siteUrl: string;
@@ -28,7 +34,10 @@ export interface AuthService {
 	handle(req: Request, path: string, info?: { remoteAddress?: string }): Promise<Response>;
 }
 
-/** The GoTrue subset (contract §2), as a `Request → Response` handler for paths below `/auth/v1`. */
+/**
+ * The GoTrue subset this app needs (anonymous sign-up, refresh, user, logout), as a
+ * `Request → Response` handler for paths below `/auth/v1`.
+ */
 export function createAuth(options: AuthOptions): AuthService {
 	const { db } = options;
 	const limiter = new RateLimiter(options.anonymousSignInsPerHour, 3600_000);
@@ -51,7 +60,7 @@ export function createAuth(options: AuthOptions): AuthService {
 
 			switch (route) {
 				case 'POST /signup':
-					return await signup(req, info.remoteAddress ?? 'unknown');
+					return await signup(req, clientAddress(req, info));
 				case 'POST /token':
 					return await token(req);
 				case 'GET /user':
@@ -136,8 +145,7 @@ export function createAuth(options: AuthOptions): AuthService {
 				return { user: (await loadUser(tx, id))!, session, refresh };
 			});
 		} catch (e) {
-			console.error('[auth] creating an anonymous user failed:', (e as Error).message);
-			throw ApiError.auth(500, 'unexpected_failure', 'Database error creating anonymous user');
+			throw refusedByDatabase(e) ?? databaseFailure(e, 'Database error creating anonymous user');
 		}
 		return ok(tokenResponse(result.user, result.session, result.refresh, options.token));
 	}
@@ -252,8 +260,7 @@ export function createAuth(options: AuthOptions): AuthService {
 						[user.id, JSON.stringify(set), JSON.stringify(removed)]
 					);
 				} catch (e) {
-					console.error('[auth] updating user metadata failed:', (e as Error).message);
-					throw ApiError.auth(500, 'unexpected_failure', 'Error updating user');
+					throw refusedByDatabase(e) ?? databaseFailure(e, 'Error updating user');
 				}
 				return (await loadUser(tx, user.id))!;
 			})
@@ -282,7 +289,28 @@ export function createAuth(options: AuthOptions): AuthService {
 		return new Response(null, { status: 204, headers: versionHeader });
 	}
 
+	function clientAddress(req: Request, info: { remoteAddress?: string }): string {
+		const forwarded = options.rateLimitHeader && req.headers.get(options.rateLimitHeader);
+		const last = forwarded ? forwarded.split(',').at(-1)!.trim() : '';
+		return last || info.remoteAddress || 'unknown';
+	}
+
 	return { handle };
+}
+
+/**
+ * SQLSTATE classes of a value the database refused (22 data exception, 23 integrity constraint
+ * violation): the caller's data is wrong, so a 422 with the database's own message, which the
+ * app's triggers and checks write for people to read. Anything else is the server's failure.
+ */
+function refusedByDatabase(e: unknown): ApiError | undefined {
+	if (!(e instanceof DbError) || !/^2[23]/.test(e.code)) return undefined;
+	return ApiError.auth(422, 'validation_failed', e.message);
+}
+
+function databaseFailure(e: unknown, message: string): ApiError {
+	console.error(`[auth] ${message}:`, e);
+	return ApiError.auth(500, 'unexpected_failure', message);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -28,6 +28,24 @@ describe('display name', () => {
 	it('accepts non-Latin letters and emoji', () => {
 		expect(parseDisplayName('Zoë 山田 🎟')).toMatchObject({ ok: true });
 	});
+
+	it('counts user-perceived characters: 40 emoji, even ZWJ sequences, fit and 41 do not', () => {
+		const family = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}';
+		for (const emoji of ['🎟', family, '🇺🇦', '👍🏽', 'é']) {
+			expect(parseDisplayName(emoji.repeat(25))).toMatchObject({ ok: true });
+			expect(parseDisplayName(emoji.repeat(40))).toMatchObject({ ok: true });
+			expect(parseDisplayName(emoji.repeat(41))).toEqual({
+				ok: false,
+				message: 'Use at most 40 characters.'
+			});
+		}
+	});
+
+	it('refuses the bidirectional controls that could reverse the page', () => {
+		for (const c of ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2069']) {
+			expect(parseDisplayName(`Ann${c}xoB`)).toMatchObject({ ok: false });
+		}
+	});
 });
 
 describe('safeRedirectPath', () => {
