@@ -1,12 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { PGlite, type Results } from '@electric-sql/pglite';
-import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
-import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
-import { normalizeError } from './errors.ts';
-import { runPipeline, textParams } from './pglite-pipeline.ts';
-import { PreparedStatements, retryingUnknownStatement } from './prepared.ts';
+import { textParams } from './pglite-pipeline.ts';
+import { PgliteThread } from './pglite-thread.ts';
+import { retryingUnknownStatement } from './prepared.ts';
 import { SerialQueue } from './queue.ts';
-import type { Db, Queryable, Result, Statement } from './types.ts';
+import type { Db, Queryable, Result } from './types.ts';
 
 export interface PgliteOptions {
 	/** Directory to persist to; in memory when absent. */
@@ -25,25 +22,27 @@ export interface PgliteDb extends Db {
  * Which PGlite's transaction callback is running: a `db.query` from inside it would queue behind
  * the transaction that awaits it, a silent deadlock, so it fails loudly instead.
  */
-const transactionOf = new AsyncLocalStorage<PGlite>();
+const transactionOf = new AsyncLocalStorage<PgliteThread>();
 
-/** Hosted Supabase has these extensions; migrations may `create extension … with schema extensions`. */
-const extensions = { uuid_ossp, pgcrypto };
-
+/**
+ * PGlite on a worker thread of its own (pglite-thread.ts), so that a long statement stops neither
+ * the server's event loop nor its other work, and statement_timeout cancels it as on PostgreSQL
+ * (statement-timeout.ts). Its one connection is shared through one queue.
+ */
 export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb> {
-	const pg = await PGlite.create({
-		dataDir: options.dataDir,
-		loadDataDir: options.loadDataDir,
-		extensions
+	// PGlite's own listen() folds or mangles channel names with ':' (its unlisten fails on them), so
+	// LISTEN is issued here, quoted as on Postgres, and notifications are routed by exact name.
+	const listeners = new Map<string, Set<(payload: string) => void>>();
+	const direct = await PgliteThread.start({
+		...options,
+		onNotification(channel, payload) {
+			for (const handler of listeners.get(channel) ?? []) handler(payload);
+		}
 	});
-	// PGlite drops its server log unless created with `debug`, but Postgres still formats every
-	// line (each failed statement with its full text), one character at a time through JS: a third
-	// of what a refused booking costs. Clients still get their notices (client_min_messages).
-	await pg.exec('set log_min_messages = fatal; set log_min_error_statement = panic');
 	const serial = new SerialQueue();
 	const queue = {
 		run<T>(job: () => Promise<T>): Promise<T> {
-			if (transactionOf.getStore() === pg) {
+			if (transactionOf.getStore() === direct) {
 				return Promise.reject(
 					new Error('PGlite: inside db.transaction(fn), query through fn’s argument, not db')
 				);
@@ -51,13 +50,6 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
 			return serial.run(job);
 		}
 	};
-	const direct = queryable(pg, new PreparedStatements());
-	// PGlite's own listen() folds or mangles channel names with ':' (its unlisten fails on them), so
-	// LISTEN is issued here, quoted as on Postgres, and notifications are routed by exact name.
-	const listeners = new Map<string, Set<(payload: string) => void>>();
-	pg.onNotification((channel, payload) => {
-		for (const handler of listeners.get(channel) ?? []) handler(payload);
-	});
 
 	return {
 		engine: 'pglite',
@@ -110,7 +102,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
 				};
 				let result;
 				try {
-					result = await transactionOf.run(pg, () => fn(tx));
+					result = await transactionOf.run(direct, () => fn(tx));
 				} catch (e) {
 					if (begun) await direct.exec('rollback');
 					throw e;
@@ -134,54 +126,8 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
 				}
 			};
 		},
-		dumpDataDir: () => queue.run(() => pg.dumpDataDir('none')),
-		close: () => queue.run(() => pg.close())
-	};
-}
-
-/** Raw access to the single connection; only ever used from inside the queue. */
-function queryable(pg: PGlite, prepared: PreparedStatements): Queryable {
-	const viaPglite = async <Row>(sql: string, params?: unknown[]): Promise<Result<Row>> => {
-		try {
-			return toResult<Row>(await pg.query<Row>(sql, params));
-		} catch (e) {
-			throw normalizeError(e);
-		}
-	};
-	const self: Queryable = {
-		async query<Row>(sql: string, params?: unknown[]): Promise<Result<Row>> {
-			if (!textParams([{ sql, params }])) return viaPglite<Row>(sql, params);
-			const [result] = await self.batch([{ sql, params }]);
-			return result as Result<Row>;
-		},
-		async exec(sql: string) {
-			try {
-				await pg.exec(sql);
-			} catch (e) {
-				throw normalizeError(e);
-			}
-		},
-		async batch(statements: Statement[]) {
-			if (!textParams(statements)) {
-				const results: Result[] = [];
-				for (const s of statements) results.push(await viaPglite(s.sql, s.params));
-				return results;
-			}
-			try {
-				return await runPipeline(pg, statements, prepared);
-			} catch (e) {
-				throw normalizeError(e);
-			}
-		}
-	};
-	return self;
-}
-
-function toResult<Row>(r: Results<Row>): Result<Row> {
-	return {
-		rows: r.rows,
-		fields: r.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),
-		rowCount: r.affectedRows || r.rows.length
+		dumpDataDir: () => queue.run(() => direct.dumpDataDir()),
+		close: () => queue.run(() => direct.close())
 	};
 }
 
