@@ -28,10 +28,10 @@ const data = workerData as WorkerData;
 const port = parentPort!;
 
 /**
- * PGlite looks these up when it starts, not when it is imported.
- * Every memory made here is PGlite's, so every one is created shared, and every module that
- * imports one (pglite.wasm, passed in already patched, and the extensions' side modules that
- * Postgres loads with dlopen) declares its import shared. Only this thread is touched.
+ * Every memory made on this thread is PGlite's, so every one is created shared, and every module
+ * that imports one (pglite.wasm, passed in already patched, and the extensions' side modules that
+ * Postgres loads with dlopen) gets its import declared shared. Only this thread's globals change,
+ * before PGlite.create, which is when PGlite and Emscripten look them up.
  */
 const { Memory, Module, instantiate } = WebAssembly;
 WebAssembly.Memory = new Proxy(Memory, {
@@ -62,8 +62,13 @@ interface EmscriptenModule {
 	HEAPU8: Uint8Array;
 	_InterruptPending: number;
 	_QueryCancelPending: number;
-	___heap_base?: number;
 }
+
+/**
+ * Postgres' static variables lie below this (all_timeouts sits near 2.9 MB in PGlite 0.5.16, beside
+ * the exported InterruptPending); the heap above it is never searched.
+ */
+const STATIC_DATA_END = 16 * 1024 * 1024;
 
 let pg: PGlite;
 let targets: InterruptTargets;
@@ -86,7 +91,7 @@ try {
 	targets = {
 		interruptPending: mod._InterruptPending,
 		queryCancelPending: mod._QueryCancelPending,
-		statementTimeout: locateStatementTimeout(memory, mod.___heap_base ?? 64 * 1024 * 1024)
+		statementTimeout: locateStatementTimeout(memory, STATIC_DATA_END)
 	};
 	const ready: WorkerReady = { type: 'ready', memory, targets };
 	port.postMessage(ready);

@@ -64,7 +64,7 @@ export const PROBE_SQL = `set statement_timeout = ${PROBE_MS}; select 1; reset s
  * layout is not what this file assumes (a PGlite build this code does not know).
  */
 export function locateStatementTimeout(memory: ArrayBufferLike, end: number): number {
-	const i64 = new BigInt64Array(memory, 0, Math.floor(end / 8));
+	const i64 = new BigInt64Array(memory, 0, Math.floor(Math.min(end, memory.byteLength) / 8));
 	const i32 = new Int32Array(memory);
 	const delay = BigInt(PROBE_MS) * 1000n;
 	const found: number[] = [];
