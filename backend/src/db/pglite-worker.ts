@@ -62,6 +62,7 @@ interface EmscriptenModule {
 	HEAPU8: Uint8Array;
 	_InterruptPending: number;
 	_QueryCancelPending: number;
+	_MyLatch: number;
 }
 
 /**
@@ -91,7 +92,8 @@ try {
 	targets = {
 		interruptPending: mod._InterruptPending,
 		queryCancelPending: mod._QueryCancelPending,
-		statementTimeout: locateStatementTimeout(memory, STATIC_DATA_END)
+		statementTimeout: locateStatementTimeout(memory, STATIC_DATA_END),
+		myLatch: mod._MyLatch
 	};
 	const ready: WorkerReady = { type: 'ready', memory, targets };
 	port.postMessage(ready);

@@ -84,6 +84,19 @@ describe.each(Object.keys(engines) as Db['engine'][])('statement_timeout on %s',
 		await db.query('select pg_sleep(0.8)');
 	});
 
+	it('ends a wait too: pg_sleep stops at the limit, not at the end of its sleep', async () => {
+		const started = Date.now();
+		const error = await db
+			.batch([
+				{ sql: `select set_config('statement_timeout', '1s', true)` },
+				{ sql: 'select pg_sleep(60)' }
+			])
+			.catch((e: unknown) => e);
+		expect(error).toMatchObject(timedOut);
+		expect(Date.now() - started).toBeLessThan(1000 + SLACK_MS);
+		expect((await db.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
+	});
+
 	it('keeps the event loop free while a statement runs, and serves the next call once it is cancelled', async () => {
 		let ticks = 0;
 		let worstGap = 0;
@@ -111,11 +124,17 @@ describe('the PGlite watchdog', () => {
 	/** A fake Postgres memory: the flags and a statement timeout record, at made-up addresses. */
 	const setup = () => {
 		const memory = new SharedArrayBuffer(4096);
-		const targets = { interruptPending: 8, queryCancelPending: 12, statementTimeout: 1024 };
+		const targets = {
+			interruptPending: 8,
+			queryCancelPending: 12,
+			statementTimeout: 1024,
+			myLatch: 16
+		};
 		const control = new Int32Array(new SharedArrayBuffer(4));
 		const u8 = new Uint8Array(memory);
 		const i32 = new Int32Array(memory);
 		const i64 = new BigInt64Array(memory);
+		i32[targets.myLatch / 4] = 2048;
 		const arm = (finMs: number) => {
 			u8[targets.statementTimeout + 4] = 1;
 			i64[(targets.statementTimeout + 24) / 8] = BigInt(finMs - 946_684_800_000) * 1000n;
@@ -123,7 +142,8 @@ describe('the PGlite watchdog', () => {
 		const flags = () => ({
 			interrupt: i32[2],
 			cancel: i32[3],
-			indicator: u8[targets.statementTimeout + 5]
+			indicator: u8[targets.statementTimeout + 5],
+			latch: i32[2048 / 4]
 		});
 		const watchdog = new Watchdog(control, memory, targets);
 		const guard = new CallGuard(control, () => memory, targets);
@@ -136,10 +156,10 @@ describe('the PGlite watchdog', () => {
 		await guard.run(async () => {
 			expect(control[STATE]).toBe(BUSY);
 			watchdog.check(9_999);
-			expect(flags()).toEqual({ interrupt: 0, cancel: 0, indicator: 0 });
+			expect(flags()).toEqual({ interrupt: 0, cancel: 0, indicator: 0, latch: 0 });
 			watchdog.check(10_000);
 			expect(control[STATE]).toBe(CANCELLED);
-			expect(flags()).toEqual({ interrupt: 1, cancel: 1, indicator: 1 });
+			expect(flags()).toEqual({ interrupt: 1, cancel: 1, indicator: 1, latch: 1 });
 		});
 		// The statement ended without seeing them: nothing is left to cancel the next call.
 		expect(control[STATE]).toBe(IDLE);
@@ -150,7 +170,7 @@ describe('the PGlite watchdog', () => {
 		const { arm, flags, watchdog } = setup();
 		arm(0);
 		watchdog.check(10_000);
-		expect(flags()).toEqual({ interrupt: 0, cancel: 0, indicator: 0 });
+		expect(flags()).toEqual({ interrupt: 0, cancel: 0, indicator: 0, latch: 0 });
 	});
 
 	it('refuses a memory whose layout it does not know', () => {

@@ -12,10 +12,10 @@
  * Here PGlite runs on a worker thread over a shared memory (shared-memory.ts), and the main thread
  * plays the signal handler: while a call is in the worker it reads the statement timeout's state
  * straight from Postgres' memory, and once `fin_time` has passed it sets the same three flags the
- * handler sets. Everything else is Postgres' own: which statements have a timeout and how long
- * (the GUC: role settings, `SET`, `set_config`, function `SET` clauses), where a statement may be
- * interrupted, the error, and the rollback. What cannot be interrupted is what Postgres cannot
- * interrupt either, plus PGlite's `pg_sleep`, whose wait does not return early.
+ * handler sets, and sets its latch as the handler does, which ends a wait such as `pg_sleep`.
+ * Everything else is Postgres' own: which statements have a timeout and how long (the GUC: role
+ * settings, `SET`, `set_config`, function `SET` clauses), where a statement may be interrupted,
+ * the error, and the rollback.
  *
  * The worker publishes its state in `control[STATE]`, so a flag never lands after the call it was
  * meant for: the main thread sets flags only after moving BUSY → CANCELLING, and the worker, ending
@@ -37,6 +37,8 @@ export interface InterruptTargets {
 	queryCancelPending: number;
 	/** `all_timeouts[STATEMENT_TIMEOUT]`, a `timeout_params` (static in timeout.c; found by `locate`). */
 	statementTimeout: number;
+	/** `Latch *MyLatch` (exported); a Latch starts with `sig_atomic_t is_set`. */
+	myLatch: number;
 }
 
 /** `timeout_params` on wasm32: TimeoutId index; bool active, indicator; handler; int64 start, fin. */
@@ -139,6 +141,9 @@ export class Watchdog {
 		Atomics.store(this.#u8, record + INDICATOR, 1);
 		Atomics.store(this.#i32, this.#targets.queryCancelPending / 4, 1);
 		Atomics.store(this.#i32, this.#targets.interruptPending / 4, 1);
+		// SetLatch(MyLatch): a wait for the latch (pg_sleep, WaitLatch) returns and sees the flags.
+		const latch = Atomics.load(this.#i32, this.#targets.myLatch / 4);
+		if (latch !== 0) Atomics.store(this.#i32, latch / 4, 1);
 		Atomics.store(this.#control, STATE, CANCELLED);
 		Atomics.notify(this.#control, STATE);
 	}
