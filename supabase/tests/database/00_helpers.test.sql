@@ -13,7 +13,34 @@ language sql as $$
 	       set_config('request.jwt.claims', json_build_object('role', p_role, 'sub', p_sub)::text, true);
 $$;
 
-select plan(1);
+-- How a statement is refused: 'SQLSTATE constraint: message' ('ok' when it is not). It runs in a
+-- subtransaction that is rolled back either way, so it changes nothing. For the rules whose
+-- constraint name clients read (throws_ok sees only the code and the message).
+create or replace function tests.refusal(p_sql text) returns text
+language plpgsql as $$
+declare
+	v_state text;
+	v_constraint text;
+	v_message text;
+begin
+	begin
+		execute p_sql;
+	exception when others then
+		get stacked diagnostics v_state = returned_sqlstate, v_constraint = constraint_name,
+			v_message = message_text;
+		return v_state || ' ' || coalesce(nullif(v_constraint, ''), '-') || ': ' || v_message;
+	end;
+	raise exception using errcode = 'P0001', message = 'tests.refusal: rolled back';
+exception when sqlstate 'P0001' then
+	if sqlerrm = 'tests.refusal: rolled back' then
+		return 'ok';
+	end if;
+	raise;
+end
+$$;
+
+select plan(2);
 select has_function('tests', 'act_as', array['text', 'uuid'], 'tests.act_as is installed for the other test files');
+select has_function('tests', 'refusal', array['text'], 'tests.refusal is installed for the other test files');
 select * from finish();
 commit;

@@ -1,6 +1,6 @@
 -- A booking's life: booked, released (stamped by the database), never back; the per-user limit.
 begin;
-select plan(11);
+select plan(13);
 
 insert into auth.users (id, aud, role, is_anonymous) values
 	('11111111-1111-1111-1111-111111111111', 'authenticated', 'authenticated', true),
@@ -18,8 +18,10 @@ insert into public.bookings (event_id, seat_id) select event_id, seat[1] from sc
 
 select lives_ok($$ update public.bookings set status = 'released' where seat_id = (select seat[1] from scene) $$,
 	'The owner can release their booking');
-select isnt((select released_at from public.bookings where seat_id = (select seat[1] from scene)), null,
+select is((select released_at from public.bookings where seat_id = (select seat[1] from scene)), now(),
 	'The database stamps released_at on release');
+select throws_ok($$ update public.bookings set released_at = now() - interval '1 day' $$,
+	'42501', 'permission denied for table bookings', 'A user cannot stamp released_at themselves');
 select throws_ok($$ update public.bookings set status = 'booked' where seat_id = (select seat[1] from scene) $$,
 	'23514', 'A released booking cannot become booked.', 'A released booking cannot be booked again');
 select throws_ok($$ update public.bookings set seat_id = (select seat[2] from scene) $$,
@@ -33,11 +35,15 @@ select is((select count(*)::int from public.bookings where seat_id = (select sea
 
 select lives_ok($$ insert into public.bookings (event_id, seat_id) select event_id, seat[2] from scene $$,
 	'A user can book up to the event''s limit');
-select throws_ok($$ insert into public.bookings (event_id, seat_id) select event_id, seat[3] from scene $$,
-	'23514', 'You can hold at most 2 seats for this event.', 'A user cannot book beyond the limit');
+select is(
+	tests.refusal($$ insert into public.bookings (event_id, seat_id) select event_id, seat[3] from scene $$),
+	'23514 bookings_max_seats_per_user: You can hold at most 2 seats for this event.',
+	'A user cannot book beyond the limit');
 select throws_ok($$ insert into public.bookings (event_id, seat_id)
 	select event_id, unnest(seat[3:4]) from scene $$,
 	'23514', 'You can hold at most 2 seats for this event.', 'A multi-seat request over the limit books nothing');
+select is((select count(*)::int from public.bookings where status = 'booked'), 2,
+	'The refused requests booked none of their seats');
 update public.bookings set status = 'released' where seat_id = (select seat[2] from scene);
 select lives_ok($$ insert into public.bookings (event_id, seat_id) select event_id, seat[3] from scene $$,
 	'A released seat no longer counts toward the limit');

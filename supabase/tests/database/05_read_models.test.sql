@@ -1,6 +1,22 @@
--- The RPCs the app loads a venue with, and the venue builder seeds and testers use.
+-- The RPCs the app loads a venue with, the seed, and the venue builder seeds and testers use.
 begin;
-select plan(10);
+select plan(22);
+
+-- A small event with history: ann booked seats 3 and 1 and released 1, bob booked 1 and 2.
+insert into auth.users (id, aud, role, is_anonymous) values
+	('11111111-1111-1111-1111-111111111111', 'authenticated', 'authenticated', true),
+	('22222222-2222-2222-2222-222222222222', 'authenticated', 'authenticated', true);
+select public.create_venue_event('tap-read', 'Read', 'Hall', now() + interval '1 day',
+	'[{"name": "Main", "rows": 1, "seats": 5, "price_cents": 1000}]');
+create temp table scene as
+select e.id as event_id, array(select s.id from public.seats s where s.event_id = e.id order by s.id) as seat,
+	'11111111-1111-1111-1111-111111111111'::uuid as ann, '22222222-2222-2222-2222-222222222222'::uuid as bob
+from public.events e where e.slug = 'tap-read';
+grant select on scene to anon, authenticated;
+insert into public.bookings (event_id, seat_id, user_id)
+select event_id, unnest(array[seat[3], seat[1]]), ann from scene;
+update public.bookings set status = 'released' where seat_id = (select seat[1] from scene);
+insert into public.bookings (event_id, seat_id, user_id) select event_id, unnest(seat[1:2]), bob from scene;
 
 set local role anon;
 select set_config('request.jwt.claims', '{"role": "anon"}', true);
@@ -18,10 +34,55 @@ select is(
 	(select array(select json_object_keys(public.seat_map(1)))),
 	array['id', 'section', 'row_label', 'number', 'x', 'y', 'category', 'price_cents'],
 	'seat_map answers one array per seat column');
+select is(
+	(select array_agg(distinct json_array_length(m.map -> k))
+	 from (select public.seat_map(id) as map from public.events where slug = 'stadium-finale') m
+	 cross join lateral json_object_keys(m.map) as k),
+	(select array[count(*)::int] from public.seats s join public.events e on e.id = s.event_id
+	 where e.slug = 'stadium-finale'),
+	'seat_map''s arrays are parallel: one entry per seat in each');
+select is(
+	(select array(select value::text::bigint from json_array_elements(public.seat_map(id) -> 'id'))
+	 from public.events where slug = 'stadium-finale'),
+	(select array_agg(s.id order by s.id) from public.seats s join public.events e on e.id = s.event_id
+	 where e.slug = 'stadium-finale'),
+	'seat_map lists the seats by id');
+select is(
+	(select array[m -> 'section' ->> 0, m -> 'row_label' ->> 0, m -> 'number' ->> 0]
+	 from (select public.seat_map(id) as m from public.events where slug = 'stadium-finale') x),
+	array['Stand 01', 'A', '1'],
+	'The stadium''s first seat is Stand 01, row A, seat 1');
+select results_eq(
+	$$ select e.slug, a.seats_total, a.seats_booked, a.seats_held
+	   from public.event_availability() a join public.events e on e.id = a.event_id
+	   where e.slug not like 'tap-%' order by a.seats_total $$,
+	$$ values ('jazz-night', 100, 0, 0), ('hamlet', 1144, 0, 0), ('symphony-no-9', 4800, 0, 0),
+	          ('stadium-finale', 54000, 0, 0) $$,
+	'The seed lays out a small, two mid-size and a large event, all free');
 select is(public.server_time(), now(), 'server_time is the database clock, readable by anon');
+select is(public.seat_map(0)::jsonb,
+	'{"id": [], "section": [], "row_label": [], "number": [], "x": [], "y": [], "category": [], "price_cents": []}'::jsonb,
+	'seat_map of an event without seats is empty arrays');
 select is(public.seat_bookings(-1)::jsonb - 'server_time',
 	'{"booking_id": [], "seat_id": [], "user_id": [], "status": [], "expires_at": []}'::jsonb,
 	'seat_bookings of an event without bookings is empty arrays');
+select is((public.seat_bookings(-1) ->> 'server_time')::timestamptz, now(),
+	'seat_bookings says the database''s time');
+select is(
+	(select public.seat_bookings(event_id)::jsonb - 'server_time' from scene),
+	(select jsonb_build_object(
+		'booking_id', (select jsonb_agg(b.id order by b.seat_id) from public.bookings b
+		               where b.event_id = scene.event_id and b.status = 'booked'),
+		'seat_id', to_jsonb(seat[1:3]),
+		'user_id', jsonb_build_array(bob, bob, ann),
+		'status', '["booked", "booked", "booked"]'::jsonb,
+		'expires_at', '[null, null, null]'::jsonb) from scene),
+	'seat_bookings lists the current bookings by seat id, not released ones');
+select results_eq(
+	$$ select seats_total, seats_booked, seats_held, next_lapse from public.event_availability()
+	   where event_id = (select event_id from scene) $$,
+	$$ values (5, 3, 0, null::timestamptz) $$,
+	'event_availability counts the current bookings only');
 select is(
 	(select count(*)::int from public.event_availability()),
 	(select count(*)::int from public.events),
@@ -46,9 +107,37 @@ select results_eq(
 	   group by 1, 2 order by 2 desc $$,
 	$$ values ('front', 300, 4), ('standard', 100, 8) $$,
 	'Tiers give the front rows their own category and price');
+select public.create_venue_event(
+	slug => 'tap-layout', name => 'Layout', venue => 'Hall', starts_at => now(),
+	sections => '[
+		{"name": "A", "rows": 28, "seats": 2, "x": 10, "y": 5, "dx": 2, "dy": 3, "price_cents": 100,
+		 "tiers": [{"rows": 1, "category": "vip", "price_cents": 500}, {"rows": 2, "category": "good", "price_cents": 300}]},
+		{"name": "B", "rows": 2, "seats": 1, "row_labels": "numbers", "price_cents": 0, "category": "free"}
+	]');
+select results_eq(
+	$$ select concat_ws(' ', section, row_label, number, x, y, category, price_cents) from public.seats
+	   where event_id = (select id from public.events where slug = 'tap-layout')
+	     and (section = 'B' or row_label in ('A', 'B', 'C', 'D', 'Z', 'AA', 'AB'))
+	   order by id $$,
+	$$ values ('A A 1 10 5 vip 500'), ('A A 2 12 5 vip 500'), ('A B 1 10 8 good 300'),
+	          ('A B 2 12 8 good 300'), ('A C 1 10 11 good 300'), ('A C 2 12 11 good 300'),
+	          ('A D 1 10 14 standard 100'), ('A D 2 12 14 standard 100'), ('A Z 1 10 80 standard 100'),
+	          ('A Z 2 12 80 standard 100'), ('A AA 1 10 83 standard 100'), ('A AA 2 12 83 standard 100'),
+	          ('A AB 1 10 86 standard 100'), ('A AB 2 12 86 standard 100'), ('B 1 1 0 0 free 0'),
+	          ('B 2 1 0 1 free 0') $$,
+	'Sections are laid out at x + (n - 1)·dx, y + (r - 1)·dy, tiers front first, rows A … Z, AA … or numbered');
 select throws_ok(
 	$$ select public.create_venue_event('tap-bad', 'Bad', 'Hall', now(), '[{"name": "A", "rows": 0, "seats": 1, "price_cents": 1}]') $$,
 	'22023', null, 'A malformed section is refused');
+select throws_ok($$ select public.create_venue_event('tap-bad', 'Bad', 'Hall', now(), '[]') $$,
+	'22023', null, 'An empty list of sections is refused');
+select throws_ok($$ select public.create_venue_event('tap-bad', 'Bad', 'Hall', now(), '{}') $$,
+	'22023', null, 'Sections that are not a list are refused');
+
+select tests.act_as('authenticated', '11111111-1111-1111-1111-111111111111');
+select throws_ok(
+	$$ select public.create_venue_event('tap-api', 'API', 'Hall', now(), '[{"name": "A", "rows": 1, "seats": 1, "price_cents": 1}]') $$,
+	'42501', null, 'API callers cannot lay out venues');
 
 select * from finish();
 rollback;
