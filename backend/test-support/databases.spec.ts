@@ -17,5 +17,5 @@ describe('pgliteTemplate', () => {
 		} finally {
 			await Promise.all([a.close(), b.close()]);
 		}
-	}, 30_000);
+	}, 90_000);
 });

@@ -31,14 +31,14 @@ select is(
 	tests.refusal(format($$ insert into auth.users (id, aud, role, is_anonymous, raw_user_meta_data)
 		values (gen_random_uuid(), 'authenticated', 'authenticated', true, jsonb_build_object('display_name', %L::jsonb)) $$, name)),
 	'23514 users_display_name: ' || case when what = 'not text' then 'The display name must be text.'
-		else 'The display name must be 1 to 40 characters, without control characters.' end,
+		else 'The display name must be 1 to 40 characters, without control or text-direction characters.' end,
 	format('A display name that is %s is refused at signup', what))
 from refused;
 select is(
 	tests.refusal(format($$ update auth.users set raw_user_meta_data = raw_user_meta_data || jsonb_build_object('display_name', %L::jsonb)
 		where id = '11111111-1111-1111-1111-111111111111' $$, name)),
 	'23514 users_display_name: ' || case when what = 'not text' then 'The display name must be text.'
-		else 'The display name must be 1 to 40 characters, without control characters.' end,
+		else 'The display name must be 1 to 40 characters, without control or text-direction characters.' end,
 	format('A display name that is %s is refused on update', what))
 from refused;
 select is((select raw_user_meta_data ->> 'display_name' from auth.users
