@@ -127,7 +127,7 @@ export async function startRealtimeServer(
 	};
 }
 
-/** An access token as GoTrue issues it for an anonymous user (contract §2.2). */
+/** An access token as GoTrue issues it for an anonymous user (its claims, HS256). */
 export function userToken(
 	sub: string,
 	{ expiresIn = 3600, secret = LOCAL_JWT_SECRET, extra = {} as Record<string, unknown> } = {}

@@ -1,5 +1,5 @@
 /**
- * postgres_changes payload semantics (contract §4.7) at frame level on PGlite: replica identity,
+ * postgres_changes payload semantics (the `data` Realtime's apply_rls builds) at frame level on PGlite: replica identity,
  * DELETE under RLS, tables without a key, unselectable keys, wildcards, and how the catalog decides
  * when the per-subscriber RLS probe can be shared or skipped.
  */

@@ -1,6 +1,6 @@
 /**
  * The Phoenix/Realtime protocol at frame level, with a bare WebSocket client on PGlite: what
- * realtime-js relies on (contract §4) and every error path, including garbage.
+ * realtime-js relies on and every error path, including garbage.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';

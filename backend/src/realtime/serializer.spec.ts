@@ -11,7 +11,7 @@ import { parseRow } from './change-capture.ts';
 
 describe('serializer', () => {
 	it('decodes the kind-3 frame realtime-js sends for a broadcast', () => {
-		// bytes observed on the wire (contract §4.2)
+		// the bytes realtime-js sends for send({ type: "broadcast", event: "hello", payload: { a: 1 } })
 		const frame = Buffer.concat([
 			Buffer.from([3, 1, 1, 14, 5, 0, 1]),
 			Buffer.from('67realtime:room1hello{"a":1}')
