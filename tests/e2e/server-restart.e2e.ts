@@ -52,7 +52,7 @@ async function bookedInDatabase(url: string): Promise<Map<string, string>> {
 		user_id: string[];
 		status?: string[];
 	};
-	// Held seats (issue 6) are listed too; this test makes none, so every one must be booked.
+	// Held seats are listed too; this test makes none, so every one must be booked.
 	expect((status ?? []).filter((s) => s !== 'booked')).toEqual([]);
 	return new Map(seat_id.map((id, k) => [String(id), user_id[k]]));
 }
