@@ -3,6 +3,8 @@ import { createBackend, type Backend } from '../backend.ts';
 import { ENGINES } from '../../test-support/databases.ts';
 import { openFixtureDb, request, signUp, type FixtureDb } from '../../test-support/harness.ts';
 import { MAX_JSON_DEPTH } from './body.ts';
+import { serve, type Served } from '../node.ts';
+import { RawClient } from '../../test-support/realtime.ts';
 
 /** `[[[…1…]]]`, `depth` arrays deep. */
 const nested = (depth: number) => '['.repeat(depth) + '1' + ']'.repeat(depth);
@@ -15,13 +17,16 @@ describe.each(ENGINES)('deeply nested JSON bodies on %s', (engine) => {
 	let fixture: FixtureDb;
 	let backend: Backend;
 	let user: Awaited<ReturnType<typeof signUp>>;
+	let served: Served;
 
 	beforeAll(async () => {
 		fixture = await openFixtureDb(engine);
 		backend = createBackend({ db: fixture.db });
 		user = await signUp(backend, { display_name: 'deep' });
+		served = await serve(backend, { port: 0 });
 	}, 60_000);
 	afterAll(async () => {
+		await served.close(2000);
 		await backend.close();
 		await fixture.close();
 	});
@@ -86,6 +91,28 @@ describe.each(ENGINES)('deeply nested JSON bodies on %s', (engine) => {
 			expect(await res.json()).toEqual({
 				error: `Invalid JSON body: JSON nested deeper than ${MAX_JSON_DEPTH} levels`
 			});
+		}
+	});
+
+	it('Realtime socket: a deeply nested frame is dropped, and the socket and server go on', async () => {
+		const c = await RawClient.connect(served.url, {
+			apikey: backend.keys.publishableKey,
+			vsn: '1.0.0'
+		});
+		try {
+			c.send(`{"topic":"phoenix","event":"heartbeat","payload":${deep},"ref":"1"}`);
+			c.send(`[null,"2","phoenix","heartbeat",${deep}]`);
+			c.send({ topic: 'phoenix', event: 'heartbeat', payload: {}, ref: '3' });
+			const reply = await c.next<Record<string, unknown>>(
+				(f) => !Array.isArray(f.text) && f.text?.ref !== undefined,
+				'a heartbeat reply'
+			);
+			expect(reply).toMatchObject({ event: 'phx_reply', ref: '3', payload: { status: 'ok' } });
+			expect(c.frames).toHaveLength(1);
+			const health = await request(backend, 'GET', '/auth/v1/health');
+			expect(health.status).toBe(200);
+		} finally {
+			c.close();
 		}
 	});
 });
