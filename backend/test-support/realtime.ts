@@ -11,6 +11,7 @@ import { signJwt } from '../src/jwt.ts';
 import { LOCAL_JWT_SECRET } from '../src/keys.ts';
 import { createRealtime, type Realtime, type RealtimeOptions } from '../src/realtime/index.ts';
 import { isBroadcastApiPath } from '../src/realtime/broadcast-api.ts';
+import { anonymousClaims } from './callers.ts';
 
 /** Resolves when `check` returns a value other than undefined/false, re-checked on every `signal`. */
 export function waitFor<T>(
@@ -132,27 +133,7 @@ export function userToken(
 	sub: string,
 	{ expiresIn = 3600, secret = LOCAL_JWT_SECRET, extra = {} as Record<string, unknown> } = {}
 ): string {
-	const iat = Math.floor(Date.now() / 1000);
-	return signJwt(
-		{
-			iss: 'http://127.0.0.1:54321/auth/v1',
-			sub,
-			aud: 'authenticated',
-			exp: iat + expiresIn,
-			iat,
-			email: '',
-			phone: '',
-			app_metadata: {},
-			user_metadata: {},
-			role: 'authenticated',
-			aal: 'aal1',
-			amr: [{ method: 'anonymous', timestamp: iat }],
-			session_id: randomUUID(),
-			is_anonymous: true,
-			...extra
-		},
-		secret
-	);
+	return signJwt({ ...anonymousClaims(sub, { expiresIn }), ...extra }, secret);
 }
 
 /** Inserts an anonymous auth.users row, as signup would. */

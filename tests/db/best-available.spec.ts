@@ -1,19 +1,13 @@
 /**
- * best_available(event, category, count): adjacent seats in one row, nearest the focal point,
- * avoiding single orphan seats, held atomically for the caller.
+ * best_available(event, category, count) on the seeded stadium with 50 callers at once: each gets
+ * adjacent seats of its own, nearest the focal point. Its rules on small venues (orphan seats, the
+ * default focal point, refusals, the per-user limit) are in
+ * supabase/tests/database/08_best_available.test.sql.
  */
 import { describe } from 'vitest';
 import type { Db } from '../../backend/src/db/types.ts';
-import {
-	ANON,
-	ENGINES,
-	createEvent,
-	createUsers,
-	dbTest,
-	outcome,
-	race,
-	request
-} from './helpers.ts';
+import { request } from '../../backend/test-support/callers.ts';
+import { ENGINES, createUsers, dbTest, race } from './helpers.ts';
 
 const bestAvailable = `select * from best_available($1, $2, $3) order by seat_id`;
 
@@ -119,88 +113,5 @@ describe.each(ENGINES)('best available on %s (seeded)', { timeout: 120_000 }, (e
 			expect(isBlock(block)).toBe(true);
 			expect(block.every((s) => s.category === 'lower')).toBe(true);
 		}
-	});
-});
-
-describe.each(ENGINES)('best available on %s', { timeout: 60_000 }, (engine) => {
-	const it = dbTest(engine);
-
-	it('avoids leaving a single orphan seat when a slightly farther block leaves none', async ({
-		db,
-		expect
-	}) => {
-		const [ann, bob] = await createUsers(db, 2);
-		// One row of 6 seats at x = 0 … 5; the stage is nearest seats 2 and 3.
-		const event = await createEvent(db, { seats: 6 });
-		await db.query('update events set focal_x = 1.4, focal_y = 0 where id = $1', [event.id]);
-		const { rows } = await request<{ seat_id: number }>(db, ann, bestAvailable, [
-			event.id,
-			'standard',
-			2
-		]);
-		// Seats 2+3 are nearest but would strand seat 1; seats 1+2 are next.
-		expect(rows.map((r) => r.seat_id)).toEqual(event.seatIds.slice(0, 2));
-
-		// With seats 1-2 held, 3 seats from 3-6: 3+4+5 strands 6, 4+5+6 strands 3 → 3+4+5 is
-		// nearer but both strand one; the nearer wins.
-		const next = await request<{ seat_id: number }>(db, bob, bestAvailable, [
-			event.id,
-			'standard',
-			3
-		]);
-		expect(next.rows.map((r) => r.seat_id)).toEqual(event.seatIds.slice(2, 5));
-	});
-
-	it('prefers the default focal point, the top centre of the seats', async ({ db, expect }) => {
-		const [ann] = await createUsers(db, 1);
-		const event = await createEvent(db, { rows: 3, seats: 9 }); // x 0 … 8, rows at y 0, 1, 2
-		const { rows } = await request<{ seat_id: number }>(db, ann, bestAvailable, [
-			event.id,
-			'standard',
-			3
-		]);
-		// Row A (y 0), seats 4-6 (centre x 4); they leave 3 free on each side.
-		expect(rows.map((r) => r.seat_id)).toEqual(event.seatIds.slice(3, 6));
-	});
-
-	it('refuses clearly: unknown category, bad count, no block free, not signed in', async ({
-		db,
-		expect
-	}) => {
-		const [ann, bob] = await createUsers(db, 2);
-		const event = await createEvent(db, { seats: 5, maxSeatsPerUser: 4 });
-		const call = (caller: typeof ann | typeof ANON, category: string, count: number) =>
-			request(db, caller, bestAvailable, [event.id, category, count]).catch((e: unknown) => e);
-
-		expect(await call(ann, 'vip', 2)).toMatchObject({
-			code: '22023',
-			message: 'This event has no seats in category "vip".'
-		});
-		expect(await call(ann, 'standard', 0)).toMatchObject({
-			code: '22023',
-			message: 'Ask for 1 to 4 seats.'
-		});
-		expect(await call(ann, 'standard', 5)).toMatchObject({ code: '22023' });
-		expect(await call(ANON, 'standard', 2)).toMatchObject({ code: '42501' });
-
-		await request(db, bob, `insert into bookings (event_id, seat_id) values ($1, $2)`, [
-			event.id,
-			event.seatIds[2]
-		]);
-		expect(await call(ann, 'standard', 3)).toMatchObject({
-			code: 'PT409',
-			message: 'No 3 adjacent seats are free in category "standard".'
-		});
-		expect(await outcome(request(db, ann, bestAvailable, [event.id, 'standard', 2]))).toBe('ok');
-		expect(
-			(await db.query(`select count(*)::int as n from bookings where user_id = $1`, [ann.id])).rows
-		).toEqual([{ n: 2 }]);
-	});
-
-	it('the per-user limit applies to best_available too', async ({ db, expect }) => {
-		const [ann] = await createUsers(db, 1);
-		const event = await createEvent(db, { seats: 10, maxSeatsPerUser: 4 });
-		await request(db, ann, bestAvailable, [event.id, 'standard', 3]);
-		expect(await outcome(request(db, ann, bestAvailable, [event.id, 'standard', 2]))).toBe('23514');
 	});
 });

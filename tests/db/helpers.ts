@@ -1,70 +1,16 @@
 /**
- * Acting as API callers exactly as PostgREST does (contract §3.5): one transaction per request,
- * transaction-local search_path, role and request.jwt.claims, then the statement.
+ * What the database tests share: fresh migrated databases per test, users and events laid out as
+ * the app's own signup and venue builder make them, and races between real connections.
  */
 import { randomUUID } from 'node:crypto';
 import { test } from 'vitest';
 import { openPostgres } from '../../backend/src/db/postgres.ts';
 import { openTestDb, type Engine, type TestDb } from '../../backend/test-support/databases.ts';
-import { isPgError, type Db, type Queryable } from '../../backend/src/db/types.ts';
+import { asCaller } from '../../backend/test-support/callers.ts';
+import { isPgError, type Db } from '../../backend/src/db/types.ts';
 import type { SetupOptions } from '../../backend/src/migrate.ts';
 
 export { ENGINES } from '../../backend/test-support/databases.ts';
-
-export const ANON = 'anon' as const;
-export type Caller = typeof ANON | { id: string };
-
-/** The claims GoTrue puts in an anonymous user's access token (contract §2.2). */
-export function claimsOf(caller: Caller): Record<string, unknown> {
-	if (caller === ANON) return { role: 'anon' };
-	const now = Math.floor(Date.now() / 1000);
-	return {
-		iss: 'http://127.0.0.1:54321/auth/v1',
-		sub: caller.id,
-		aud: 'authenticated',
-		exp: now + 3600,
-		iat: now,
-		email: '',
-		phone: '',
-		app_metadata: { provider: 'anonymous', providers: ['anonymous'] },
-		user_metadata: {},
-		role: 'authenticated',
-		aal: 'aal1',
-		amr: [{ method: 'anonymous', timestamp: now }],
-		session_id: randomUUID(),
-		is_anonymous: true
-	};
-}
-
-/** Runs `fn` as one API request of `caller`; the transaction commits unless `fn` throws. */
-export function asCaller<T>(
-	db: Db,
-	caller: Caller,
-	fn: (tx: Queryable) => Promise<T>,
-	method = 'POST'
-): Promise<T> {
-	const claims = claimsOf(caller);
-	return db.transaction(async (tx) => {
-		await tx.query(
-			`select set_config('search_path', 'public, extensions', true),
-			        set_config('role', $1, true),
-			        set_config('request.jwt.claims', $2, true),
-			        set_config('request.method', $3, true)`,
-			[claims.role, JSON.stringify(claims), method]
-		);
-		return fn(tx);
-	});
-}
-
-/** One statement as `caller` (a request with one query). */
-export function request<Row = Record<string, unknown>>(
-	db: Db,
-	caller: Caller,
-	sql: string,
-	params?: unknown[]
-) {
-	return asCaller(db, caller, (tx) => tx.query<Row>(sql, params));
-}
 
 /** The SQLSTATE a promise fails with, or 'ok'. Anything that is not a database error is rethrown. */
 export async function outcome(promise: Promise<unknown>): Promise<string> {
@@ -119,11 +65,6 @@ export async function createEvent(
 		[id]
 	);
 	return { id, seatIds: seatRows.rows.map((r) => r.id) };
-}
-
-/** Every booking, as the owner sees them: for "changes nothing" comparisons. */
-export async function allBookings(db: Db) {
-	return (await db.query('select * from bookings order by id')).rows;
 }
 
 /**

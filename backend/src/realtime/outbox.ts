@@ -6,7 +6,7 @@
  * socket records the sequence of frames it owes, and one flush per event-loop turn (or per change
  * batch) writes it in one call. Sockets that owe the same sequence — the common case, thousands
  * of viewers of one event — share one buffer: sequences live in a trie keyed by frame identity, and
- * each distinct sequence is concatenated once. Server frames are unmasked (RFC 6455 §5.1), so the
+ * each distinct sequence is concatenated once. A server never masks its WebSocket frames, so the
  * bytes are identical for every socket.
  */
 

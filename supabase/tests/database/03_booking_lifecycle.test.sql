@@ -1,6 +1,6 @@
 -- A booking's life: booked, released (stamped by the database), never back; the per-user limit.
 begin;
-select plan(13);
+select plan(14);
 
 insert into auth.users (id, aud, role, is_anonymous) values
 	('11111111-1111-1111-1111-111111111111', 'authenticated', 'authenticated', true),
@@ -47,6 +47,8 @@ select is((select count(*)::int from public.bookings where status = 'booked'), 2
 update public.bookings set status = 'released' where seat_id = (select seat[2] from scene);
 select lives_ok($$ insert into public.bookings (event_id, seat_id) select event_id, seat[3] from scene $$,
 	'A released seat no longer counts toward the limit');
+select throws_ok($$ update public.bookings set status = 'lost' where seat_id = (select seat[3] from scene) $$,
+	'23514', null, 'An unknown status is refused');
 
 select tests.act_as('postgres');
 select throws_ok($$ update public.bookings set user_id = '11111111-1111-1111-1111-111111111111' $$,

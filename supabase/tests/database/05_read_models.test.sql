@@ -1,6 +1,6 @@
 -- The RPCs the app loads a venue with, the seed, and the venue builder seeds and testers use.
 begin;
-select plan(22);
+select plan(23);
 
 -- A small event with history: ann booked seats 3 and 1 and released 1, bob booked 1 and 2.
 insert into auth.users (id, aud, role, is_anonymous) values
@@ -133,6 +133,8 @@ select throws_ok($$ select public.create_venue_event('tap-bad', 'Bad', 'Hall', n
 	'22023', null, 'An empty list of sections is refused');
 select throws_ok($$ select public.create_venue_event('tap-bad', 'Bad', 'Hall', now(), '{}') $$,
 	'22023', null, 'Sections that are not a list are refused');
+select is((select count(*)::int from public.events where slug = 'tap-bad'), 0,
+	'A refused layout creates no event');
 
 select tests.act_as('authenticated', '11111111-1111-1111-1111-111111111111');
 select throws_ok(
