@@ -3,11 +3,15 @@
  * watching one event. Receive times are taken here, where the messages land, and only summaries
  * (a mergeable histogram, counts) go back to the parent.
  *
- *   supabase: each client is a supabase-js client with its own anonymous session, subscribed to
- *             postgres_changes on bookings of the event (so the server checks RLS as that user);
- *             latency = receipt − the booking's created_at (stamped by the database in the
- *             inserting transaction).
- *             client 'phoenix' replaces supabase-js by the least a client must do, to show what the
+ *   supabase: each client is a supabase-js client with its own anonymous session following the
+ *             event by one of two paths: 'broadcast', the app's, a private channel `event:<id>`
+ *             (joined by the RLS policies on realtime.messages) receiving the database's
+ *             messages; or 'postgres_changes' on bookings of the event (so the server checks RLS
+ *             as that user for every change). Receipts are keyed (message id; booking id and
+ *             status) and timed at the end against the commit instants the database logged
+ *             (fanout.ts, messageLog).
+ *             client 'phoenix' (postgres_changes only; latency = receipt − the booking's
+ *             created_at) replaces supabase-js by the least a client must do, to show what the
  *             server alone sustains when supabase-js's own per-message cost would saturate this
  *             machine: the same anonymous sign-in (its own session and JWT), its own WebSocket (`ws`),
  *             the same vsn 2.0.0 join as realtime-js sends, heartbeats; every frame is JSON-parsed
@@ -32,6 +36,7 @@ interface Setup {
 	kind: 'setup';
 	mode: Mode;
 	client: SubscriberClient;
+	path: Path;
 	url: string;
 	count: number;
 	eventId: number;
@@ -39,7 +44,7 @@ interface Setup {
 type Msg =
 	| Setup
 	| { id: number; kind: 'progress' }
-	| { id: number; kind: 'collect'; commits?: [number, number][] }
+	| { id: number; kind: 'collect'; commits?: [number, number][]; keyed?: [string, number][] }
 	| { id: number; kind: 'stop' };
 
 let histogram = new Histogram();
@@ -82,7 +87,36 @@ function remember(seat: number, at: number): void {
 	seen.at[seen.n++] = at;
 }
 
-async function subscribeSupabase(url: string, i: number, eventId: number): Promise<void> {
+/**
+ * Receipts of the supabase-js clients, resolved against commit times at the end of a phase: by
+ * message id on the broadcast path, by booking id and status on the postgres_changes path. Every
+ * subscriber of this process receives the same changes, so each key is interned once.
+ */
+const keyIndex = new Map<string, number>();
+const keyNames: string[] = [];
+let keyed = { key: new Uint32Array(1 << 16), at: new Float64Array(1 << 16), n: 0 };
+
+function receipt(key: string, at: number): void {
+	let k = keyIndex.get(key);
+	if (k === undefined) {
+		keyIndex.set(key, (k = keyNames.length));
+		keyNames.push(key);
+	}
+	if (keyed.n === keyed.key.length) {
+		const key2 = new Uint32Array(keyed.key.length * 2);
+		const at2 = new Float64Array(keyed.at.length * 2);
+		key2.set(keyed.key);
+		at2.set(keyed.at);
+		keyed = { key: key2, at: at2, n: keyed.n };
+	}
+	keyed.key[keyed.n] = k;
+	keyed.at[keyed.n++] = at;
+}
+
+/** What a viewer of an event subscribes to: the app's broadcast topic, or postgres_changes on bookings. */
+export type Path = 'broadcast' | 'postgres_changes';
+
+async function subscribeSupabase(url: string, i: number, eventId: number, path: Path) {
 	const client = newClient(url);
 	const { error } = await client.auth.signInAnonymously();
 	if (error) throw new Error(`sign-in: ${error.message}`);
@@ -90,37 +124,54 @@ async function subscribeSupabase(url: string, i: number, eventId: number): Promi
 	let ready = false;
 	await new Promise<void>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error('subscription not confirmed in 60 s')), 60_000);
-		client
-			.channel(`event-${eventId}`)
-			.on(
-				'postgres_changes',
-				{ event: '*', schema: 'public', table: 'bookings', filter: `event_id=eq.${eventId}` },
-				(payload) => {
-					const at = nowMs();
-					const record = payload.new as { created_at?: string };
-					if (payload.eventType !== 'INSERT' || !record.created_at) return;
-					histogram.record(at - commitMs(record.created_at));
-					counts[i]++;
-					delivered++;
-				}
-			)
-			// The server confirms the database subscription after SUBSCRIBED; only then is a
-			// change committed afterwards guaranteed to arrive.
-			.on('system', {}, (p: { extension?: string; status?: string; message?: string }) => {
-				if (p.extension !== 'postgres_changes') return;
-				if (ready) return incident(`system ${p.status}`);
+		const channel =
+			path === 'broadcast'
+				? client
+						.channel(`event:${eventId}`, { config: { private: true } })
+						.on('broadcast', { event: '*' }, (message) => {
+							const at = nowMs();
+							const id = (message.payload as { id?: string }).id;
+							if (!id) return incident('broadcast without an id');
+							receipt(id, at);
+							counts[i]++;
+							delivered++;
+						})
+				: client
+						.channel(`event-${eventId}`)
+						.on(
+							'postgres_changes',
+							{ event: '*', schema: 'public', table: 'bookings', filter: `event_id=eq.${eventId}` },
+							(payload) => {
+								const at = nowMs();
+								const record = payload.new as { id?: number; status?: string };
+								if (record.id === undefined) return incident('change without a row');
+								receipt(`${record.id}:${record.status}`, at);
+								counts[i]++;
+								delivered++;
+							}
+						)
+						// The server confirms the database subscription after SUBSCRIBED; only then is a
+						// change committed afterwards guaranteed to arrive.
+						.on('system', {}, (p: { extension?: string; status?: string; message?: string }) => {
+							if (p.extension !== 'postgres_changes') return;
+							if (ready) return incident(`system ${p.status}`);
+							clearTimeout(timer);
+							ready = p.status === 'ok';
+							if (p.status === 'ok') resolve();
+							else reject(new Error(`postgres_changes: ${p.message}`));
+						});
+		channel.subscribe((status, err) => {
+			if (ready) return incident(status);
+			// A broadcast topic flows from the join reply on.
+			if (status === 'SUBSCRIBED' && path === 'broadcast') {
 				clearTimeout(timer);
-				ready = p.status === 'ok';
-				if (p.status === 'ok') resolve();
-				else reject(new Error(`postgres_changes: ${p.message}`));
-			})
-			.subscribe((status, err) => {
-				if (ready) return incident(status);
-				if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
-					clearTimeout(timer);
-					reject(new Error(`channel ${status} ${err?.message ?? ''}`));
-				}
-			});
+				ready = true;
+				resolve();
+			} else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
+				clearTimeout(timer);
+				reject(new Error(`channel ${status} ${err?.message ?? ''}`));
+			}
+		});
 	});
 }
 
@@ -321,7 +372,7 @@ async function setup(msg: Setup) {
 			if (msg.mode === 'seed') await subscribeSeed(msg.url, i);
 			else if (msg.client !== 'supabase-js')
 				await subscribePhoenix(msg.url, i, msg.eventId, msg.client === 'phoenix-scan');
-			else await subscribeSupabase(msg.url, i, msg.eventId);
+			else await subscribeSupabase(msg.url, i, msg.eventId, msg.path);
 		} catch (e) {
 			failures.push(e instanceof Error ? e.message : String(e));
 		}
@@ -336,7 +387,17 @@ async function setup(msg: Setup) {
 	};
 }
 
-function collect(commits?: [number, number][]) {
+function collect(commits?: [number, number][], keys?: [string, number][]) {
+	let unmatched = 0;
+	if (keys) {
+		const at = new Map(keys);
+		for (let k = 0; k < keyed.n; k++) {
+			const committed = at.get(keyNames[keyed.key[k]]);
+			if (committed === undefined) unmatched++;
+			else histogram.record(keyed.at[k] - committed);
+		}
+	}
+	if (unmatched) incidents['receipts of no change of the phase'] = unmatched;
 	if (commits) {
 		const at = new Map(commits);
 		for (let k = 0; k < seen.n; k++) {
@@ -367,6 +428,9 @@ function collect(commits?: [number, number][]) {
 	counts.fill(0);
 	delivered = 0;
 	seen.n = 0;
+	keyed.n = 0;
+	keyIndex.clear();
+	keyNames.length = 0;
 	peakRss = 0;
 	return result;
 }
@@ -377,7 +441,7 @@ process.on('message', async (msg: Msg) => {
 		if (msg.kind === 'setup') value = await setup(msg);
 		else if (msg.kind === 'progress')
 			value = { delivered, rss: process.memoryUsage().rss, at: nowMs() };
-		else if (msg.kind === 'collect') value = collect(msg.commits);
+		else if (msg.kind === 'collect') value = collect(msg.commits, msg.keyed);
 		else if (msg.kind === 'stop') {
 			for (const s of sockets) s.close();
 			for (const ws of phoenix) ws.terminate();

@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --quick] [--engine pglite|postgres|both] [--subscribers 5000] [--no-browser]`
+ * `npm run bench [-- --quick] [--realtime] [--engine pglite|postgres|both] [--no-browser]`
  *
- * Workloads (see README, Performance): contended and uncontended booking through the full HTTP
- * stack, realtime fan-out (ours, then the seed's design as a baseline), and the 50,000-seat map in
- * headless Chromium. Every server runs in its own child process. Prints a table and writes JSON to
- * test-output/bench/<timestamp>.json. Figures only: nothing here asserts a timing.
+ * Workloads (see tests/bench/README.md): contended and uncontended booking through the full HTTP
+ * stack; realtime (fan-out by Broadcast from Database and by postgres_changes side by side, the
+ * seed's scale, a hot on-sale, capacity), then the seed's design as a baseline; and the
+ * 54,000-seat map in headless Chromium. Every server runs in its own child process. Prints tables
+ * and writes JSON to test-output/bench/<timestamp>.json. Figures only: nothing here asserts a
+ * timing.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -14,20 +16,24 @@ import {
 	fanout,
 	seedTarget,
 	supabaseTarget,
+	type CapacityOptions,
 	type FanoutOptions,
 	type FanoutResult
 } from './fanout.ts';
-import type { SubscriberClient } from './fanout-subscriber.ts';
+import type { Path, SubscriberClient } from './fanout-subscriber.ts';
 import { describeMachine, machine } from './machine.ts';
-import { rows, table, type EngineResults } from './report.ts';
+import { onsaleTarget } from './onsale.ts';
+import { realtimeRows, realtimeTable, rows, table, type EngineResults } from './report.ts';
 import { hasBuild, seatMap, startApp, type App, type SeatMapResult } from './seat-map.ts';
 import { postgresAvailable, startServer, type BenchServer, type Engine } from './server.ts';
 import { nowMs } from './stats.ts';
 import { uncontended } from './uncontended.ts';
 
 const USAGE = `Usage: npm run bench -- [--quick] [--engine pglite|postgres|both] [--users N] [--seats M]
-  [--subscribers S] [--rates 10,100] [--seconds T] [--fanout-seats F] [--requests R]
+  [--subscribers 1000,5000] [--rates 10,100] [--seconds T] [--fanout-seats F] [--requests R]
+  [--paths broadcast,postgres_changes] [--viewers 2000] [--buyers 500] [--no-capacity]
   [--concurrency 1,8,32,128] [--no-browser] [--no-baseline] [--no-fanout] [--no-booking]
+  [--realtime]  (the realtime section only: as --no-booking --no-browser; also BENCH_ONLY=realtime)
   [--profile]   (V8 CPU profiles of the back-end processes in test-output/bench/profiles/)
   [--client-fetch node|undici]   (HTTP client of the booking users' supabase-js; default node)
   [--subscriber-client supabase-js|phoenix|phoenix-scan]   (minimal Phoenix clients, see fanout-subscriber.ts)`;
@@ -41,6 +47,11 @@ const { values: a } = parseArgs({
 		subscribers: { type: 'string' },
 		rates: { type: 'string' },
 		seconds: { type: 'string' },
+		paths: { type: 'string' },
+		viewers: { type: 'string' },
+		buyers: { type: 'string' },
+		'no-capacity': { type: 'boolean', default: false },
+		realtime: { type: 'boolean', default: false },
 		'fanout-seats': { type: 'string' },
 		requests: { type: 'string' },
 		concurrency: { type: 'string' },
@@ -66,6 +77,16 @@ const int = (v: string | undefined, full: number, small: number) => {
 };
 const list = (v: string | undefined, full: number[], small: number[]) =>
 	v === undefined ? (quick ? small : full) : v.split(',').map(Number);
+const realtimeOnly = a.realtime || process.env.BENCH_ONLY === 'realtime';
+const subscribers = list(a.subscribers, [1000, 5000], [40]);
+const rates = list(a.rates, [10, 100], [10, 50]);
+const seconds = int(a.seconds, 5, 1);
+const capacity: CapacityOptions | undefined =
+	a['no-capacity'] || quick
+		? undefined
+		: { p95Ms: 200, startRate: 10, maxRate: 1000, seconds: 3, probes: 5, budgetMs: 120_000 };
+// Seats for the capacity probes after the measured rates (a probe that would run out is not run).
+const capacitySeats = capacity ? 3 * capacity.maxRate * capacity.seconds : 0;
 
 const config = {
 	quick,
@@ -75,17 +96,26 @@ const config = {
 	requests: int(a.requests, 2000, 100),
 	concurrency: list(a.concurrency, [1, 8, 32, 128], [16]),
 	fanout: {
-		subscribers: int(a.subscribers, 1000, 50),
-		rates: list(a.rates, [10, 100], [10, 50]),
-		seconds: int(a.seconds, 5, 1),
+		subscribers: subscribers[0],
+		rates,
+		seconds,
 		seats: int(a['fanout-seats'], 1000, 1000),
 		drainMs: quick ? 3000 : 30_000,
 		maxRssBytes: 4 * 2 ** 30,
 		client: a['subscriber-client'] as SubscriberClient
 	} satisfies FanoutOptions,
-	browser: !a['no-browser'],
+	realtime: {
+		subscribers,
+		paths: (a.paths?.split(',') ?? ['broadcast', 'postgres_changes']) as Path[],
+		capacity,
+		capacitySeats,
+		/** The seed's own scale: 50 seats, its lock / book / release events. */
+		seedScale: { seats: 50, subscribers: subscribers[0] },
+		onsale: { viewers: int(a.viewers, 2000, 40), buyers: int(a.buyers, 500, 20) }
+	},
+	browser: !a['no-browser'] && !realtimeOnly,
 	baseline: !a['no-baseline'],
-	booking: !a['no-booking'],
+	booking: !a['no-booking'] && !realtimeOnly,
 	fanoutOn: !a['no-fanout'],
 	profile: a.profile,
 	clientFetch: a['client-fetch'] as ClientFetch,
@@ -98,9 +128,13 @@ if (config.clientFetch !== 'node' && config.clientFetch !== 'undici')
 	throw new Error(`unknown --client-fetch ${config.clientFetch}\n${USAGE}`);
 if (!['supabase-js', 'phoenix', 'phoenix-scan'].includes(config.fanout.client))
 	throw new Error(`unknown subscriber client ${config.fanout.client}\n${USAGE}`);
+for (const p of config.realtime.paths)
+	if (p !== 'broadcast' && p !== 'postgres_changes') throw new Error(`unknown path ${p}\n${USAGE}`);
 const needed = config.fanout.rates.reduce((s, r) => s + Math.round(r * config.fanout.seconds), 0);
 if (needed > config.fanout.seats)
 	throw new Error(`fan-out books ${needed} seats but the event has ${config.fanout.seats}`);
+// the capacity probes need seats beyond the measured rates; rows of 50
+const fanoutSeats = Math.ceil((config.fanout.seats + config.realtime.capacitySeats) / 50) * 50;
 
 const m = machine();
 const startedAt = new Date();
@@ -108,9 +142,13 @@ const log = (s: string) =>
 	console.log(`[bench ${((nowMs() - startedAt.getTime()) / 1000).toFixed(1)}s] ${s}`);
 console.log(`Machine: ${describeMachine(m)}`);
 console.log(
-	`Mode: ${quick ? 'quick' : 'full'}; engines ${config.engines.join(', ')}; ${config.users} users → ${config.seats} seats; ` +
-		`${config.requests} bookings per level at c=${config.concurrency.join('/')}; fan-out ${config.fanout.subscribers} subscribers at ` +
-		`${config.fanout.rates.join(' and ')}/s for ${config.fanout.seconds}s on a ${config.fanout.seats}-seat event\n`
+	`Mode: ${quick ? 'quick' : 'full'}${realtimeOnly ? ', realtime only' : ''}; engines ${config.engines.join(', ')}; ` +
+		(config.booking
+			? `${config.users} users → ${config.seats} seats; ${config.requests} bookings per level at c=${config.concurrency.join('/')}; `
+			: '') +
+		`fan-out ${subscribers.join(' and ')} subscribers by ${config.realtime.paths.join(' and ')} at ` +
+		`${rates.join(' and ')}/s for ${seconds}s${capacity ? ', then capacity probes' : ''}; the seed's scale (${config.realtime.seedScale.seats} seats); ` +
+		`on-sale ${config.realtime.onsale.viewers} viewers, ${config.realtime.onsale.buyers} buyers\n`
 );
 
 const engines: EngineResults[] = [];
@@ -156,7 +194,7 @@ for (const engine of config.engines) {
 		let t = nowMs();
 		const signedIn = await signInMany(
 			server.url,
-			config.booking ? Math.max(users, 20) : 20,
+			Math.max(config.booking ? users : 0, config.fanoutOn ? config.realtime.onsale.buyers : 0, 20),
 			16,
 			config.clientFetch
 		);
@@ -171,10 +209,51 @@ for (const engine of config.engines) {
 			log(`${engine}: uncontended done`);
 		}
 		if (config.fanoutOn) {
-			t = nowMs();
-			const target = await supabaseTarget(server, signedIn.slice(0, 20), config.fanout.seats);
-			result.fanout = await fanout(target, { ...config.fanout, profileDir: profileDir(engine) });
-			log(`${engine}: fan-out done (${((nowMs() - t) / 1000).toFixed(1)} s)`);
+			const rt = config.realtime;
+			const bookers = signedIn.slice(0, 20);
+			result.realtime = { fanout: [], seedScale: [], onsale: [] };
+			const run = async (
+				what: string,
+				target: Awaited<ReturnType<typeof supabaseTarget>>,
+				options: FanoutOptions
+			) => {
+				t = nowMs();
+				const r = await fanout(target, { ...options, profileDir: profileDir(engine) });
+				log(
+					`${engine}: ${what}, ${options.subscribers} by ${options.path} done (${((nowMs() - t) / 1000).toFixed(1)} s)`
+				);
+				return r;
+			};
+			for (const s of rt.subscribers)
+				for (const path of rt.paths)
+					result.realtime.fanout.push(
+						await run('fan-out', await supabaseTarget(server, bookers, fanoutSeats), {
+							...config.fanout,
+							subscribers: s,
+							path,
+							capacity: rt.capacity
+						})
+					);
+			for (const path of rt.paths)
+				result.realtime.seedScale.push(
+					await run(
+						"the seed's scale",
+						await supabaseTarget(server, bookers, rt.seedScale.seats, 'cycle'),
+						{ ...config.fanout, subscribers: rt.seedScale.subscribers, path }
+					)
+				);
+			for (const path of rt.paths) {
+				const target = await onsaleTarget(server, signedIn.slice(0, rt.onsale.buyers));
+				const r = await run('on-sale', target, {
+					...config.fanout,
+					subscribers: rt.onsale.viewers,
+					// the buyers arrive within the first second
+					rates: [rt.onsale.buyers],
+					seconds: 1,
+					path
+				});
+				result.realtime.onsale.push({ ...r, buyers: target.buyers() });
+			}
 		}
 	} finally {
 		await server.stop();
@@ -223,6 +302,13 @@ const report = {
 };
 console.log(`\nMachine: ${describeMachine(m)}`);
 console.log(table(rows(engines, seed, map)));
+if (engines.some((e) => e.realtime)) {
+	console.log(
+		'\nRealtime, side by side (clients co-located with the server on this machine; CPU per delivered message):'
+	);
+	console.log(realtimeTable(realtimeRows(engines)));
+}
+console.log(`Machine at the end: ${describeMachine(machine())}`);
 const dir = new URL('../../test-output/bench/', import.meta.url);
 await mkdir(dir, { recursive: true });
 const file = new URL(`${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, dir);
