@@ -58,7 +58,8 @@ const incident = (what: string) => (incidents[what] = (incidents[what] ?? 0) + 1
 const clients: Client[] = [];
 const sockets: Socket[] = [];
 const phoenix: WebSocket[] = [];
-// seed mode: (seat id, receipt time) pairs, resolved against commit times at the end
+// seed mode: (seat id × 1000 + the seat's change number, receipt time) pairs, resolved against
+// commit times at the end
 let seen = { seat: new Float64Array(1 << 16), at: new Float64Array(1 << 16), n: 0 };
 
 setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250).unref();
@@ -332,10 +333,15 @@ async function subscribePhoenix(
 	});
 }
 
+const SEED_STATUS: Record<string, number> = { available: 0, locked: 1, booked: 2 };
+
+/** A seed client: every array is diffed against the previous one; a changed seat is a change. */
 async function subscribeSeed(url: string, i: number): Promise<void> {
 	const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
 	sockets.push(socket);
 	let previous: Uint8Array | null = null;
+	// the n-th change of each seat this client saw: the key its commit time is logged under
+	let changes = new Uint16Array(0);
 	await new Promise<void>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error('no seat array in 60 s')), 60_000);
 		socket.on('connect_error', (e) => reject(e));
@@ -343,16 +349,17 @@ async function subscribeSeed(url: string, i: number): Promise<void> {
 		socket.on('seats', (seats: { id: number; status: string }[]) => {
 			const at = nowMs();
 			const now = new Uint8Array(seats.length);
-			for (let k = 0; k < seats.length; k++) now[k] = seats[k].status === 'booked' ? 1 : 0;
+			for (let k = 0; k < seats.length; k++) now[k] = SEED_STATUS[seats[k].status] ?? 0;
 			if (!previous) {
 				previous = now;
+				changes = new Uint16Array(seats.length);
 				clearTimeout(timer);
 				resolve();
 				return;
 			}
 			for (let k = 0; k < seats.length; k++) {
-				if (now[k] && !previous[k]) {
-					remember(seats[k].id, at);
+				if (now[k] !== previous[k]) {
+					remember(seats[k].id * 1000 + ++changes[k], at);
 					counts[i]++;
 					delivered++;
 				}

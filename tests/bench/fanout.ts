@@ -150,7 +150,7 @@ export interface Target {
 	/** CPU so far of each database server process serving this target (none for PGlite). */
 	databaseCpu(): Map<string, number>;
 	rss(): Promise<number>;
-	/** seed: when each seat was booked, by the server's clock. */
+	/** seed: when each seat changed (seat id × 1000 + its change number), by the server's clock. */
 	commits?(): Promise<[number, number][]>;
 	close(): Promise<void>;
 }
@@ -309,8 +309,11 @@ export async function supabaseTarget(
 	};
 }
 
-/** The seed's design in its own process, booked over one socket.io connection. */
-export async function seedTarget(seats: number): Promise<Target> {
+/**
+ * The seed's design in its own process, changed over one socket.io connection: `book` books seat
+ * k; `cycle` is the seed's own events on few seats (lock, book, release, round after round).
+ */
+export async function seedTarget(seats: number, workload: Workload = 'book'): Promise<Target> {
 	const child = new Child(new URL('./baseline/child.ts', import.meta.url), [String(seats)]);
 	const { url } = await child.waitFor<{ url: string }>('ready', 30_000);
 	const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
@@ -318,24 +321,31 @@ export async function seedTarget(seats: number): Promise<Target> {
 		socket.once('connect', resolve);
 		socket.once('connect_error', reject);
 	});
+	const send = async (event: string, seat: number) => {
+		try {
+			const reply = (await socket
+				.timeout(60_000)
+				.emitWithAck(event, { seatId: seat + 1, name: `booker-${seat % 20}` })) as {
+				ok: boolean;
+				error?: string;
+			};
+			return { ok: reply.ok, why: reply.error };
+		} catch {
+			return { ok: false, why: 'no ack in 60 s' };
+		}
+	};
+	const chains: Promise<{ ok: boolean; why?: string }>[] = [];
 	return {
 		system: 'seed',
 		url,
 		eventId: 0,
 		seats,
-		workload: 'book',
+		workload,
 		async change(i) {
-			try {
-				const reply = (await socket
-					.timeout(60_000)
-					.emitWithAck('book', { seatId: i + 1, name: `booker-${i % 20}` })) as {
-					ok: boolean;
-					error?: string;
-				};
-				return { ok: reply.ok, why: reply.error };
-			} catch {
-				return { ok: false, why: 'no ack in 60 s' };
-			}
+			if (workload === 'book') return send('book', i);
+			const seat = i % seats;
+			const event = ['lock', 'book', 'release'][Math.floor(i / seats) % 3];
+			return (chains[seat] = (chains[seat] ?? Promise.resolve()).then(() => send(event, seat)));
 		},
 		usage: () => child.request('usage'),
 		databaseCpu: () => new Map(),

@@ -80,7 +80,7 @@ function fanoutRow(p: FanoutPhase, label: string): Row {
 
 export function rows(
 	engines: EngineResults[],
-	seed: FanoutResult | undefined,
+	seed: FanoutResult[],
 	seatMap: SeatMapResult | string | undefined
 ): Row[] {
 	const out: Row[] = [];
@@ -133,17 +133,21 @@ export function rows(
 					outcome: err
 				});
 	}
-	for (const p of seed?.phases ?? []) out.push(fanoutRow(p, 'SEED baseline'));
-	// ours (the app's path) / seed, per engine and rate: below 1 means ours is faster
+	for (const p of seed.flatMap((r) => r.phases)) out.push(fanoutRow(p, 'SEED baseline'));
+	// ours (the app's path) / seed, per engine, workload and rate: below 1 means ours is faster
 	for (const e of engines)
-		for (const p of (e.realtime?.fanout ?? [])
+		for (const p of [...(e.realtime?.fanout ?? []), ...(e.realtime?.seedScale ?? [])]
 			.filter((r) => r.path === 'broadcast')
 			.flatMap((r) => r.phases)) {
-			const s = seed?.phases.find((q) => q.rate === p.rate && q.subscribers === p.subscribers);
+			const s = seed
+				.flatMap((r) => r.phases)
+				.find(
+					(q) => q.workload === p.workload && q.rate === p.rate && q.subscribers === p.subscribers
+				);
 			if (!s) continue;
 			const r = (a: number, b: number) => (b > 0 ? (a / b).toPrecision(2) : '–');
 			out.push({
-				workload: `ratio ours/seed @ ${p.rate}/s`,
+				workload: `ratio ours/seed ${p.workload} @ ${p.rate}/s`,
 				system: `ours/${e.engine}`,
 				throughput: `cpu ×${r(p.serverCpuMs, s.serverCpuMs)}`,
 				p50: `×${r(p.latency.median, s.latency.median)}`,
@@ -339,7 +343,7 @@ function goals(engine: string, list: FanoutResult[]): RealtimeRow[] {
 	return out;
 }
 
-export function realtimeRows(engines: EngineResults[]): RealtimeRow[] {
+export function realtimeRows(engines: EngineResults[], seed: FanoutResult[] = []): RealtimeRow[] {
 	const out: RealtimeRow[] = [];
 	for (const e of engines) {
 		const rt = e.realtime;
@@ -385,6 +389,9 @@ export function realtimeRows(engines: EngineResults[]): RealtimeRow[] {
 		}
 		out.push(...goals(e.engine, [...rt.fanout, ...rt.seedScale, ...rt.onsale]));
 	}
+	for (const r of seed)
+		for (const p of r.phases)
+			out.push({ ...realtimeRow('seed', r, p), path: 'Socket.IO, full array' });
 	return out;
 }
 

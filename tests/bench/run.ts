@@ -31,7 +31,8 @@ import { uncontended } from './uncontended.ts';
 
 const USAGE = `Usage: npm run bench -- [--quick] [--engine pglite|postgres|both] [--users N] [--seats M]
   [--subscribers 1000,5000] [--rates 10,100] [--seconds T] [--fanout-seats F] [--requests R]
-  [--paths broadcast,postgres_changes] [--viewers 2000] [--buyers 500] [--no-capacity]
+  [--paths broadcast,postgres_changes] [--parts fanout,seed-scale,onsale] [--viewers 2000]
+  [--buyers 500] [--no-capacity]
   [--concurrency 1,8,32,128] [--no-browser] [--no-baseline] [--no-fanout] [--no-booking]
   [--realtime]  (the realtime section only: as --no-booking --no-browser; also BENCH_ONLY=realtime)
   [--profile]   (V8 CPU profiles of the back-end processes in test-output/bench/profiles/)
@@ -48,6 +49,7 @@ const { values: a } = parseArgs({
 		rates: { type: 'string' },
 		seconds: { type: 'string' },
 		paths: { type: 'string' },
+		parts: { type: 'string', default: 'fanout,seed-scale,onsale' },
 		viewers: { type: 'string' },
 		buyers: { type: 'string' },
 		'no-capacity': { type: 'boolean', default: false },
@@ -78,8 +80,8 @@ const int = (v: string | undefined, full: number, small: number) => {
 const list = (v: string | undefined, full: number[], small: number[]) =>
 	v === undefined ? (quick ? small : full) : v.split(',').map(Number);
 const realtimeOnly = a.realtime || process.env.BENCH_ONLY === 'realtime';
-const subscribers = list(a.subscribers, [1000, 5000], [40]);
-const rates = list(a.rates, [10, 100], [10, 50]);
+const subscribers = list(a.subscribers, [1000, 5000], [20]);
+const rates = list(a.rates, [10, 100], [20]);
 const seconds = int(a.seconds, 5, 1);
 const capacity: CapacityOptions | undefined =
 	a['no-capacity'] || quick
@@ -107,11 +109,12 @@ const config = {
 	realtime: {
 		subscribers,
 		paths: (a.paths?.split(',') ?? ['broadcast', 'postgres_changes']) as Path[],
+		parts: new Set(a.parts.split(',')),
 		capacity,
 		capacitySeats,
 		/** The seed's own scale: 50 seats, its lock / book / release events. */
 		seedScale: { seats: 50, subscribers: subscribers[0] },
-		onsale: { viewers: int(a.viewers, 2000, 40), buyers: int(a.buyers, 500, 20) }
+		onsale: { viewers: int(a.viewers, 2000, 20), buyers: int(a.buyers, 500, 10) }
 	},
 	browser: !a['no-browser'] && !realtimeOnly,
 	baseline: !a['no-baseline'],
@@ -128,6 +131,9 @@ if (config.clientFetch !== 'node' && config.clientFetch !== 'undici')
 	throw new Error(`unknown --client-fetch ${config.clientFetch}\n${USAGE}`);
 if (!['supabase-js', 'phoenix', 'phoenix-scan'].includes(config.fanout.client))
 	throw new Error(`unknown subscriber client ${config.fanout.client}\n${USAGE}`);
+for (const p of config.realtime.parts)
+	if (!['fanout', 'seed-scale', 'onsale'].includes(p))
+		throw new Error(`unknown part ${p}\n${USAGE}`);
 for (const p of config.realtime.paths)
 	if (p !== 'broadcast' && p !== 'postgres_changes') throw new Error(`unknown path ${p}\n${USAGE}`);
 const needed = config.fanout.rates.reduce((s, r) => s + Math.round(r * config.fanout.seconds), 0);
@@ -224,7 +230,7 @@ for (const engine of config.engines) {
 				);
 				return r;
 			};
-			for (const s of rt.subscribers)
+			for (const s of rt.parts.has('fanout') ? rt.subscribers : [])
 				for (const path of rt.paths)
 					result.realtime.fanout.push(
 						await run('fan-out', await supabaseTarget(server, bookers, fanoutSeats), {
@@ -234,7 +240,7 @@ for (const engine of config.engines) {
 							capacity: rt.capacity
 						})
 					);
-			for (const path of rt.paths)
+			for (const path of rt.parts.has('seed-scale') ? rt.paths : [])
 				result.realtime.seedScale.push(
 					await run(
 						"the seed's scale",
@@ -242,7 +248,7 @@ for (const engine of config.engines) {
 						{ ...config.fanout, subscribers: rt.seedScale.subscribers, path }
 					)
 				);
-			for (const path of rt.paths) {
+			for (const path of rt.parts.has('onsale') ? rt.paths : []) {
 				const target = await onsaleTarget(server, signedIn.slice(0, rt.onsale.buyers));
 				const r = await run('on-sale', target, {
 					...config.fanout,
@@ -260,14 +266,22 @@ for (const engine of config.engines) {
 	}
 }
 
-let seed: FanoutResult | undefined;
+// The seed's design: the larger comparison (single bookings on the fan-out's 1,000 seats) and its
+// own scale (50 seats, lock / book / release), with the first subscriber count.
+const seed: FanoutResult[] = [];
 if (config.fanoutOn && config.baseline) {
-	log('seed baseline: fan-out…');
-	const target = await seedTarget(config.fanout.seats);
-	try {
-		seed = await fanout(target, config.fanout);
-	} finally {
-		await target.close();
+	const rt = config.realtime;
+	for (const [seats, workload] of [
+		...(rt.parts.has('fanout') ? [[config.fanout.seats, 'book'] as const] : []),
+		...(rt.parts.has('seed-scale') ? [[rt.seedScale.seats, 'cycle'] as const] : [])
+	]) {
+		log(`seed baseline: ${workload} on ${seats} seats…`);
+		const target = await seedTarget(seats, workload);
+		try {
+			seed.push(await fanout(target, config.fanout));
+		} finally {
+			await target.close();
+		}
 	}
 	log('seed baseline: done');
 }
@@ -306,7 +320,7 @@ if (engines.some((e) => e.realtime)) {
 	console.log(
 		'\nRealtime, side by side (clients co-located with the server on this machine; CPU per delivered message):'
 	);
-	console.log(realtimeTable(realtimeRows(engines)));
+	console.log(realtimeTable(realtimeRows(engines, seed)));
 }
 console.log(`Machine at the end: ${describeMachine(machine())}`);
 const dir = new URL('../../test-output/bench/', import.meta.url);

@@ -1,16 +1,19 @@
 /**
  * Runs the baseline (seed-server.ts) in its own process for the bench: listens on a free port and
- * answers the bench's IPC (resource readings, the time each seat was booked). Not part of the
- * seed's design.
+ * answers the bench's IPC (resource readings, the time of each seat's n-th change, keyed
+ * seat id × 1000 + n). Not part of the seed's design.
  */
 import type { AddressInfo } from 'node:net';
 import { nowMs } from '../stats.ts';
 import { createSeedServer } from './seed-server.ts';
 
 const commits = new Map<number, number>();
-const seed = createSeedServer(Number(process.argv[2] ?? 1000), (seatId) =>
-	commits.set(seatId, nowMs())
-);
+const changes = new Map<number, number>();
+const seed = createSeedServer(Number(process.argv[2] ?? 1000), (seatId) => {
+	const n = (changes.get(seatId) ?? 0) + 1;
+	changes.set(seatId, n);
+	commits.set(seatId * 1000 + n, nowMs());
+});
 await new Promise<void>((resolve) => seed.http.listen(0, '127.0.0.1', resolve));
 const { port } = seed.http.address() as AddressInfo;
 process.send!({ kind: 'ready', url: `http://127.0.0.1:${port}`, startMs: 0 });

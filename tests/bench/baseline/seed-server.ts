@@ -1,7 +1,8 @@
 /**
  * COMPARISON BASELINE — not product code. A faithful minimal version of the seed's original
  * design: one Express 5 + Socket.IO process, the seats in an in-memory array, a booking made by a
- * socket event, and after every change the FULL seat array broadcast to every connected client.
+ * socket event (`lock`, `book`, `release`, as the seed's server had), and after every change the
+ * FULL seat array broadcast to every connected client.
  * Nothing is persisted, nobody is authenticated and no per-user rule is checked, so it does less
  * work per booking than the product; what it shows is the cost of its fan-out.
  */
@@ -15,7 +16,7 @@ export interface SeedSeat {
 	row: string;
 	number: number;
 	price: number;
-	status: 'available' | 'booked';
+	status: 'available' | 'locked' | 'booked';
 	bookedBy: string | null;
 }
 
@@ -35,8 +36,8 @@ function rowName(i: number): string {
 
 export function createSeedServer(
 	seatCount: number,
-	/** Bench hook: told when a seat was booked (the seed has no such thing). */
-	onBooked: (seatId: number) => void = () => {}
+	/** Bench hook: told when a seat changed (the seed has no such thing). */
+	onChange: (seatId: number) => void = () => {}
 ): SeedServer {
 	const seats: SeedSeat[] = Array.from({ length: seatCount }, (_, i) => ({
 		id: i + 1,
@@ -58,22 +59,23 @@ export function createSeedServer(
 	const io = new SocketServer(http, { cors: { origin: '*' } });
 	io.on('connection', (socket) => {
 		socket.emit('seats', seats);
-		socket.on(
-			'book',
-			(
-				{ seatId, name }: { seatId: number; name: string },
-				ack?: (reply: { ok: boolean; error?: string }) => void
-			) => {
+		type Ack = (reply: { ok: boolean; error?: string }) => void;
+		const change =
+			(to: SeedSeat['status'], allowed: SeedSeat['status'][]) =>
+			({ seatId, name }: { seatId: number; name: string }, ack?: Ack) => {
 				const seat = seats.find((s) => s.id === seatId);
 				if (!seat) return ack?.({ ok: false, error: 'No such seat' });
-				if (seat.status === 'booked') return ack?.({ ok: false, error: 'Seat already taken' });
-				seat.status = 'booked';
-				seat.bookedBy = name;
-				onBooked(seatId);
+				if (!allowed.includes(seat.status))
+					return ack?.({ ok: false, error: `Seat is ${seat.status}` });
+				seat.status = to;
+				seat.bookedBy = to === 'available' ? null : name;
+				onChange(seatId);
 				ack?.({ ok: true });
 				io.emit('seats', seats);
-			}
-		);
+			};
+		socket.on('lock', change('locked', ['available']));
+		socket.on('book', change('booked', ['available', 'locked']));
+		socket.on('release', change('available', ['locked', 'booked']));
 	});
 	return { http, io, seats };
 }
