@@ -4,6 +4,8 @@ import { environmentOverrides, parseProjectConfig, readProjectConfig } from './p
 describe('supabase/config.toml', () => {
 	it("reads the project's own settings", async () => {
 		expect(await readProjectConfig(undefined, {})).toEqual({
+			schemas: ['public', 'graphql_public'],
+			extraSearchPath: ['public', 'extensions'],
 			maxRows: 1000,
 			jwtExpiry: 3600,
 			refreshTokenReuseInterval: 10,
@@ -45,6 +47,15 @@ describe('supabase/config.toml', () => {
 		expect(() => environmentOverrides({ GOTRUE_RATE_LIMIT_ANONYMOUS_USERS: 'lots' })).toThrow(
 			/GOTRUE_RATE_LIMIT_ANONYMOUS_USERS must be a number/
 		);
+	});
+
+	it('reads [api] schemas and extra_search_path as lists', () => {
+		expect(
+			parseProjectConfig(
+				'[api]\nschemas = ["api", "public"] # exposed\nextra_search_path = ["extensions"]'
+			)
+		).toEqual({ schemas: ['api', 'public'], extraSearchPath: ['extensions'] });
+		expect(parseProjectConfig('[api]\nextra_search_path = []')).toEqual({ extraSearchPath: [] });
 	});
 
 	it('treats max_rows = 0 as no cap', () => {

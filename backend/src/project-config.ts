@@ -3,13 +3,13 @@ import type { BackendOptions } from './backend.ts';
 
 export const CONFIG_FILE = new URL('../../supabase/config.toml', import.meta.url);
 
-type Value = string | number | boolean;
+type Value = string | number | boolean | string[];
 
 /**
  * The few `supabase/config.toml` settings the back end honours, so one file configures both
  * `supabase start` and this back end. Reads only top-level `key = value` lines of `[api]`,
- * `[auth]` and `[auth.rate_limit]` (strings, numbers, booleans): all the CLI's own file uses for
- * these keys.
+ * `[auth]` and `[auth.rate_limit]` (strings, numbers, booleans, one-line arrays of strings): all
+ * the CLI's own file uses for these keys.
  */
 export function parseProjectConfig(toml: string): Omit<BackendOptions, 'db'> {
 	const sections = new Map<string, Map<string, Value>>();
@@ -26,19 +26,27 @@ export function parseProjectConfig(toml: string): Omit<BackendOptions, 'db'> {
 		const pair = /^([A-Za-z0-9_]+)\s*=\s*(.+)$/.exec(line);
 		if (!pair || !current) continue;
 		const [, key, text] = pair;
-		const value: Value | undefined = /^".*"$/.test(text)
-			? text.slice(1, -1)
-			: text === 'true' || text === 'false'
-				? text === 'true'
-				: /^-?\d+(\.\d+)?$/.test(text)
-					? Number(text)
-					: undefined;
+		const value: Value | undefined = /^\[.*\]$/.test(text)
+			? [...text.matchAll(/"([^"]*)"/g)].map((m) => m[1])
+			: /^".*"$/.test(text)
+				? text.slice(1, -1)
+				: text === 'true' || text === 'false'
+					? text === 'true'
+					: /^-?\d+(\.\d+)?$/.test(text)
+						? Number(text)
+						: undefined;
 		if (value !== undefined) current.set(key, value);
 	}
 	const api = sections.get('api');
 	const auth = sections.get('auth');
 	const options: Omit<BackendOptions, 'db'> = {};
 	const num = (v: Value | undefined) => (typeof v === 'number' ? v : undefined);
+	const list = (v: Value | undefined) => (Array.isArray(v) ? v : undefined);
+	// PostgREST's db-schemas and db-extra-search-path, as the CLI passes them on.
+	const schemas = list(api?.get('schemas'));
+	if (schemas?.length) options.schemas = schemas;
+	const extraSearchPath = list(api?.get('extra_search_path'));
+	if (extraSearchPath) options.extraSearchPath = extraSearchPath;
 	const maxRows = num(api?.get('max_rows'));
 	if (maxRows !== undefined) options.maxRows = maxRows > 0 ? maxRows : null;
 	const jwtExpiry = num(auth?.get('jwt_expiry'));

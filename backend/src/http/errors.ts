@@ -31,7 +31,12 @@ export class ApiError extends Error {
 		status: number,
 		code: string,
 		message: string,
-		extra: { details?: string | null; hint?: string | null; headers?: Record<string, string> } = {}
+		extra: {
+			/** A string, or PostgREST's list of candidates for an ambiguous embed. */
+			details?: string | object[] | null;
+			hint?: string | null;
+			headers?: Record<string, string>;
+		} = {}
 	): ApiError {
 		return new ApiError(
 			status,

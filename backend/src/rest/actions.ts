@@ -38,15 +38,22 @@ export async function callFunction(
 		}
 		args = new Map(Object.entries(ctx.body));
 		query = parseQuery(ctx.params);
-		resolveEmbeds(query.select, undefined, ctx.cache);
 	} else {
 		// On GET/HEAD, parameters named like an argument are arguments; the rest filter the result.
 		const argNames = new Set(candidates.flatMap((c) => c.args.map((a) => a.name)));
 		query = parseQuery(ctx.params, argNames);
-		resolveEmbeds(query.select, undefined, ctx.cache);
 		args = new Map(query.other);
 	}
-	const routine = chooseRoutine(candidates, ctx.schema, name, [...args.keys()]);
+	const routine = chooseRoutine(
+		ctx.cache,
+		ctx.schema,
+		name,
+		[...args.keys()],
+		ctx.method === 'POST'
+	);
+	// A function returning rows of a table embeds what that table does.
+	const table = routine.tableName ? { schema: routine.schema, name: routine.tableName } : undefined;
+	resolveEmbeds(query.select, table, ctx.cache, query.embedded);
 	return inRequestTransaction(
 		db,
 		ctx,
@@ -57,7 +64,7 @@ export async function callFunction(
 
 export async function onRelation(db: Db, ctx: RestContext, relation: Relation): Promise<Response> {
 	const query = parseQuery(ctx.params);
-	resolveEmbeds(query.select, relation, ctx.cache);
+	resolveEmbeds(query.select, relation, ctx.cache, query.embedded);
 	let plan: RequestPlan | Response;
 	switch (ctx.method) {
 		case 'POST':

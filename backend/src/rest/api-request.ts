@@ -28,6 +28,8 @@ export interface ApiRequest {
 	range?: { first: number; last?: number };
 	/** `Accept: application/vnd.pgrst.object+json`: exactly one row or 406. */
 	singular: boolean;
+	/** `Accept: application/vnd.pgrst.{array,object}+json;nulls=stripped`: no null-valued keys. */
+	stripNulls: boolean;
 	/** Parsed JSON body (POST/PATCH); undefined when there is none. */
 	body: unknown;
 	/** Every request header, names lower-cased (for the `request.headers` setting). */
@@ -72,7 +74,7 @@ export async function toApiRequest(
 		schema: profile(req, method, options.schemas),
 		prefs: parsePrefer(req.headers.get('prefer')),
 		range: method === 'POST' ? undefined : parseRange(req.headers.get('range')),
-		singular: wantsObject(req.headers.get('accept')),
+		...negotiate(req.headers.get('accept')),
 		body:
 			method === 'POST' || method === 'PATCH'
 				? await readJsonBody(req, options.maxBodyBytes, target.kind === 'routine')
@@ -123,14 +125,22 @@ const ARRAY_TYPES = [
 ];
 
 /** Content negotiation: the first acceptable media type wins; unknown ones → 406 PGRST107. */
-function wantsObject(accept: string | null): boolean {
-	if (!accept || accept.trim() === '') return false;
-	const types = accept.split(',').map((t) => t.split(';')[0].trim().toLowerCase());
-	for (const t of types) {
-		if (OBJECT_TYPES.includes(t)) return true;
-		if (ARRAY_TYPES.includes(t)) return false;
+function negotiate(accept: string | null): { singular: boolean; stripNulls: boolean } {
+	if (!accept || accept.trim() === '') return { singular: false, stripNulls: false };
+	const offered = accept.split(',').map((t) => {
+		const [type, ...parameters] = t.split(';').map((p) => p.trim().toLowerCase());
+		return { type, strip: parameters.includes('nulls=stripped') };
+	});
+	for (const { type, strip } of offered) {
+		// Only PostgREST's own media types take `nulls=stripped`.
+		const stripNulls = strip && type.startsWith('application/vnd.pgrst.');
+		if (OBJECT_TYPES.includes(type)) return { singular: true, stripNulls };
+		if (ARRAY_TYPES.includes(type)) return { singular: false, stripNulls };
 	}
-	throw mediaTypeError(406, types);
+	throw mediaTypeError(
+		406,
+		offered.map((o) => o.type)
+	);
 }
 
 async function readJsonBody(req: Request, limit: number, rpc: boolean): Promise<unknown> {

@@ -32,8 +32,9 @@ export const OPERATORS = {
 	ov: '&&',
 	sl: '<<',
 	sr: '>>',
-	nxl: '&<',
-	nxr: '&>',
+	// "does not extend to the left/right of": nxl is &>, nxr is &< (supabase-js rangeGte/rangeLte).
+	nxl: '&>',
+	nxr: '&<',
 	adj: '-|-',
 	isdistinct: 'IS DISTINCT FROM',
 	is: 'IS',

@@ -59,7 +59,8 @@ describe('query string grammar', () => {
 		expect(render('select=meta->a->>b').select).toBe(`(("t"."meta"->$1::text)->>$2::text) AS "b"`);
 	});
 
-	it('parses embedded resources with alias, hint and nested selects', () => {
+	it('parses embedded resources with alias, hint, join type, spread and nested selects', () => {
+		const none = { conditions: [], order: [] };
 		expect(parseSelect('id,writer:authors!author_id(name,books(title))')).toEqual([
 			{ kind: 'column', column: { name: 'id', path: [] }, alias: undefined, cast: undefined },
 			{
@@ -67,6 +68,9 @@ describe('query string grammar', () => {
 				relation: 'authors',
 				alias: 'writer',
 				hint: 'author_id',
+				joinType: undefined,
+				spread: false,
+				params: none,
 				select: [
 					{ kind: 'column', column: { name: 'name', path: [] }, alias: undefined, cast: undefined },
 					{
@@ -74,6 +78,9 @@ describe('query string grammar', () => {
 						relation: 'books',
 						alias: undefined,
 						hint: undefined,
+						joinType: undefined,
+						spread: false,
+						params: none,
 						select: [
 							{
 								kind: 'column',
@@ -86,8 +93,14 @@ describe('query string grammar', () => {
 				]
 			}
 		]);
-		const e = errorOf(() => parseSelect('id,shows!inner(name)'));
-		expect([e.status, e.body.code]).toEqual([400, 'PGRST100']);
+		expect(parseSelect('shows!fk!inner(name),...venues!left()')).toMatchObject([
+			{ relation: 'shows', hint: 'fk', joinType: 'inner', spread: false },
+			{ relation: 'venues', hint: undefined, joinType: 'left', spread: true, select: [] }
+		]);
+		for (const bad of ['shows!a!b(name)', 'v:...venues(name)']) {
+			const e = errorOf(() => parseSelect(bad));
+			expect([e.status, e.body.code], bad).toEqual([400, 'PGRST100']);
+		}
 	});
 
 	it('renders every filter with values as parameters', () => {

@@ -11,6 +11,8 @@ import {
 	type Operator
 } from './grammar.ts';
 
+import type { Relationship } from './relationships.ts';
+
 export { OPERATORS, type Operator } from './grammar.ts';
 
 /**
@@ -35,17 +37,36 @@ export type SelectItem =
 	| { kind: 'column'; column: ColumnRef; alias?: string; cast?: string }
 	| EmbedItem;
 
-/** `alias:relation!hint(select)` — a related table, resolved against foreign keys later. */
+/**
+ * `alias:relation!hint!inner(select)` or `...relation(select)` — a related table, resolved against
+ * the schema cache's relationships later.
+ */
 export interface EmbedItem {
 	kind: 'embed';
 	relation: string;
 	alias?: string;
-	/** A foreign-key constraint or column name that picks one of several relationships. */
+	/** A constraint, column or junction table name that picks one of several relationships. */
 	hint?: string;
+	/** `!inner` keeps only parents with a matching embedded row; `!left` (the default) keeps all. */
+	joinType?: 'inner' | 'left';
+	/** `...relation(cols)`: the embedded columns become the parent's own. */
+	spread: boolean;
 	select: SelectItem[];
-	/** Filled in by `resolveEmbeds`: the related relation and how its rows join the parent's. */
-	join?: { schema: string; table: string; toOne: boolean; on: [child: string, parent: string][] };
+	/** `relation.col=op.value`, `relation.order`, `relation.limit`… from the query string. */
+	params: EmbedParams;
+	/** Filled in by `resolveEmbeds`: the relationship its rows join the parent's by. */
+	join?: Relationship;
 }
+
+/** Filters, order and paging of one embedded resource. */
+export interface EmbedParams {
+	conditions: Condition[];
+	order: OrderTerm[];
+	limit?: number;
+	offset?: number;
+}
+
+export const noEmbedParams = (): EmbedParams => ({ conditions: [], order: [] });
 
 export interface Filter {
 	kind: 'filter';
@@ -122,21 +143,26 @@ export function parseSelect(text: string | null): SelectItem[] {
 	return splitTopLevel(text).map((raw): SelectItem => {
 		const item = raw.trim();
 		if (item === '*') return { kind: 'star' };
-		const embed = /^(?:([^:"(!]+):(?!:))?([^:"(!]+)(?:!([^(]+))?\((.*)\)$/s.exec(item);
+		const embed = /^(?:([^:"(!.]+):(?!:))?(\.\.\.)?([^:"(!]+)((?:![^(!]+)*)\((.*)\)$/s.exec(item);
 		if (embed) {
-			const [, alias, target, hint, inner] = embed;
-			if (target.startsWith('...') || hint === 'inner' || hint === 'left') {
-				throw badQuery(
-					`"failed to parse select parameter" (${item})`,
-					'Spread embeds and !inner/!left are not supported by this back end'
-				);
+			const [, alias, spread, target, marks, inner] = embed;
+			const bangs = marks ? marks.slice(1).split('!') : [];
+			let joinType: EmbedItem['joinType'];
+			if (bangs.length && (bangs.at(-1) === 'inner' || bangs.at(-1) === 'left')) {
+				joinType = bangs.pop() as EmbedItem['joinType'];
+			}
+			if (bangs.length > 1 || (spread && alias !== undefined)) {
+				throw badQuery(`"failed to parse select parameter" (${item})`, `unexpected "${item}"`);
 			}
 			return {
 				kind: 'embed',
 				relation: parseName(target, 'embedded resource'),
 				alias: alias === undefined ? undefined : parseName(alias, 'select alias'),
-				hint: hint === undefined ? undefined : parseName(hint, 'embed hint'),
-				select: parseSelect(inner)
+				hint: bangs.length ? parseName(bangs[0], 'embed hint') : undefined,
+				joinType,
+				spread: spread !== undefined,
+				select: inner.trim() === '' ? [] : parseSelect(inner),
+				params: noEmbedParams()
 			};
 		}
 		if (item.includes('(')) {
@@ -233,6 +259,15 @@ function parseLogicBody(value: string, raw: string): Condition[] {
 	});
 }
 
+function hasOperator(value: string): boolean {
+	try {
+		parseOperation(value);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /** `order=a.desc.nullslast,b` */
 export function parseOrder(text: string): OrderTerm[] {
 	return splitTopLevel(text).map((raw) => {
@@ -270,29 +305,40 @@ export interface Query {
 	onConflict?: string[];
 	/** Parameters that are neither reserved nor filters, e.g. RPC arguments on GET. */
 	other: Map<string, string>;
+	/** Filters, order and paging of embedded resources, by their path (`messages.users`). */
+	embedded: Map<string, EmbedParams>;
 }
 
 const RESERVED = new Set(['select', 'order', 'limit', 'offset', 'columns', 'on_conflict']);
 
 /**
- * Parses the whole query string. `argNames` are RPC argument names: on GET they are arguments, not
+ * Parses the whole query string. `argNames` are the RPC argument names of a GET call: parameters
+ * with those names, or without an operator, are arguments (PostgREST's RPC params), not
  * filters.
  */
-export function parseQuery(params: URLSearchParams, argNames: Set<string> = new Set()): Query {
+export function parseQuery(params: URLSearchParams, argNames?: Set<string>): Query {
 	const query: Query = {
 		select: parseSelect(params.get('select')),
 		conditions: [],
 		order: params.has('order') ? parseOrder(params.get('order')!) : [],
 		limit: parseNonNegative('limit', params.get('limit')),
 		offset: parseNonNegative('offset', params.get('offset')),
-		other: new Map()
+		other: new Map(),
+		embedded: new Map()
+	};
+	const embedded = (path: string[]) => {
+		const key = path.join('.');
+		let found = query.embedded.get(key);
+		if (!found) query.embedded.set(key, (found = noEmbedParams()));
+		return found;
 	};
 	if (params.has('columns')) query.columns = parseColumns(params.get('columns')!);
 	if (params.has('on_conflict')) query.onConflict = parseColumns(params.get('on_conflict')!);
 
 	for (const [key, value] of params) {
 		if (RESERVED.has(key)) continue;
-		if (argNames.has(key)) {
+		// On an RPC GET a parameter is an argument when it is named like one or has no operator.
+		if (argNames && (argNames.has(key) || (!key.includes('.') && !hasOperator(value)))) {
 			query.other.set(key, value);
 			continue;
 		}
@@ -300,11 +346,28 @@ export function parseQuery(params: URLSearchParams, argNames: Set<string> = new 
 			query.conditions.push(parseLogic(key, value));
 			continue;
 		}
-		if (/^[^.]+\.(order|limit|offset|or|and|select)$/.test(key) || /^[^.>-]+\.[^.]+$/.test(key)) {
-			throw badQuery(
-				`"failed to parse filter" (${key}=${value})`,
-				'Filters, order and limits on embedded resources are not supported by this back end'
-			);
+		// `messages.users.username=eq.x`: everything before the last dot (outside a JSON path) is
+		// the path of embedded resources the filter, order or limit applies to.
+		const arrow = key.indexOf('->');
+		const head = arrow >= 0 ? key.slice(0, arrow) : key;
+		const segments = head.split('.');
+		if (segments.length > 1) {
+			const last = segments.at(-1)!;
+			const negatedLogic = segments.length > 2 && segments.at(-2) === 'not';
+			if ((last === 'or' || last === 'and') && arrow < 0) {
+				const path = segments.slice(0, negatedLogic ? -2 : -1);
+				embedded(path).conditions.push(parseLogic(negatedLogic ? `not.${last}` : last, value));
+			} else if (last === 'order' && arrow < 0) {
+				embedded(segments.slice(0, -1)).order = parseOrder(value);
+			} else if ((last === 'limit' || last === 'offset') && arrow < 0) {
+				embedded(segments.slice(0, -1))[last] = parseNonNegative(last, value);
+			} else {
+				const field = last + (arrow >= 0 ? key.slice(arrow) : '');
+				embedded(segments.slice(0, -1)).conditions.push(
+					parseFilterValue(parseColumnRef(field, 'filter'), value, `${key}=${value}`, false)
+				);
+			}
+			continue;
 		}
 		query.conditions.push(
 			parseFilterValue(parseColumnRef(key, 'filter'), value, `${key}=${value}`, false)

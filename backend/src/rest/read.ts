@@ -2,7 +2,19 @@ import type { Result } from '../db/types.ts';
 import type { RequestPlan, RestContext } from './context.ts';
 import { invalidRange, singularityError } from './errors.ts';
 import type { Query } from './query-string.ts';
-import { Params, jsonBodySql, limitSql, orderSql, selectSql, sizedRows, whereSql } from './sql.ts';
+import type { SchemaCache } from './schema-cache.ts';
+import { findRelation } from './schema-cache.ts';
+import {
+	Params,
+	innerJoinsSql,
+	jsonBodySql,
+	limitSql,
+	orderSql,
+	selectSql,
+	sizedRows,
+	whereSql,
+	type RenderLimits
+} from './sql.ts';
 
 /**
  * A read: rows of `from` (a table, or a function call) filtered, ordered and paged, rendered by
@@ -51,14 +63,21 @@ export function planRead(
 	source: ReadSource,
 	query: Query,
 	page: Page,
-	options: { object?: boolean } = {}
+	options: {
+		object?: boolean;
+		/** Refuses (and so rolls back) a result of this many rows, e.g. past a strict max-affected. */
+		checkRows?: (rows: number) => void;
+	} = {}
 ): RequestPlan {
 	const { params, alias } = source;
-	const where = whereSql(query.conditions, params, alias);
-	const select = selectSql(query.select, params, alias, {
-		embedRows: ctx.maxRows,
-		maxBytes: ctx.maxResponseBytes
-	});
+	const limits = renderLimits(ctx.cache, ctx.maxRows, ctx.maxResponseBytes);
+	const where = whereSql(
+		query.conditions,
+		params,
+		alias,
+		innerJoinsSql(query.select, params, alias, limits)
+	);
+	const select = selectSql(query.select, params, alias, limits);
 	const order = orderSql(query.order, params, alias);
 	const counting = ctx.prefs.count !== undefined;
 	const ctes = [...source.ctes];
@@ -80,13 +99,14 @@ export function planRead(
 	const object = options.object ?? ctx.singular;
 	const lower = page.offset;
 	return {
-		sql: `WITH ${ctes.join(', ')} SELECT ${total} AS total, count(*)::int AS page_total, ${jsonBodySql(object)} AS body FROM ${sizedRows('pgrst_source', ctx.maxResponseBytes)}`,
+		sql: `WITH ${ctes.join(', ')} SELECT ${total} AS total, count(*)::int AS page_total, ${jsonBodySql(object, ctx.stripNulls)} AS body FROM ${sizedRows('pgrst_source', ctx.maxResponseBytes)}`,
 		params: params.values,
 		// The refusals below undo what a function called by the read may have written.
-		mayUndo: ctx.singular || (counting && lower > 0),
+		mayUndo: ctx.singular || (counting && lower > 0) || options.checkRows !== undefined,
 		finish(result: Result) {
 			const row = result.rows[0] as { total: number | null; page_total: number; body: string };
 			const { total: count, page_total: pageTotal, body: text } = row;
+			options.checkRows?.(pageTotal);
 			if (ctx.singular && pageTotal !== 1) throw singularityError(pageTotal);
 			if (count !== null && lower > count && lower > 0) {
 				throw invalidRange(
@@ -102,6 +122,19 @@ export function planRead(
 	};
 }
 
+/** How a read renders: embedded arrays capped at `maxRows`, every array at `maxBytes`. */
+export function renderLimits(
+	cache: SchemaCache,
+	maxRows: number | null,
+	maxBytes: number | null
+): RenderLimits {
+	return {
+		embedRows: maxRows,
+		maxBytes,
+		columnsOf: (t) => [...(findRelation(cache, t.schema, t.name)?.columns.keys() ?? [])]
+	};
+}
+
 /** A JSON response in the negotiated media type; HEAD gets the headers only. */
 export function respond(
 	ctx: RestContext,
@@ -111,12 +144,12 @@ export function respond(
 ): Response {
 	const out = new Headers(headers);
 	if (body !== null) {
-		out.set(
-			'Content-Type',
-			ctx.singular
-				? 'application/vnd.pgrst.object+json; charset=utf-8'
-				: 'application/json; charset=utf-8'
-		);
+		const type = ctx.singular
+			? 'application/vnd.pgrst.object+json'
+			: ctx.stripNulls
+				? 'application/vnd.pgrst.array+json'
+				: 'application/json';
+		out.set('Content-Type', `${type}${ctx.stripNulls ? ';nulls=stripped' : ''}; charset=utf-8`);
 	}
 	if (ctx.prefs.applied.length) out.set('Preference-Applied', ctx.prefs.applied.join(', '));
 	return new Response(ctx.method === 'HEAD' || status === 204 ? null : body, {

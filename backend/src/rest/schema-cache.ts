@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/types.ts';
+import { buildRelationships, type Relationship } from './relationships.ts';
 
 /**
  * What PostgREST's schema cache holds, reduced to what this subset uses: the exposed relations
@@ -20,6 +21,8 @@ export interface Relation {
 	kind: 'table' | 'view';
 	columns: Map<string, Column>;
 	primaryKey: string[];
+	/** The primary key and every unique constraint, as column lists. */
+	uniqueKeys: string[][];
 }
 
 export interface FunctionArg {
@@ -38,6 +41,8 @@ export interface RoutineInfo {
 	/** Output column names for composite results (from OUT/TABLE args or the row type). */
 	outColumns: string[];
 	volatility: 'v' | 's' | 'i';
+	/** The table or view (in the function's schema) whose rows it returns, for embedding. */
+	tableName?: string;
 }
 
 /** A foreign key between two exposed tables: `table(columns)` references `refTable(refColumns)`. */
@@ -56,6 +61,8 @@ export interface SchemaCache {
 	relations: Map<string, Relation>;
 	routines: Map<string, RoutineInfo[]>;
 	foreignKeys: ForeignKey[];
+	/** Relationships for embedding, by the `schema.name` of the relation they start from. */
+	relationships: Map<string, Relationship[]>;
 	/** `statement_timeout` etc. from `ALTER ROLE … SET`, per role. */
 	roleSettings: Map<string, Record<string, string>>;
 	/** Roles the API may run as (those granted to `authenticator`). */
@@ -87,7 +94,14 @@ select n.nspname as schema, c.relname as name, c.relkind::text as kind,
     cross join lateral unnest(i.indkey) with ordinality as k(attnum, ord)
     join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
     where i.indrelid = c.oid and i.indisprimary
-  ), '[]'::json) as primary_key
+  ), '[]'::json) as primary_key,
+  coalesce((
+    select json_agg((
+      select json_agg(a.attname order by k.ord)
+      from unnest(con.conkey) with ordinality as k(attnum, ord)
+      join pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum))
+    from pg_constraint con where con.conrelid = c.oid and con.contype in ('p', 'u')
+  ), '[]'::json) as unique_keys
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
 where n.nspname = any($1::text[]) and c.relkind in ('r', 'v', 'm', 'f', 'p')`;
 
@@ -106,7 +120,10 @@ select n.nspname as schema, p.proname as name, p.proretset as returns_set, p.pro
   coalesce((
     select json_agg(a.attname order by a.attnum) from pg_attribute a
     where a.attrelid = t.typrelid and a.attnum > 0 and not a.attisdropped
-  ), '[]'::json) as row_columns
+  ), '[]'::json) as row_columns,
+  (select r.relname from pg_class r
+   where r.oid = t.typrelid and r.relnamespace = p.pronamespace and r.relkind in ('r', 'v', 'm', 'f', 'p')
+  ) as table_name
 from pg_proc p
 join pg_namespace n on n.oid = p.pronamespace
 join pg_type t on t.oid = p.prorettype
@@ -125,6 +142,22 @@ join pg_class t2 on t2.oid = c.confrelid join pg_namespace n2 on n2.oid = t2.rel
 where c.contype = 'f' and n1.nspname = any($1::text[]) and n2.nspname = any($1::text[])
 order by c.conname`;
 
+// A view column named like a column of a table its rule reads stands for that column, as far as
+// foreign keys go (PostgREST follows the view's target list; renamed columns are not followed here).
+const VIEW_COLUMNS_SQL = `
+select distinct vn.nspname as schema, v.relname as view, va.attname as column,
+  tn.nspname as base_schema, t.relname as base_table
+from pg_class v
+join pg_namespace vn on vn.oid = v.relnamespace
+join pg_rewrite r on r.ev_class = v.oid
+join pg_depend d on d.classid = 'pg_rewrite'::regclass and d.objid = r.oid
+  and d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0 and d.refobjid <> v.oid
+join pg_class t on t.oid = d.refobjid and t.relkind in ('r', 'p')
+join pg_namespace tn on tn.oid = t.relnamespace
+join pg_attribute ta on ta.attrelid = t.oid and ta.attnum = d.refobjsubid
+join pg_attribute va on va.attrelid = v.oid and va.attname = ta.attname and va.attnum > 0 and not va.attisdropped
+where v.relkind in ('v', 'm') and vn.nspname = any($1::text[])`;
+
 const ROLE_SETTINGS_SQL = `
 select r.rolname as role, to_json(s.setconfig) as settings
 from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
@@ -140,13 +173,14 @@ type Json<T> = T | string;
 const parsed = <T>(v: Json<T>): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
 export async function loadSchemaCache(db: Queryable, schemas: string[]): Promise<SchemaCache> {
-	const [rels, procs, fks, settings, roles] = [
+	const [rels, procs, fks, viewColumns, settings, roles] = [
 		await db.query<{
 			schema: string;
 			name: string;
 			kind: string;
 			columns: Json<Column[]>;
 			primary_key: Json<string[]>;
+			unique_keys: Json<string[][]>;
 		}>(RELATIONS_SQL, [schemas]),
 		await db.query<{
 			schema: string;
@@ -160,6 +194,7 @@ export async function loadSchemaCache(db: Queryable, schemas: string[]): Promise
 			ret_row: boolean;
 			args: Json<{ name: string; type: string; mode: string }[]>;
 			row_columns: Json<string[]>;
+			table_name: string | null;
 		}>(ROUTINES_SQL, [schemas]),
 		await db.query<{
 			name: string;
@@ -170,6 +205,13 @@ export async function loadSchemaCache(db: Queryable, schemas: string[]): Promise
 			columns: Json<string[]>;
 			ref_columns: Json<string[]>;
 		}>(FOREIGN_KEYS_SQL, [schemas]),
+		await db.query<{
+			schema: string;
+			view: string;
+			column: string;
+			base_schema: string;
+			base_table: string;
+		}>(VIEW_COLUMNS_SQL, [schemas]),
 		await db.query<{ role: string; settings: Json<string[] | null> }>(ROLE_SETTINGS_SQL),
 		await db.query<{ role: string }>(API_ROLES_SQL)
 	];
@@ -182,7 +224,8 @@ export async function loadSchemaCache(db: Queryable, schemas: string[]): Promise
 			name: r.name,
 			kind: r.kind === 'r' || r.kind === 'p' ? 'table' : 'view',
 			columns: new Map(columns.map((c) => [c.name, c])),
-			primaryKey: parsed(r.primary_key)
+			primaryKey: parsed(r.primary_key),
+			uniqueKeys: parsed(r.unique_keys)
 		});
 	}
 
@@ -205,7 +248,8 @@ export async function loadSchemaCache(db: Queryable, schemas: string[]): Promise
 			returnsSet: p.returns_set,
 			returns: p.returns_void ? 'void' : composite ? 'composite' : 'scalar',
 			outColumns: p.ret_row ? parsed(p.row_columns) : outs.map((a) => a.name),
-			volatility: p.volatility
+			volatility: p.volatility,
+			tableName: p.table_name ?? undefined
 		};
 		const k = key(p.schema, p.name);
 		routines.set(k, [...(routines.get(k) ?? []), info]);
@@ -236,5 +280,17 @@ export async function loadSchemaCache(db: Queryable, schemas: string[]): Promise
 		refColumns: parsed(f.ref_columns)
 	}));
 
-	return { schemas, relations, routines, foreignKeys, roleSettings, apiRoles };
+	const relationships = buildRelationships(
+		[...relations.values()],
+		foreignKeys,
+		viewColumns.rows.map((v) => ({
+			schema: v.schema,
+			view: v.view,
+			column: v.column,
+			baseSchema: v.base_schema,
+			baseTable: v.base_table
+		}))
+	);
+
+	return { schemas, relations, routines, foreignKeys, relationships, roleSettings, apiRoles };
 }

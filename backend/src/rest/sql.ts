@@ -7,6 +7,7 @@ import type {
 	SelectItem
 } from './query-string.ts';
 import { OPERATORS } from './query-string.ts';
+import { isToOne, type TableName } from './relationships.ts';
 
 /**
  * Renders parsed queries as SQL. Identifiers are always double-quoted (never interpolated raw) and
@@ -52,9 +53,17 @@ export interface RenderLimits {
 	embedRows: number | null;
 	/** The largest JSON array (top level or embedded) in bytes; null for none. */
 	maxBytes: number | null;
+	/** The columns of a relation, for `*` in a spread embed. */
+	columnsOf?: (table: TableName) => string[];
 }
 
 export const UNLIMITED: RenderLimits = { embedRows: null, maxBytes: null };
+
+/** One rendered select item: its SQL and, when it is a single named column, that name. */
+interface Piece {
+	sql: string;
+	name?: string;
+}
 
 export function selectSql(
 	items: SelectItem[],
@@ -63,37 +72,126 @@ export function selectSql(
 	limits: RenderLimits,
 	depth = 0
 ): string {
-	return items
-		.map((item) => {
-			if (item.kind === 'star') return qualifier ? `${qualifier}.*` : '*';
-			if (item.kind === 'embed') return embedSql(item, params, qualifier, limits, depth + 1);
-			let sql = columnSql(item.column, params, qualifier);
-			// The cast is checked against an identifier pattern (no spaces or punctuation) by the parser.
-			if (item.cast) sql = `CAST(${sql} AS ${item.cast})`;
-			return `${sql} AS ${ident(outputName(item.column, item.alias))}`;
-		})
+	return selectPieces(items, params, qualifier, limits, depth)
+		.map((p) => (p.name === undefined ? p.sql : `${p.sql} AS ${ident(p.name)}`))
 		.join(', ');
 }
 
-/** A correlated subquery: the related row as an object (or null), or the related rows as an array. */
-function embedSql(
+function selectPieces(
+	items: SelectItem[],
+	params: Params,
+	qualifier: string | undefined,
+	limits: RenderLimits,
+	depth: number
+): Piece[] {
+	return items.flatMap((item): Piece[] => {
+		if (item.kind === 'star') return [{ sql: qualifier ? `${qualifier}.*` : '*' }];
+		if (item.kind === 'embed') return embedPieces(item, params, qualifier, limits, depth + 1);
+		let sql = columnSql(item.column, params, qualifier);
+		// The cast is checked against an identifier pattern (no spaces or punctuation) by the parser.
+		if (item.cast) sql = `CAST(${sql} AS ${item.cast})`;
+		return [{ sql, name: outputName(item.column, item.alias) }];
+	});
+}
+
+/** The embedded relation joined to its parent row, with the embed's own filters. */
+function embedSource(
+	item: EmbedItem,
+	params: Params,
+	parent: string,
+	limits: RenderLimits,
+	depth: number
+): { from: string; where: string; alias: string } {
+	const rel = item.join;
+	if (!rel) throw new Error(`embed ${item.relation} was not resolved`);
+	const alias = ident(`${rel.foreignTable.name}_${depth}`);
+	let from = `${qualified(rel.foreignTable.schema, rel.foreignTable.name)} AS ${alias}`;
+	const on: string[] = [];
+	if (rel.junction) {
+		const j = rel.junction;
+		const jAlias = ident(`${j.table.name}_j${depth}`);
+		from += `, ${qualified(j.table.schema, j.table.name)} AS ${jAlias}`;
+		for (const [jc, fc] of j.targetColumns)
+			on.push(`${jAlias}.${ident(jc)} = ${alias}.${ident(fc)}`);
+		for (const [jc, tc] of j.sourceColumns)
+			on.push(`${jAlias}.${ident(jc)} = ${parent}.${ident(tc)}`);
+	} else {
+		for (const [tc, fc] of rel.columns) on.push(`${alias}.${ident(fc)} = ${parent}.${ident(tc)}`);
+	}
+	for (const c of item.params.conditions) on.push(conditionSql(c, params, alias));
+	on.push(...innerJoinsSql(item.select, params, alias, limits, depth));
+	return { from, where: ` WHERE ${on.join(' AND ')}`, alias };
+}
+
+/**
+ * `!inner` embeds among `items`, as conditions on the row at `qualifier`: it must have a matching
+ * embedded row (PostgREST's INNER JOIN LATERAL).
+ */
+export function innerJoinsSql(
+	items: SelectItem[],
+	params: Params,
+	qualifier: string,
+	limits: RenderLimits,
+	depth = 0
+): string[] {
+	return items.flatMap((item) => {
+		if (item.kind !== 'embed' || item.joinType !== 'inner') return [];
+		const { from, where } = embedSource(item, params, qualifier, limits, depth + 1);
+		return [`EXISTS (SELECT 1 FROM ${from}${where})`];
+	});
+}
+
+/**
+ * A correlated subquery: the related row as an object (or null), or the related rows as an array;
+ * for a spread, each of the related row's columns as the parent's own. An embed that selects
+ * nothing (`users()`) only filters, and renders no key.
+ */
+function embedPieces(
 	item: EmbedItem,
 	params: Params,
 	parent: string | undefined,
 	limits: RenderLimits,
 	depth: number
-): string {
-	const join = item.join;
-	if (!join || !parent) throw new Error(`embed ${item.relation} was not resolved`);
-	const alias = ident(`${join.table}_${depth}`);
-	const on = join.on
-		.map(([child, ofParent]) => `${alias}.${ident(child)} = ${parent}.${ident(ofParent)}`)
-		.join(' AND ');
-	const inner = `SELECT ${selectSql(item.select, params, alias, limits, depth)} FROM ${qualified(join.schema, join.table)} AS ${alias} WHERE ${on}`;
-	const value = join.toOne
-		? `(SELECT row_to_json(pgrst_e) FROM (${inner} LIMIT 1) AS pgrst_e)`
-		: `(SELECT ${jsonArraySql()} FROM ${sizedRows(`(${inner}${limitSql(limits.embedRows ?? undefined, 0)})`, limits.maxBytes)})`;
-	return `${value} AS ${ident(item.alias ?? item.relation)}`;
+): Piece[] {
+	const rel = item.join;
+	if (!rel || !parent) throw new Error(`embed ${item.relation} was not resolved`);
+	const { from, where, alias } = embedSource(item, params, parent, limits, depth);
+	const toOne = isToOne(rel);
+	const expanded: SelectItem[] = item.spread
+		? item.select.flatMap((s): SelectItem[] =>
+				s.kind === 'star'
+					? (limits.columnsOf?.(rel.foreignTable) ?? []).map((name) => ({
+							kind: 'column',
+							column: { name, path: [] }
+						}))
+					: [s]
+			)
+		: item.select;
+	const pieces = selectPieces(expanded, params, alias, limits, depth);
+	if (!pieces.length) return [];
+	if (item.spread) {
+		return pieces.map((p) => ({
+			sql: `(SELECT ${p.sql} FROM ${from}${where} LIMIT 1)`,
+			name: p.name
+		}));
+	}
+	const list = pieces
+		.map((p) => (p.name === undefined ? p.sql : `${p.sql} AS ${ident(p.name)}`))
+		.join(', ');
+	const inner = `SELECT ${list} FROM ${from}${where}`;
+	const name = item.alias ?? item.relation;
+	if (toOne) {
+		return [{ sql: `(SELECT row_to_json(pgrst_e) FROM (${inner} LIMIT 1) AS pgrst_e)`, name }];
+	}
+	const order = orderSql(item.params.order, params, alias);
+	const limit = Math.min(item.params.limit ?? Infinity, limits.embedRows ?? Infinity);
+	const page = limitSql(limit === Infinity ? undefined : limit, item.params.offset);
+	return [
+		{
+			sql: `(SELECT ${jsonArraySql()} FROM ${sizedRows(`(${inner}${order}${page})`, limits.maxBytes)})`,
+			name
+		}
+	];
 }
 
 /**
@@ -129,11 +227,14 @@ export function jsonArraySql(): string {
 	return `coalesce(json_agg(pgrst_j), '[]')`;
 }
 
-/** The response body over `sizedRows` as text: the array, or its one element (`object`). */
-export function jsonBodySql(object: boolean): string {
-	return object
-		? `coalesce((json_agg(pgrst_j)->0)::text, 'null')`
-		: `coalesce(json_agg(pgrst_j), '[]')::text`;
+/**
+ * The response body over `sizedRows` as text: the array, or its one element (`object`); with
+ * `stripNulls` (`nulls=stripped`) without the keys whose value is null.
+ */
+export function jsonBodySql(object: boolean, stripNulls = false): string {
+	const body = object ? `(json_agg(pgrst_j)->0)` : `coalesce(json_agg(pgrst_j), '[]')`;
+	const stripped = stripNulls ? `json_strip_nulls(${body})` : body;
+	return `coalesce(${stripped}::text, '${object ? 'null' : '[]'}')`;
 }
 
 /** The JSON path key whose absence reports a response over `maxBytes`. */
@@ -184,9 +285,16 @@ function filterSql(filter: Filter, params: Params, qualifier?: string): string {
 	return `${lhs} ${op} ${params.add(value)}`;
 }
 
-export function whereSql(conditions: Condition[], params: Params, qualifier?: string): string {
-	if (!conditions.length) return '';
-	return ` WHERE ${conditions.map((c) => conditionSql(c, params, qualifier)).join(' AND ')}`;
+/** ` WHERE …` for the filters, and for `extra` conditions already rendered (`!inner` embeds). */
+export function whereSql(
+	conditions: Condition[],
+	params: Params,
+	qualifier?: string,
+	extra: string[] = []
+): string {
+	const all = [...conditions.map((c) => conditionSql(c, params, qualifier)), ...extra];
+	if (!all.length) return '';
+	return ` WHERE ${all.join(' AND ')}`;
 }
 
 export function orderSql(order: OrderTerm[], params: Params, qualifier?: string): string {

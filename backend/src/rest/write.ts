@@ -3,7 +3,7 @@ import type { RequestPlan, RestContext } from './context.ts';
 import { Rollback } from './context.ts';
 import type { Query } from './query-string.ts';
 import { columnNotFound, invalidBody, maxAffectedViolation, singularityError } from './errors.ts';
-import { respond } from './read.ts';
+import { renderLimits, respond } from './read.ts';
 import type { Relation } from './schema-cache.ts';
 import { Params, ident, jsonBodySql, qualified, selectSql, sizedRows, whereSql } from './sql.ts';
 
@@ -50,11 +50,12 @@ export function insert(ctx: RestContext, relation: Relation, query: Query): Requ
 	const keys = query.onConflict ?? relation.primaryKey;
 	if (ctx.prefs.resolution && keys.length) {
 		checkColumns(relation, keys);
-		const updatable = columns.filter((c) => !keys.includes(c));
 		merging = ctx.prefs.resolution === 'merge-duplicates';
+		// Every payload column is set, the conflict columns too (to themselves), as PostgREST does:
+		// a body of only the key still updates, so the existing row comes back.
 		conflict =
-			merging && updatable.length
-				? ` ON CONFLICT (${keys.map(ident).join(', ')}) DO UPDATE SET ${updatable
+			merging && columns.length
+				? ` ON CONFLICT (${keys.map(ident).join(', ')}) DO UPDATE SET ${columns
 						.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`)
 						.join(', ')}`
 				: ` ON CONFLICT (${keys.map(ident).join(', ')}) DO NOTHING`;
@@ -190,12 +191,12 @@ function mutate(
 		`pgrst_all AS (${statements.map((_, i) => `SELECT * FROM pgrst_mut${i}`).join(' UNION ALL ')})`
 	);
 	// PostgREST does not apply max_rows to what a write returns, but the byte limit holds.
-	const limits = { embedRows: null, maxBytes: ctx.maxResponseBytes };
+	const limits = renderLimits(ctx.cache, null, ctx.maxResponseBytes);
 	const written =
 		`(SELECT ${selectSql(query.select, params, alias, limits)} ` +
 		`FROM (SELECT (pgrst_row).* FROM pgrst_all) AS ${alias})`;
 	const bodySql = representation
-		? `(SELECT ${jsonBodySql(ctx.singular)} FROM ${sizedRows(written, ctx.maxResponseBytes)})`
+		? `(SELECT ${jsonBodySql(ctx.singular, ctx.stripNulls)} FROM ${sizedRows(written, ctx.maxResponseBytes)})`
 		: 'NULL::text';
 	const insertedSql = merging
 		? '(SELECT count(*)::int FROM pgrst_all WHERE pgrst_inserted)'
