@@ -102,6 +102,95 @@ export type Database = {
 				};
 				Relationships: [];
 			};
+			order_lines: {
+				Row: {
+					booking_id: number;
+					order_id: number;
+					price_cents: number;
+					released_at: string | null;
+					seat_id: number;
+				};
+				ComputedFields: never;
+				Insert: {
+					booking_id: number;
+					order_id: number;
+					price_cents: number;
+					released_at?: string | null;
+					seat_id: number;
+				};
+				Update: {
+					booking_id?: number;
+					order_id?: number;
+					price_cents?: number;
+					released_at?: string | null;
+					seat_id?: number;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'order_lines_booking_id_fkey';
+						columns: ['booking_id'];
+						isOneToOne: true;
+						referencedRelation: 'bookings';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'order_lines_order_id_fkey';
+						columns: ['order_id'];
+						isOneToOne: false;
+						referencedRelation: 'orders';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'order_lines_seat_id_fkey';
+						columns: ['seat_id'];
+						isOneToOne: false;
+						referencedRelation: 'seats';
+						referencedColumns: ['id'];
+					}
+				];
+			};
+			orders: {
+				Row: {
+					cancelled_at: string | null;
+					created_at: string;
+					event_id: number;
+					id: number;
+					reference: string;
+					status: string;
+					total_cents: number;
+					user_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					cancelled_at?: string | null;
+					created_at?: string;
+					event_id: number;
+					id?: never;
+					reference: string;
+					status?: string;
+					total_cents: number;
+					user_id: string;
+				};
+				Update: {
+					cancelled_at?: string | null;
+					created_at?: string;
+					event_id?: number;
+					id?: never;
+					reference?: string;
+					status?: string;
+					total_cents?: number;
+					user_id?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'orders_event_id_fkey';
+						columns: ['event_id'];
+						isOneToOne: false;
+						referencedRelation: 'events';
+						referencedColumns: ['id'];
+					}
+				];
+			};
 			seats: {
 				Row: {
 					category: string;
@@ -171,6 +260,25 @@ export type Database = {
 					isSetofReturn: true;
 				};
 			};
+			confirm_order: {
+				Args: { p_booking_ids: number[] };
+				Returns: {
+					cancelled_at: string | null;
+					created_at: string;
+					event_id: number;
+					id: number;
+					reference: string;
+					status: string;
+					total_cents: number;
+					user_id: string;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'orders';
+					isOneToOne: true;
+					isSetofReturn: false;
+				};
+			};
 			create_venue_event: {
 				Args: {
 					max_seats_per_user?: number;
@@ -191,6 +299,25 @@ export type Database = {
 					seats_held: number;
 					seats_total: number;
 				}[];
+			};
+			release_from_order: {
+				Args: { p_booking_ids: number[]; p_reference: string };
+				Returns: {
+					cancelled_at: string | null;
+					created_at: string;
+					event_id: number;
+					id: number;
+					reference: string;
+					status: string;
+					total_cents: number;
+					user_id: string;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'orders';
+					isOneToOne: true;
+					isSetofReturn: false;
+				};
 			};
 			seat_bookings: { Args: { p_event_id: number }; Returns: Json };
 			seat_map: { Args: { p_event_id: number }; Returns: Json };
