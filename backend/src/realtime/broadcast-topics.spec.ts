@@ -176,10 +176,15 @@ describe.each(ENGINES)('Broadcast from Database on %s', (engine) => {
 		// hosted's shape: meta carries the message id, which realtime.send also put in the payload
 		expect(seen.every((m) => m.type === 'broadcast' && m.meta?.id === m.payload.id)).toBe(true);
 
-		await waitFor(() => mine.got.length === 2 && lists.got.length === 2, 'user and events topics');
+		// The person's topic also hears of the order the confirmation made.
+		await waitFor(() => mine.got.length === 3 && lists.got.length === 2, 'user and events topics');
+		expect(mine.got.map((m) => m.event)).toEqual(['INSERT', 'UPDATE', 'order']);
 		expect((mine.got[0].payload.changes as Change[]).map((c) => c.seat_id)).toEqual(
 			seats.slice(0, 4)
 		);
+		expect(mine.got[2].payload.orders).toEqual([
+			expect.objectContaining({ event_id: eventId, status: 'active', seats: 4 })
+		]);
 		expect(lists.got.map((m) => m.payload.events)).toEqual([
 			[{ event_id: eventId, booked: 0, held: 4, next_lapse: hold[0].expires_at }],
 			[{ event_id: eventId, booked: 4, held: -4, next_lapse: null }]
