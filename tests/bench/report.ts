@@ -427,3 +427,44 @@ export function realtimeTable(list: RealtimeRow[]): string {
 					.join('  ');
 	return [line(head), ...list.map(line)].join('\n');
 }
+
+/**
+ * Hosted Supabase's published Realtime limits by plan (supabase.com/docs/guides/realtime/limits):
+ * concurrent connections and messages per second, a message counting once per recipient.
+ */
+export const PLANS = [
+	{ plan: 'Free', connections: 200, messagesPerSecond: 100 },
+	{ plan: 'Pro', connections: 500, messagesPerSecond: 500 },
+	{ plan: 'Pro, no spend cap / Team', connections: 10_000, messagesPerSecond: 2_500 }
+];
+
+/**
+ * What following an event costs on hosted quotas, from the measured messages per seat change per
+ * viewer (m): N viewers and R seat changes/s cost N × R × m messages/s; the most seat changes/s a
+ * plan allows is its message limit / (N × m), when its connections allow N viewers at all.
+ */
+export function quotaLines(engines: EngineResults[]): string[] {
+	const measured = new Map<string, number>();
+	for (const e of engines)
+		for (const r of [...(e.realtime?.fanout ?? []), ...(e.realtime?.onsale ?? [])])
+			for (const p of r.phases) {
+				const key = `${r.path}, ${r.workload === 'onsale' ? 'on-sale holds of 1–4 seats' : 'single-seat changes'}`;
+				if (!measured.has(key) && p.seatChanges)
+					measured.set(key, p.delivered / (p.seatChanges * p.subscribers));
+			}
+	const out: string[] = [];
+	for (const [what, m] of measured) {
+		const cells = [100, 1000, 5000].map((n) => {
+			const per = PLANS.map((q) =>
+				n > q.connections
+					? `${q.plan} –`
+					: `${q.plan} ${(q.messagesPerSecond / (n * m)).toPrecision(2)}/s`
+			);
+			return `${n.toLocaleString('en')} viewers: ${per.join(', ')}`;
+		});
+		out.push(
+			`${what}: ${m.toFixed(2)} msg per seat change per viewer; most seat changes/s — ${cells.join('; ')}`
+		);
+	}
+	return out;
+}

@@ -23,7 +23,14 @@ import {
 import type { Path, SubscriberClient } from './fanout-subscriber.ts';
 import { describeMachine, machine } from './machine.ts';
 import { onsaleTarget } from './onsale.ts';
-import { realtimeRows, realtimeTable, rows, table, type EngineResults } from './report.ts';
+import {
+	quotaLines,
+	realtimeRows,
+	realtimeTable,
+	rows,
+	table,
+	type EngineResults
+} from './report.ts';
 import { hasBuild, seatMap, startApp, type App, type SeatMapResult } from './seat-map.ts';
 import { postgresAvailable, startServer, type BenchServer, type Engine } from './server.ts';
 import { nowMs } from './stats.ts';
@@ -200,7 +207,11 @@ for (const engine of config.engines) {
 		let t = nowMs();
 		const signedIn = await signInMany(
 			server.url,
-			Math.max(config.booking ? users : 0, config.fanoutOn ? config.realtime.onsale.buyers : 0, 20),
+			Math.max(
+				config.booking ? users : 0,
+				config.fanoutOn && config.realtime.parts.has('onsale') ? config.realtime.onsale.buyers : 0,
+				20
+			),
 			16,
 			config.clientFetch
 		);
@@ -321,6 +332,10 @@ if (engines.some((e) => e.realtime)) {
 		'\nRealtime, side by side (clients co-located with the server on this machine; CPU per delivered message):'
 	);
 	console.log(realtimeTable(realtimeRows(engines, seed)));
+	console.log(
+		"\nOn hosted Supabase's published Realtime limits (messages/s and connections per plan):"
+	);
+	for (const line of quotaLines(engines)) console.log(`- ${line}`);
 }
 console.log(`Machine at the end: ${describeMachine(machine())}`);
 const dir = new URL('../../test-output/bench/', import.meta.url);
