@@ -165,7 +165,7 @@ test('holding and booking with the keyboard only', async ({ browser }) => {
 	const seat = await focusFreeSeat(page);
 	await expect(focused(page)).toHaveAttribute(
 		'aria-label',
-		/Section .+, row .+, seat \d+, .+, €[\d.,]+, available/
+		/.+ · Row .+ · Seat \d+, .+, €[\d.,]+, available/
 	);
 	await page.keyboard.press('Space');
 	await expect(focused(page)).toHaveAttribute('aria-pressed', 'true');

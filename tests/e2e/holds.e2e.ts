@@ -89,9 +89,7 @@ test('best available holds seats together; holds survive a reload and book in on
 	await form.getByLabel('Seats').selectOption('3');
 	await form.getByRole('button', { name: 'Find seats' }).click();
 	// Back row A sits nearest the stage; three seats in its middle.
-	await expect(page.getByTestId('outcome')).toHaveText(
-		/Holding Section Back, row A, seats \d+–\d+\./
-	);
+	await expect(page.getByTestId('outcome')).toHaveText(/Holding Back · Row A · Seats \d+–\d+\./);
 	await expect(page.getByTestId('outcome')).toBeFocused();
 	await expect(page.getByTestId('my-holds').getByRole('listitem')).toHaveCount(3);
 	await expect(page.getByTestId('hold-total')).toHaveText('Total: €45.00');

@@ -98,7 +98,7 @@ test('my holds show with a countdown: released here, booked on the event page, o
 
 	// Released from here...
 	await page
-		.getByRole('button', { name: 'Release your hold on Section Hall, row A, seat 1' })
+		.getByRole('button', { name: 'Release your hold on Hall · Row A · Seat 1' })
 		.click();
 	await expect(page.getByTestId('outcome')).toContainText('Released 1 seat');
 	await expect(holds).toHaveCount(1);

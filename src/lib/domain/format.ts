@@ -1,18 +1,77 @@
 const priceFormat = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' });
-const dateFormat = new Intl.DateTimeFormat('en-GB', {
-	dateStyle: 'medium',
-	timeStyle: 'short',
-	timeZone: 'UTC'
-});
 
 export function formatPrice(cents: number): string {
 	return priceFormat.format(cents / 100);
 }
 
-/** UTC so the server-rendered and the hydrated text agree. */
-export function formatDate(iso: string): string {
+/**
+ * "Sat, 12 Dec 2026, 20:30 CET": a moment in a time zone (the person's own, in the browser),
+ * named by its short name.
+ */
+export function formatDate(iso: string, timeZone = 'UTC'): string {
 	const date = new Date(iso);
-	return Number.isNaN(date.getTime()) ? iso : `${dateFormat.format(date)} UTC`;
+	if (Number.isNaN(date.getTime())) return iso;
+	return new Intl.DateTimeFormat('en-GB', {
+		weekday: 'short',
+		day: 'numeric',
+		month: 'short',
+		year: 'numeric',
+		hour: '2-digit',
+		minute: '2-digit',
+		timeZone,
+		timeZoneName: 'short'
+	}).format(date);
+}
+
+/** "Central European Standard Time (Europe/Berlin)": a time zone's long name on that day. */
+export function timeZoneLongName(iso: string, timeZone: string): string {
+	const date = new Date(iso);
+	const name = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'long' })
+		.formatToParts(Number.isNaN(date.getTime()) ? new Date() : date)
+		.find((part) => part.type === 'timeZoneName')?.value;
+	return name && name !== timeZone ? `${name} (${timeZone})` : timeZone;
+}
+
+/** Where a seat is, as its ticket says. */
+export interface SeatPlace {
+	section: string;
+	row: string;
+	number: number;
+}
+
+/**
+ * "Floor · Row F · Seat 6": the one way a seat is named, in messages, lists, tooltips and
+ * screen-reader labels.
+ */
+export function formatSeat(seat: SeatPlace): string {
+	return `${seat.section} · Row ${seat.row} · Seat ${seat.number}`;
+}
+
+/**
+ * Several seats named as one: grouped by row in the order first given, runs of numbers joined:
+ * "Floor · Row F · Seats 5–8, 10; Balcony · Row A · Seat 2".
+ */
+export function formatSeats(seats: SeatPlace[]): string {
+	const rows = new Map<string, number[]>();
+	for (const seat of seats) {
+		const key = `${seat.section} · Row ${seat.row}`;
+		const numbers = rows.get(key) ?? [];
+		numbers.push(seat.number);
+		rows.set(key, numbers);
+	}
+	return [...rows]
+		.map(([row, numbers]) => {
+			const sorted = [...new Set(numbers)].sort((a, b) => a - b);
+			const runs: string[] = [];
+			for (let k = 0; k < sorted.length;) {
+				let end = k;
+				while (end + 1 < sorted.length && sorted[end + 1] === sorted[end] + 1) end++;
+				runs.push(end > k ? `${sorted[k]}–${sorted[end]}` : String(sorted[k]));
+				k = end + 1;
+			}
+			return `${row} · ${sorted.length === 1 ? 'Seat' : 'Seats'} ${runs.join(', ')}`;
+		})
+		.join('; ');
 }
 
 const countFormat = new Intl.NumberFormat('en-GB');

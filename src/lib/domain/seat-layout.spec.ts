@@ -31,15 +31,15 @@ function gridColumns(rows: number, cols: number) {
 }
 
 describe('SeatLayout', () => {
-	it('describes a block of seats the way people say it', () => {
+	it('names a block of seats with the one seat formatter', () => {
 		const layout = SeatLayout.parse(gridColumns(3, 8));
 		// Row B of section A: ids 9..12 are seats 1..4.
 		expect(layout.describeSeats([10, 9, 8].map((id) => layout.indexOf(id + 1)))).toBe(
-			'Section A, row B, seats 1–3'
+			'A · Row B · Seats 1–3'
 		);
-		expect(layout.describeSeats([layout.indexOf(9)])).toBe('Section A, row B, seat 1');
+		expect(layout.describeSeats([layout.indexOf(9)])).toBe('A · Row B · Seat 1');
 		expect(layout.describeSeats([1, 3, 4, 6].map((id) => layout.indexOf(id)))).toBe(
-			'Section A, row A, seats 1, 3–4; Section B, row A, seat 6'
+			'A · Row A · Seats 1, 3–4; B · Row A · Seat 6'
 		);
 	});
 
@@ -53,7 +53,7 @@ describe('SeatLayout', () => {
 			['Premium', 4500, 8],
 			['Standard', 2000, 4]
 		]);
-		expect(layout.seatName(4)).toBe('Section A, row B, seat 1');
+		expect(layout.seatName(4)).toBe('A · Row B · Seat 1');
 		expect(layout.pitch).toBe(1);
 		expect(layout.bounds).toEqual({ minX: 0, minY: 0, maxX: 4, maxY: 2 });
 	});

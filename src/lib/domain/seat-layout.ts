@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { formatPrice } from './format.ts';
+import { formatPrice, formatSeat, formatSeats, type SeatPlace } from './format.ts';
 
 /** The `seat_map` RPC's columnar JSON: one array per column, all the same length, ordered by id. */
 export const SeatMapColumns = v.pipe(
@@ -153,40 +153,18 @@ export class SeatLayout {
 		return this.categories[this.categoryOf[i]];
 	}
 
-	/** "Section A, row 3, seat 12": how people read a seat out loud. */
+	place(i: number): SeatPlace {
+		return { section: this.section(i), row: this.rowLabel[i], number: this.number[i] };
+	}
+
+	/** "Floor · Row F · Seat 6" (see formatSeat). */
 	seatName(i: number): string {
-		return `Section ${this.section(i)}, row ${this.rowLabel[i]}, seat ${this.number[i]}`;
+		return formatSeat(this.place(i));
 	}
 
-	shortName(i: number): string {
-		return `${this.section(i)}-${this.rowLabel[i]}-${this.number[i]}`;
-	}
-
-	/**
-	 * Several seats read out loud, grouped by row with runs joined:
-	 * "Section A, row 3, seats 5–8; Section B, row 1, seat 2".
-	 */
+	/** Several seats as one name: "Floor · Row F · Seats 5–8; Balcony · Row A · Seat 2". */
 	describeSeats(seats: number[]): string {
-		const rows = new Map<string, number[]>();
-		for (const i of seats) {
-			const key = `Section ${this.section(i)}, row ${this.rowLabel[i]}`;
-			const numbers = rows.get(key) ?? [];
-			numbers.push(this.number[i]);
-			rows.set(key, numbers);
-		}
-		return [...rows]
-			.map(([row, numbers]) => {
-				numbers.sort((a, b) => a - b);
-				const runs: string[] = [];
-				for (let k = 0; k < numbers.length;) {
-					let end = k;
-					while (end + 1 < numbers.length && numbers[end + 1] === numbers[end] + 1) end++;
-					runs.push(end > k ? `${numbers[k]}–${numbers[end]}` : String(numbers[k]));
-					k = end + 1;
-				}
-				return `${row}, ${numbers.length === 1 ? 'seat' : 'seats'} ${runs.join(', ')}`;
-			})
-			.join('; ');
+		return formatSeats(seats.map((i) => this.place(i)));
 	}
 
 	priceText(i: number): string {

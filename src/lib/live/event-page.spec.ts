@@ -247,14 +247,18 @@ describe('EventPage', () => {
 			error: null,
 			status: 201
 		});
-		expect(await actions.activate(0)).toEqual({ kind: 'success', message: 'Holding A-1-1.' });
+		expect(await actions.activate(0)).toEqual({
+			kind: 'success',
+			message: 'Holding A · Row 1 · Seat 1.'
+		});
 		expect(fake.calls[0]).toBe('insert([[{"event_id":1,"seat_id":11,"status":"held"}]])');
 		fake.rest.push({
 			data: [{ id: 21, seat_id: 13, user_id: ME, status: 'held', expires_at: until }],
 			error: null,
 			status: 201
 		});
-		await actions.activate(2);
+		// The message names every seat held now, not only the one just clicked.
+		expect((await actions.activate(2))?.message).toBe('Holding A · Row 1 · Seats 1, 3.');
 		expect(statuses(store)).toEqual(['mine-held', 'available', 'mine-held', 'available']);
 		expect(store.held).toEqual([0, 2]);
 		expect(store.available).toBe(2);
@@ -269,7 +273,10 @@ describe('EventPage', () => {
 			status: 200
 		});
 		const outcome = await actions.confirm();
-		expect(outcome).toEqual({ kind: 'success', message: 'Booked 2 seats: A-1-1, A-1-3.' });
+		expect(outcome).toEqual({
+			kind: 'success',
+			message: 'Booked 2 seats: A · Row 1 · Seats 1, 3.'
+		});
 		expect(fake.calls.slice(-3)).toEqual([
 			'update([{"status":"booked"}])',
 			'in(["id",[20,21]])',
@@ -294,7 +301,7 @@ describe('EventPage', () => {
 			error: null,
 			status: 200
 		});
-		expect((await actions.activate(1))?.message).toBe('Released 1 seat: A-1-2.');
+		expect((await actions.activate(1))?.message).toBe('Released 1 seat: A · Row 1 · Seat 2.');
 		expect(fake.calls).toContain('in(["status",["booked","held"]])');
 		expect(store.status(1)).toBe('available');
 		expect(store.held).toEqual([]);
@@ -348,7 +355,7 @@ describe('EventPage', () => {
 		});
 		expect(await actions.activate(1)).toEqual({
 			kind: 'error',
-			message: 'Someone else just took A-1-2.'
+			message: 'Someone else just took A · Row 1 · Seat 2.'
 		});
 		expect(fake.calls).toContain('in(["seat_id",[12]])');
 		expect(statuses(store)).toEqual(['available', 'held', 'available', 'available']);
@@ -399,7 +406,8 @@ describe('EventPage', () => {
 		});
 		expect(await actions.confirm()).toEqual({
 			kind: 'error',
-			message: 'Your hold on A-1-2 ran out before the booking went through. Nothing was booked.'
+			message:
+				'Your hold on A · Row 1 · Seat 2 ran out before the booking went through. Nothing was booked.'
 		});
 		expect(statuses(store)).toEqual(['mine-held', 'held', 'available', 'available']);
 		expect(store.mine).toEqual([]);
@@ -425,7 +433,7 @@ describe('EventPage', () => {
 		});
 		expect(await actions.bestAvailable('std', 2)).toEqual({
 			kind: 'success',
-			message: 'Holding Section A, row 1, seats 2–3.'
+			message: 'Holding A · Row 1 · Seats 2–3.'
 		});
 		expect(fake.calls).toEqual([
 			'rpc(best_available,{"p_event_id":1,"p_category":"std","p_count":2})'
@@ -577,7 +585,7 @@ describe('EventPage hold expiry', () => {
 			});
 			expect(await actions.rehold()).toEqual({
 				kind: 'success',
-				message: 'Holding A-1-1, A-1-2 again. A-1-3 was taken meanwhile.'
+				message: 'Holding A · Row 1 · Seats 1–2 again. A · Row 1 · Seat 3 was taken meanwhile.'
 			});
 			expect(fake.calls[0]).toBe(
 				'insert([[{"event_id":1,"seat_id":11,"status":"held"},{"event_id":1,"seat_id":12,"status":"held"}]])'
@@ -622,7 +630,7 @@ describe('EventPage hold expiry', () => {
 			});
 			expect(await actions.rehold()).toEqual({
 				kind: 'error',
-				message: 'Someone else just took A-1-2. Nothing was held.'
+				message: 'Someone else just took A · Row 1 · Seat 2. Nothing was held.'
 			});
 			expect(statuses(store)).toEqual(['available', 'held', 'available', 'available']);
 			expect(store.held).toEqual([]);

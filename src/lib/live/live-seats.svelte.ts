@@ -184,9 +184,9 @@ export class LiveSeats {
 		this.expired = [];
 	}
 
-	/** Short names of seats, e.g. "A-3-12, A-3-13". */
+	/** Seats named as one, e.g. "Floor · Row F · Seats 12–13". */
 	names(seats: number[]): string {
-		return seats.map((i) => this.layout!.shortName(i)).join(', ');
+		return this.layout!.describeSeats(seats);
 	}
 
 	/**

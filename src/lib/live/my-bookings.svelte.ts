@@ -1,6 +1,7 @@
 import type { Supabase } from '$lib/api/client';
 import { listMyBookings, releaseBookings, type MyBooking } from '$lib/api/bookings';
 import { fetchServerTime } from '$lib/api/seats';
+import { formatSeat } from '$lib/domain/format';
 import { current, nextLapse } from '$lib/domain/my-holds';
 import { failed, released, releaseFailure, type Outcome } from '$lib/domain/outcomes';
 import { ServerAlarm, ServerClock } from '$lib/domain/server-clock';
@@ -151,5 +152,5 @@ export class MyBookings {
 }
 
 export function seatName(b: MyBooking): string {
-	return `Section ${b.seat.section}, row ${b.seat.row}, seat ${b.seat.number}`;
+	return formatSeat(b.seat);
 }

@@ -104,7 +104,8 @@ export class SeatActions {
 				return lostRace(lost.length ? live.names(lost) : null, seats.length, failure.message);
 			}
 			live.apply(data);
-			return holding(live.names(seats));
+			// Every seat held now, not only the one just clicked.
+			return holding(live.names(live.held));
 		} finally {
 			this.#setPending(seats, false);
 		}
@@ -194,8 +195,7 @@ export class SeatActions {
 			);
 			if (error) return failed(bestAvailableFailure(error, live.maxSeats));
 			live.apply(data);
-			const seats = data.map((b) => layout.indexOf(b.seat_id)).filter((i) => i >= 0);
-			return holding(layout.describeSeats(seats));
+			return holding(live.names(live.held));
 		} finally {
 			this.busy = false;
 		}
