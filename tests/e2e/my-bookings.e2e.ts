@@ -97,9 +97,7 @@ test('my holds show with a countdown: released here, booked on the event page, o
 	await expectNoSeriousViolations(page);
 
 	// Released from here...
-	await page
-		.getByRole('button', { name: 'Release your hold on Hall · Row A · Seat 1' })
-		.click();
+	await page.getByRole('button', { name: 'Release your hold on Hall · Row A · Seat 1' }).click();
 	await expect(page.getByTestId('outcome')).toContainText('Released 1 seat');
 	await expect(holds).toHaveCount(1);
 
