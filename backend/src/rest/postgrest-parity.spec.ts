@@ -410,4 +410,191 @@ describe.each(ENGINES)('PostgREST parity on %s', (engine) => {
 			expect(data).toEqual([{ body: 'from extra' }]);
 		});
 	});
+
+	describe('what everyday apps use', () => {
+		it('filters embedded resources, and parents by them with !inner', async () => {
+			const filtered = await supabase
+				.from('users')
+				.select('username, messages(id)')
+				.eq('messages.channel_id', 2)
+				.in('id', [1, 3])
+				.order('id');
+			expect(filtered.data).toEqual([
+				{ username: 'supabot', messages: [{ id: 3 }] },
+				{ username: 'awailas', messages: [] }
+			]);
+			const inner = await supabase
+				.from('users')
+				.select('username, messages!inner(id)', { count: 'exact' })
+				.eq('messages.channel_id', 2)
+				.order('id');
+			expect(inner.data).toEqual([
+				{ username: 'supabot', messages: [{ id: 3 }] },
+				{ username: 'kiwicopple', messages: [{ id: 2 }] }
+			]);
+			expect(inner.count).toBe(2);
+			const toOne = await supabase
+				.from('messages')
+				.select('id, users!inner(username)')
+				.eq('users.username', 'supabot')
+				.order('id');
+			expect(toOne.data).toEqual([
+				{ id: 1, users: { username: 'supabot' } },
+				{ id: 3, users: { username: 'supabot' } }
+			]);
+			const left = await supabase
+				.from('messages')
+				.select('id, users!left(username)')
+				.eq('users.username', 'supabot')
+				.order('id');
+			expect(left.data?.map((m) => m.users)).toEqual([
+				{ username: 'supabot' },
+				null,
+				{ username: 'supabot' },
+				null
+			]);
+			const nested = await supabase
+				.from('channels')
+				.select('slug, messages!inner(id, users!inner(username))')
+				.eq('messages.users.username', 'kiwicopple');
+			expect(nested.data).toEqual([
+				{ slug: 'random', messages: [{ id: 2, users: { username: 'kiwicopple' } }] }
+			]);
+			const emptyInner = await supabase
+				.from('messages')
+				.select('id, users!inner()')
+				.eq('users.status', 'OFFLINE');
+			expect(emptyInner.error).toBeNull();
+			expect(emptyInner.data).toEqual([{ id: 2 }]);
+			const orFilter = await supabase
+				.from('users')
+				.select('username, messages(id)')
+				.or('id.eq.1,id.eq.4', { referencedTable: 'messages' })
+				.eq('id', 1);
+			expect(orFilter.data).toEqual([{ username: 'supabot', messages: [{ id: 1 }] }]);
+			const notEmbedded = await supabase.from('users').select('username').eq('messages.id', 1);
+			expect(notEmbedded.status).toBe(400);
+			expect(notEmbedded.error).toEqual({
+				code: 'PGRST108',
+				message: "'messages' is not an embedded resource in this request",
+				details: null,
+				hint: "Verify that 'messages' is included in the 'select' query parameter."
+			});
+		});
+
+		it('orders, limits and offsets embedded resources', async () => {
+			const { data, error } = await supabase
+				.from('users')
+				.select('username, messages(id, created_at)')
+				.order('created_at', { referencedTable: 'messages', ascending: false })
+				.limit(1, { referencedTable: 'messages' })
+				.eq('id', 1);
+			expect(error).toBeNull();
+			expect(data).toEqual([{ username: 'supabot', messages: [{ id: 3, created_at: 30 }] }]);
+			const ranged = await supabase
+				.from('channels')
+				.select('slug, messages(id)')
+				.order('id', { referencedTable: 'messages' })
+				.range(1, 1, { referencedTable: 'messages' })
+				.eq('id', 1);
+			expect(ranged.data).toEqual([{ slug: 'public', messages: [{ id: 4 }] }]);
+		});
+
+		it("embeds views through their base tables' foreign keys, and writes through a simple view", async () => {
+			const fromView = await supabase
+				.from('online_users')
+				.select('username, messages(id), user_details(bio)')
+				.order('id');
+			expect(fromView.error).toBeNull();
+			expect(fromView.data).toEqual([
+				{ username: 'supabot', messages: [{ id: 1 }, { id: 3 }], user_details: { bio: 'bot' } },
+				{ username: 'awailas', messages: [{ id: 4 }], user_details: null },
+				{ username: 'dragarcia', messages: [], user_details: null }
+			]);
+			const toView = await supabase
+				.from('messages')
+				.select('id, online_users(username)')
+				.order('id');
+			expect(toView.data?.map((m) => m.online_users)).toEqual([
+				{ username: 'supabot' },
+				null,
+				{ username: 'supabot' },
+				{ username: 'awailas' }
+			]);
+			const readOnly = await supabase.from('channel_stats').select('slug, messages').order('id');
+			expect(readOnly.data).toEqual([
+				{ slug: 'public', messages: 2 },
+				{ slug: 'random', messages: 2 }
+			]);
+			const toReadOnly = await supabase
+				.from('messages')
+				.select('id, channel_stats(slug, messages)')
+				.eq('id', 2);
+			expect(toReadOnly.error).toBeNull();
+			expect(toReadOnly.data).toEqual([{ id: 2, channel_stats: { slug: 'random', messages: 2 } }]);
+			const refused = await supabase.from('channel_stats').insert({ id: 9, slug: 'x' });
+			expect(refused.error?.code).toBe('55000');
+			const updated = await supabase
+				.from('online_users')
+				.update({ username: 'supabot' })
+				.eq('id', 1)
+				.select('username');
+			expect(updated.data).toEqual([{ username: 'supabot' }]);
+		});
+
+		it('embeds many-to-many through a junction table', async () => {
+			const { data, error } = await supabase
+				.from('users')
+				.select('username, tags(name)')
+				.order('id')
+				.order('name', { referencedTable: 'tags' });
+			expect(error).toBeNull();
+			expect(data).toEqual([
+				{ username: 'supabot', tags: [{ name: 'admin' }, { name: 'bot' }] },
+				{ username: 'kiwicopple', tags: [{ name: 'admin' }] },
+				{ username: 'awailas', tags: [] },
+				{ username: 'dragarcia', tags: [{ name: 'new' }] }
+			]);
+			const back = await supabase
+				.from('tags')
+				.select('name, users!user_tags(username)')
+				.eq('name', 'admin')
+				.order('id', { referencedTable: 'users' });
+			expect(back.data).toEqual([
+				{ name: 'admin', users: [{ username: 'supabot' }, { username: 'kiwicopple' }] }
+			]);
+			const filtered = await supabase
+				.from('tags')
+				.select('name, users!inner(id)')
+				.eq('users.username', 'dragarcia');
+			expect(filtered.data).toEqual([{ name: 'new', users: [{ id: 4 }] }]);
+		});
+
+		it('spreads to-one embeds into the parent', async () => {
+			const { data, error } = await supabase
+				.from('messages')
+				.select('id, ...users(username, user_details(bio)), ...channels(channel:slug)')
+				.order('id')
+				.limit(2);
+			expect(error).toBeNull();
+			expect(data).toEqual([
+				{ id: 1, username: 'supabot', user_details: { bio: 'bot' }, channel: 'public' },
+				{ id: 2, username: 'kiwicopple', user_details: { bio: 'ceo' }, channel: 'random' }
+			]);
+			const star = await supabase.from('user_details').select('bio, ...users(*)').eq('user_id', 2);
+			expect(star.data).toEqual([
+				{
+					bio: 'ceo',
+					id: 2,
+					username: 'kiwicopple',
+					status: 'OFFLINE',
+					age_range: '[25,35)',
+					catchphrase: null
+				}
+			]);
+			const toMany = await supabase.from('users').select('username, ...messages(id)');
+			expect(toMany.status).toBe(400);
+			expect(toMany.error).toMatchObject({ code: 'PGRST119' });
+		});
+	});
 });

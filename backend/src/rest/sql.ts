@@ -7,7 +7,7 @@ import type {
 	SelectItem
 } from './query-string.ts';
 import { OPERATORS } from './query-string.ts';
-import { isToOne, type TableName } from './relationships.ts';
+import { isToOne, type Relationship, type TableName } from './relationships.ts';
 
 /**
  * Renders parsed queries as SQL. Identifiers are always double-quoted (never interpolated raw) and
@@ -104,7 +104,7 @@ function embedSource(
 ): { from: string; where: string; alias: string } {
 	const rel = item.join;
 	if (!rel) throw new Error(`embed ${item.relation} was not resolved`);
-	const alias = ident(`${rel.foreignTable.name}_${depth}`);
+	const alias = embedAlias(rel, depth);
 	let from = `${qualified(rel.foreignTable.schema, rel.foreignTable.name)} AS ${alias}`;
 	const on: string[] = [];
 	if (rel.junction) {
@@ -122,6 +122,8 @@ function embedSource(
 	on.push(...innerJoinsSql(item.select, params, alias, limits, depth));
 	return { from, where: ` WHERE ${on.join(' AND ')}`, alias };
 }
+
+const embedAlias = (rel: Relationship, depth: number) => ident(`${rel.foreignTable.name}_${depth}`);
 
 /**
  * `!inner` embeds among `items`, as conditions on the row at `qualifier`: it must have a matching
@@ -155,7 +157,7 @@ function embedPieces(
 ): Piece[] {
 	const rel = item.join;
 	if (!rel || !parent) throw new Error(`embed ${item.relation} was not resolved`);
-	const { from, where, alias } = embedSource(item, params, parent, limits, depth);
+	const alias = embedAlias(rel, depth);
 	const toOne = isToOne(rel);
 	const expanded: SelectItem[] = item.spread
 		? item.select.flatMap((s): SelectItem[] =>
@@ -168,7 +170,9 @@ function embedPieces(
 			)
 		: item.select;
 	const pieces = selectPieces(expanded, params, alias, limits, depth);
+	// Rendered after the pieces, so an embed that renders nothing adds no unused parameters.
 	if (!pieces.length) return [];
+	const { from, where } = embedSource(item, params, parent, limits, depth);
 	if (item.spread) {
 		return pieces.map((p) => ({
 			sql: `(SELECT ${p.sql} FROM ${from}${where} LIMIT 1)`,
