@@ -31,10 +31,10 @@ export default defineConfig({
 	},
 	projects: [
 		{ name: 'pglite', use: { baseURL: server.url(port) } },
-		// The holds and races again with PostgreSQL 15 under the embedded back end.
+		// The holds, races and realtime feeds again with PostgreSQL 15 under the embedded back end.
 		{
 			name: 'postgres',
-			testMatch: /(booking|holds)\.e2e\.ts$/,
+			testMatch: /(booking|holds|live|channel-closed)\.e2e\.ts$/,
 			use: { baseURL: server.url(postgresPort) }
 		}
 	],

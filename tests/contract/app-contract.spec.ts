@@ -409,10 +409,10 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 			started.push(live);
 			return seen;
 		};
-		// The event page's EventFeed: one event's changes, a snapshot once confirmed, presence.
+		// The event page's EventFeed: one event's changes, a snapshot once subscribed, presence.
 		const viewer = (c: Supabase, key: string) => {
 			const seen = { changes: [] as BookingChange[], synced: false, viewers: 0 };
-			const feed = new EventFeed(c, eventA, key, {
+			const feed = new EventFeed(c, eventA, key, () => Date.now(), {
 				change: (change) => seen.changes.push(change),
 				resyncBegins: () => {},
 				snapshot: () => {},
@@ -423,7 +423,7 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 			started.push(feed);
 			return { seen, feed };
 		};
-		// The events list: every booking change, no filter.
+		// The events list: every event's seat counts, as deltas.
 		const everything = rowsOf(ann.c, feeds.availability());
 		// My bookings: one person's changes across events.
 		const annsOwn = rowsOf(ann.c, feeds.myBookings(ann.id));
@@ -445,23 +445,42 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 			ann.c,
 			mine.data!.map((b) => b.id)
 		);
-		const said = (rows: Record<string, unknown>[], key: string) =>
-			rows.map((r) => `${r.status} ${r[key]}`);
+		const said = (rows: Record<string, unknown>[]) =>
+			rows.map((r) => `${r.status} ${r.event_id} ${r.seat_id}`);
+		// The events list: per event, how the counts moved (a hold counts as held until it lapses).
 		await waitFor(() => everything.rows.length === 3, 'the three changes on the events list');
-		expect(said(everything.rows, 'event_id')).toEqual([
-			`held ${eventB}`,
-			`held ${eventA}`,
-			`released ${eventA}`
+		expect(everything.rows).toEqual([
+			{ event_id: eventB, booked: 0, held: 1, next_lapse: other.data![0].expires_at },
+			{ event_id: eventA, booked: 0, held: 1, next_lapse: mine.data![0].expires_at },
+			{ event_id: eventA, booked: 0, held: -1, next_lapse: null }
 		]);
 		await waitFor(() => annsOwn.rows.length === 3, "Ann's own three changes");
-		expect(said(annsOwn.rows, 'user_id')).toEqual([
-			`held ${ann.id}`,
-			`held ${ann.id}`,
-			`released ${ann.id}`
+		expect(said(annsOwn.rows)).toEqual([
+			`held ${eventB} ${layoutB.data!.ids[0]}`,
+			`held ${eventA} ${layoutA.data!.ids[5]}`,
+			`released ${eventA} ${layoutA.data!.ids[5]}`
 		]);
 		expect(deesOwn.rows).toEqual([]);
+		// Nobody joins another's own topic.
+		const refused: string[] = [];
+		const annsFromDee = new LiveChannel<true>(dee.c, {
+			...feeds.myBookings(ann.id),
+			on: {
+				change: () => refused.push('a change'),
+				fetchSnapshot: async () => true,
+				applySnapshot: () => {},
+				connection: () => {},
+				trouble: (what) => refused.push(what)
+			}
+		});
+		annsFromDee.start();
+		started.push(annsFromDee);
+		await waitFor(() => refused.length > 0, "Dee's join of Ann's topic refused");
+		expect(refused[0]).toBe(
+			`CHANNEL_ERROR: Unauthorized: You do not have permissions to read from this Channel topic: user:${ann.id}`
+		);
 		await waitFor(() => one.seen.changes.length === 2, 'the event channel changes');
-		// Only this event's changes, each the whole row as the seat state reads it.
+		// Only this event's changes, each the booking's new state as the seat state reads it.
 		const [booking] = mine.data!;
 		expect(one.seen.changes).toEqual([
 			booking,

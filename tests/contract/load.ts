@@ -299,10 +299,12 @@ export function bookedSeats(rows: BookingRow[]): Map<number, number> {
 export interface SeatWatcher {
 	/** Seat id → booking id of the booked seats, as the app's seat state shows them. */
 	readonly seats: Map<number, number>;
-	/** Subscriptions that (re)started and took a snapshot: one per join and rejoin. */
-	confirmations: number;
-	/** Snapshots completed; one follows each confirmation. */
+	/** Times its seats became whole again (a snapshot or a replay after a join): one per (re)join. */
+	synced: number;
+	/** Snapshots completed. */
 	snapshots: number;
+	/** Joins that replayed what the gap missed instead of taking a snapshot. */
+	replays: number;
 	changes: number;
 	/** Refused subscriptions and failed snapshots. */
 	errors: string[];
@@ -311,7 +313,8 @@ export interface SeatWatcher {
 
 /**
  * Watches an event's seats with the app's own code: its EventFeed (subscribe, and on every
- * (re)start a `seat_bookings` snapshot) feeding its SeatState, on the seat layout the app loads.
+ * (re)start a `seat_bookings` snapshot or, after a short gap, the replay of what it missed)
+ * feeding its SeatState, on the seat layout the app loads.
  */
 export async function watchSeats(url: string, eventId: number): Promise<SeatWatcher> {
 	const client = supabase(url) as Supabase;
@@ -325,13 +328,14 @@ export async function watchSeats(url: string, eventId: number): Promise<SeatWatc
 		null,
 		() => clock.now()
 	);
-	const feed = new EventFeed(client, eventId, 'fault-watcher', {
+	let snapshotted = false;
+	const feed = new EventFeed(client, eventId, 'fault-watcher', () => clock.now(), {
 		change: (change) => {
 			watcher.changes++;
 			state.apply(change);
 		},
 		resyncBegins: () => {
-			watcher.confirmations++;
+			snapshotted = true;
 			state.beginResync();
 		},
 		snapshot: (snapshot) => {
@@ -339,7 +343,12 @@ export async function watchSeats(url: string, eventId: number): Promise<SeatWatc
 			state.applySnapshot(snapshot);
 			watcher.snapshots++;
 		},
-		connection: () => {},
+		connection: (live, synced) => {
+			if (live !== 'live') snapshotted = false;
+			if (live !== 'live' || !synced) return;
+			watcher.synced++;
+			if (!snapshotted) watcher.replays++;
+		},
 		viewers: () => {},
 		trouble: (what) => watcher.errors.push(what)
 	});
@@ -350,8 +359,9 @@ export async function watchSeats(url: string, eventId: number): Promise<SeatWatc
 				if (state.status(i) === 'taken') booked.set(ids[i], state.bookingId(i)!);
 			return booked;
 		},
-		confirmations: 0,
+		synced: 0,
 		snapshots: 0,
+		replays: 0,
 		changes: 0,
 		errors: [],
 		close: async () => {

@@ -21,7 +21,8 @@ import {
 /**
  * The server ends a page's realtime channel (its token expired) while bookings go on: each live
  * page shows its reconnect banner, starts a channel again by itself, and then shows what the
- * database holds, without a reload.
+ * database holds, without a reload (the event page by the replay of what it missed, the others by
+ * fetching again).
  */
 
 const SECTION = { name: 'Hall', rows: 1, seats: 4, category: 'standard', priceCents: 1000 };
@@ -84,7 +85,7 @@ test('the event page recovers after the server closes its channel', async ({
 	});
 	const seat = await focusFreeSeat(page);
 	let eventId = 0;
-	await closedWhile(page, relay, 'event-', async () => {
+	await closedWhile(page, relay, 'event:', async () => {
 		eventId = (await someoneBooks(baseURL!, slug, 1, Number(seat))).eventId;
 	});
 	await mapSynced(page);
@@ -111,7 +112,7 @@ test('the events list recovers after the server closes its channel', async ({
 	await expect(left).toHaveText('4 seats left');
 	await expect(page.getByTestId('connection')).toHaveAttribute('data-synced', 'true');
 	let eventId = 0;
-	await closedWhile(page, relay, 'events-availability', async () => {
+	await closedWhile(page, relay, 'events', async () => {
 		eventId = (await someoneBooks(baseURL!, slug, 3)).eventId;
 	});
 	await expect(left).toHaveText(await seatsLeftInDatabase(baseURL!, eventId));
@@ -128,7 +129,7 @@ test('my bookings recover after the server closes their channel', async ({ brows
 	await login(page, uniqueName('Mo'), '/me');
 	await expect(page.getByText('You have no bookings.')).toBeVisible();
 	await expect(page.getByTestId('connection')).toHaveAttribute('data-synced', 'true');
-	await closedWhile(page, relay, 'my-bookings-', async () => {
+	await closedWhile(page, relay, 'user:', async () => {
 		// The same person books on another device (the session from the browser's cookies).
 		const cookies = await context.cookies();
 		const elsewhere = createServerClient<Database>(baseURL!, LOCAL_PUBLISHABLE_KEY, {

@@ -6,13 +6,13 @@ import type { ConnectionState } from './channel-status.ts';
 import { feeds, LiveChannel } from './channel.ts';
 
 export interface EventFeedHandlers {
-	/** A booking row changed (INSERT or UPDATE: the whole new row). */
+	/** A booking changed: its new state, live or replayed. */
 	change(change: BookingChange): void;
-	/** Changes surely flow from now on, and a snapshot is being fetched. */
+	/** Changes surely flow from now on, and a snapshot is being fetched (not after a replay). */
 	resyncBegins(): void;
 	/** The snapshot taken after `resyncBegins`. */
 	snapshot(snapshot: BookingSnapshot): void;
-	/** The connection went up or down; `synced`: a snapshot landed since it came up. */
+	/** The connection went up or down; `synced`: a snapshot or a replay made the seats whole. */
 	connection(state: ConnectionState, synced: boolean): void;
 	viewers(count: number): void;
 	/** A refused subscription or a failed snapshot, recovered from by itself (for logs and tests). */
@@ -20,16 +20,25 @@ export interface EventFeedHandlers {
 }
 
 /**
- * One event's realtime channel: its booking changes, presence, and a fresh snapshot every time the
- * subscription (re)starts (see LiveChannel); the seat state merges the two by version.
+ * One event's realtime channel (`event:<id>`): its booking changes, presence, and a fresh snapshot
+ * every time the subscription (re)starts, or after a short gap the replay of what it missed (see
+ * LiveChannel); the seat state merges them by version, so a change that arrives twice is harmless.
  */
 export class EventFeed {
 	#channel: LiveChannel<BookingSnapshot>;
 
-	constructor(supabase: Supabase, eventId: number, presenceKey: string, on: EventFeedHandlers) {
+	/** `serverNow`: the database's clock (ms), as the snapshots taught it, for replay's `since`. */
+	constructor(
+		supabase: Supabase,
+		eventId: number,
+		presenceKey: string,
+		serverNow: () => number,
+		on: EventFeedHandlers
+	) {
 		this.#channel = new LiveChannel(supabase, {
 			...feeds.event(eventId),
 			presenceKey,
+			replay: { serverNow },
 			on: {
 				change: (rows) => {
 					for (const row of rows) {

@@ -35,6 +35,7 @@ class FakeChannel {
 		this.status = callback;
 		return this;
 	}
+	updateJoinPayload() {}
 	track() {
 		this.tracked++;
 		return Promise.resolve('ok');
@@ -46,17 +47,21 @@ class FakeChannel {
 		for (const h of this.handlers)
 			if (h.type === type && (!event || h.filter.event === event)) h.callback(payload);
 	}
-	change(record: {
-		id: number;
-		seat_id: number;
-		user_id: string;
-		status: string;
-		expires_at?: string | null;
-	}) {
-		this.emit('postgres_changes', {
-			eventType: 'UPDATE',
-			new: { event_id: 1, ...record },
-			old: {}
+	change(
+		record: {
+			id: number;
+			seat_id: number;
+			user_id: string;
+			status: string;
+			expires_at?: string | null;
+		},
+		replayed = false
+	) {
+		this.emit('broadcast', {
+			type: 'broadcast',
+			event: 'UPDATE',
+			payload: { changes: [record], id: 'm' },
+			meta: replayed ? { id: 'm', replayed: true } : { id: 'm' }
 		});
 	}
 }
@@ -131,7 +136,8 @@ function fakeSupabase() {
 		removeChannel(channel: FakeChannel) {
 			channel.removed = true;
 			return Promise.resolve('ok');
-		}
+		},
+		realtime: { setAuth: () => Promise.resolve() }
 	};
 	return { client: client as unknown as Supabase, channels, snapshots, rest, calls };
 }
@@ -147,15 +153,16 @@ async function started(user: string | null = ME, event = EVENT) {
 	const repainted: number[][] = [];
 	store.onSeats((seats) => repainted.push(seats));
 	await page.start();
+	// The join waits for realtime to have the session's token (promises only: timers may be fake).
+	for (let i = 0; i < 5; i++) await Promise.resolve();
 	return { fake, page, store, actions: page.actions, repainted, channel: fake.channels[0] };
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
-/** SUBSCRIBED, then the server's "Subscribed to PostgreSQL": the moment the snapshot is fetched. */
+/** SUBSCRIBED: the moment the snapshot is fetched. */
 function goLive(channel: FakeChannel) {
 	channel.status!('SUBSCRIBED');
-	channel.emit('system', { extension: 'postgres_changes', status: 'ok', message: 'Subscribed' });
 }
 
 describe('EventPage', () => {
@@ -163,20 +170,16 @@ describe('EventPage', () => {
 		const { store, channel, fake } = await started();
 		expect(store.load).toBe('ready');
 		expect(store.layout?.size).toBe(4);
-		expect(channel.topic).toBe('event-1');
-		expect(channel.handlers.find((h) => h.type === 'postgres_changes')?.filter).toEqual({
-			event: '*',
-			schema: 'public',
-			table: 'bookings',
-			filter: 'event_id=eq.1'
+		expect(channel.topic).toBe('event:1');
+		expect(channel.options).toMatchObject({
+			config: { private: true, presence: { key: ME, enabled: true } }
 		});
-		// No snapshot before the subscription is live and confirmed.
+		expect(channel.handlers.find((h) => h.type === 'broadcast')?.filter).toEqual({ event: '*' });
+		// No snapshot before the subscription is live.
 		expect(fake.snapshots).toHaveLength(0);
 		channel.status!('SUBSCRIBED');
 		expect(store.connection).toBe('live');
 		expect(channel.tracked).toBe(1);
-		expect(fake.snapshots).toHaveLength(0);
-		channel.emit('system', { extension: 'postgres_changes', status: 'ok', message: 'Subscribed' });
 		expect(fake.snapshots).toHaveLength(1);
 	});
 
@@ -193,7 +196,7 @@ describe('EventPage', () => {
 		expect(repainted.flat().sort()).toEqual([0, 1]);
 	});
 
-	it('shows the banner state while disconnected and resyncs on reconnect', async () => {
+	it('shows the banner state while disconnected; on rejoin the replay fills the gap', async () => {
 		const { store, channel, fake } = await started();
 		goLive(channel);
 		fake.snapshots[0].resolve({ booking_id: [3, 4], seat_id: [11, 12], user_id: [OTHER, OTHER] });
@@ -201,25 +204,42 @@ describe('EventPage', () => {
 		channel.status!('CHANNEL_ERROR');
 		expect(store.connection).toBe('offline');
 		expect(store.synced).toBe(false);
-		// Meanwhile booking 3 was released and seat 14 booked; the changes were never delivered.
+		// Meanwhile booking 3 was released and seat 14 booked: the server replays both after the join.
 		goLive(channel);
-		fake.snapshots[1].resolve({ booking_id: [4, 9], seat_id: [12, 14], user_id: [OTHER, OTHER] });
-		await flush();
+		expect(fake.snapshots).toHaveLength(1);
+		channel.change({ id: 3, seat_id: 11, user_id: OTHER, status: 'released' }, true);
+		channel.change({ id: 9, seat_id: 14, user_id: OTHER, status: 'booked' }, true);
 		expect(store.connection).toBe('live');
+		// Synced once the server answered the presence track it sent after the replay.
+		expect(store.synced).toBe(false);
+		await flush();
+		expect(store.synced).toBe(true);
 		expect(statuses(store)).toEqual(['available', 'taken', 'available', 'taken']);
 	});
 
-	it('still takes a snapshot when the server never confirms the subscription', async () => {
+	it('resyncs by snapshot when the gap was long', async () => {
 		vi.useFakeTimers();
 		try {
-			const { channel, fake } = await started();
-			channel.status!('SUBSCRIBED');
-			expect(fake.snapshots).toHaveLength(0);
-			vi.advanceTimersByTime(1500);
-			expect(fake.snapshots).toHaveLength(1);
-			// A late confirmation does not fetch twice.
-			channel.emit('system', { extension: 'postgres_changes', status: 'ok', message: 'late' });
-			expect(fake.snapshots).toHaveLength(1);
+			const { store, channel, fake } = await started();
+			goLive(channel);
+			fake.snapshots[0].resolve({
+				booking_id: [3, 4],
+				seat_id: [11, 12],
+				user_id: [OTHER, OTHER]
+			});
+			await vi.advanceTimersByTimeAsync(0);
+			channel.status!('CHANNEL_ERROR');
+			await vi.advanceTimersByTimeAsync(10 * 60_000);
+			goLive(channel);
+			expect(fake.snapshots).toHaveLength(2);
+			fake.snapshots[1].resolve({
+				booking_id: [4, 9],
+				seat_id: [12, 14],
+				user_id: [OTHER, OTHER]
+			});
+			await vi.advanceTimersByTimeAsync(0);
+			expect(store.synced).toBe(true);
+			expect(statuses(store)).toEqual(['available', 'taken', 'available', 'taken']);
 		} finally {
 			vi.useRealTimers();
 		}

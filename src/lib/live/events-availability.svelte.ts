@@ -1,17 +1,30 @@
 import { SvelteMap } from 'svelte/reactivity';
+import * as v from 'valibot';
 import type { Supabase } from '$lib/api/client';
 import { fetchAvailability, type Availability } from '$lib/api/events';
 import { fetchServerTime } from '$lib/api/seats';
 import { seatsLeft } from '$lib/domain/format';
-import { ServerAlarm, ServerClock } from '$lib/domain/server-clock';
+import { parseTimestamp, ServerAlarm, ServerClock } from '$lib/domain/server-clock';
 import type { ConnectionState } from './channel-status.ts';
 import { feeds } from './channel.ts';
 import { LiveQuery } from './live-query.svelte.ts';
 
+/** How one statement moved an event's counts (the `events` topic's `availability` message). */
+const Delta = v.object({
+	event_id: v.number(),
+	booked: v.number(),
+	held: v.number(),
+	next_lapse: v.nullish(v.string())
+});
+type Delta = v.InferOutput<typeof Delta>;
+
 /**
- * Seats left per event (neither booked nor held), kept live: any booking change refetches the
- * small `event_availability`. A lapsing hold changes no row and sends no event, so one timer
- * refetches when the next hold lapses, by the database's clock.
+ * Seats left per event (neither booked nor held), kept live: `event_availability` is fetched
+ * whenever the channel (re)starts, and the database's deltas are added to it as they arrive, so
+ * a busy on-sale costs the list's viewers no requests. A lapsing hold changes no row and sends
+ * nothing, so one timer fetches again when the next hold lapses, by the database's clock; that
+ * also corrects a delta that arrived while a fetch was on its way and was counted again on top of
+ * it (whether the fetch already saw it cannot be told).
  */
 export class EventsAvailability {
 	readonly counts = new SvelteMap<number, Availability>();
@@ -20,6 +33,8 @@ export class EventsAvailability {
 	/** Refetches when the next hold lapses. */
 	readonly #lapse: ServerAlarm;
 	#stopped = true;
+	/** Deltas that arrived while a fetch was on its way; null while none is. */
+	#duringFetch: Delta[] | null = null;
 
 	constructor(supabase: Supabase, initial: Map<number, Availability>, clock = new ServerClock()) {
 		this.#clock = clock;
@@ -28,7 +43,17 @@ export class EventsAvailability {
 		this.#query = new LiveQuery(supabase, {
 			feed: feeds.availability(),
 			minIntervalMs: 1000,
+			change: (rows) => {
+				for (const row of rows) {
+					const parsed = v.safeParse(Delta, row);
+					if (!parsed.success) continue;
+					this.#duringFetch?.push(parsed.output);
+					this.#add(parsed.output);
+				}
+				this.#schedule();
+			},
 			fetch: async () => {
+				this.#duringFetch = [];
 				const [counts, time] = await Promise.all([
 					fetchAvailability(supabase),
 					fetchServerTime(supabase)
@@ -36,7 +61,13 @@ export class EventsAvailability {
 				if (time.data) this.#clock.sync(time.data);
 				return counts;
 			},
-			apply: (data) => this.#apply(data)
+			apply: (data) => {
+				const during = this.#duringFetch ?? [];
+				this.#duringFetch = null;
+				this.#apply(data);
+				for (const delta of during) this.#add(delta);
+				this.#schedule();
+			}
 		});
 	}
 
@@ -81,6 +112,19 @@ export class EventsAvailability {
 			}
 		}
 		this.#schedule();
+	}
+
+	#add(delta: Delta): void {
+		const a = this.counts.get(delta.event_id);
+		if (!a) return;
+		const lapse = parseTimestamp(delta.next_lapse);
+		this.counts.set(delta.event_id, {
+			...a,
+			booked: a.booked + delta.booked,
+			held: a.held + delta.held,
+			nextLapse:
+				lapse === null || (a.nextLapse !== null && a.nextLapse <= lapse) ? a.nextLapse : lapse
+		});
 	}
 
 	#schedule(): void {

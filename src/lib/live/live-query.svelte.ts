@@ -9,6 +9,11 @@ export interface LiveQueryOptions<T> {
 	fetch: () => Promise<Result<T>>;
 	apply: (data: T) => void;
 	/**
+	 * Applies the rows of a change to the result itself; without it, a change fetches the result
+	 * again. Either way the result is fetched once more every time the channel (re)starts.
+	 */
+	change?: (rows: unknown[]) => void;
+	/**
 	 * Fetches start at least this many ms apart. A result that every visitor watches and any
 	 * booking anywhere changes (the events list) would otherwise cost each of them a fetch per
 	 * round trip while a busy venue sells.
@@ -17,10 +22,10 @@ export interface LiveQueryOptions<T> {
 }
 
 /**
- * A small query result kept live by fetching it again whenever a booking it depends on changes,
- * and once more every time its channel (re)starts (see LiveChannel). For results that are cheap to
- * recompute (counts, one person's bookings), refetching is simpler than applying each change, and
- * it cannot drift. Fetches coalesce: a burst of changes costs at most one more request, no sooner
+ * A small query result kept live by fetching it again whenever a booking it depends on changes
+ * (or by applying the change itself, with `change`), and once more every time its channel
+ * (re)starts (see LiveChannel). For results that are cheap to recompute and seen by few (one
+ * person's bookings), refetching is simpler than applying each change, and it cannot drift. Fetches coalesce: a burst of changes costs at most one more request, no sooner
  * than `minIntervalMs` after the last one began.
  */
 export class LiveQuery<T> {
@@ -42,7 +47,7 @@ export class LiveQuery<T> {
 		this.#channel = new LiveChannel(supabase, {
 			...options.feed,
 			on: {
-				change: () => void this.refresh(),
+				change: (rows) => (options.change ? options.change(rows) : void this.refresh()),
 				fetchSnapshot: async () => ((await this.refresh()) ? true : null),
 				applySnapshot: () => {},
 				connection: (state, synced) => {

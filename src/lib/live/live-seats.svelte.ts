@@ -117,21 +117,27 @@ export class LiveSeats {
 		this.available = layout.size;
 		this.load = layout.size ? 'ready' : 'empty';
 		if (!layout.size) return;
-		this.#feed = new EventFeed(this.#supabase, this.event.id, this.#presenceKey, {
-			change: (change) => this.apply([change]),
-			resyncBegins: () => seats.beginResync(),
-			snapshot: (snapshot) => {
-				// The snapshot carries the server's clock: learn the offset before judging its holds.
-				this.#clock.sync(snapshot.server_time);
-				this.#expiry.clear();
-				this.#changed(seats.applySnapshot(snapshot));
-			},
-			connection: (state, synced) => {
-				this.connection = state;
-				this.synced = synced;
-			},
-			viewers: (count) => (this.viewers = count)
-		});
+		this.#feed = new EventFeed(
+			this.#supabase,
+			this.event.id,
+			this.#presenceKey,
+			() => this.#clock.now(),
+			{
+				change: (change) => this.apply([change]),
+				resyncBegins: () => seats.beginResync(),
+				snapshot: (snapshot) => {
+					// The snapshot carries the server's clock: learn the offset before judging its holds.
+					this.#clock.sync(snapshot.server_time);
+					this.#expiry.clear();
+					this.#changed(seats.applySnapshot(snapshot));
+				},
+				connection: (state, synced) => {
+					this.connection = state;
+					this.synced = synced;
+				},
+				viewers: (count) => (this.viewers = count)
+			}
+		);
 		this.#feed.start();
 	}
 

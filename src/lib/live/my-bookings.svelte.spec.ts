@@ -12,7 +12,11 @@ function quietClient(): Supabase {
 		on: () => channel,
 		subscribe: () => channel
 	};
-	return { channel: () => channel, removeChannel: async () => 'ok' } as unknown as Supabase;
+	return {
+		channel: () => channel,
+		removeChannel: async () => 'ok',
+		realtime: { setAuth: async () => {} }
+	} as unknown as Supabase;
 }
 
 const EVENT = {
