@@ -7,7 +7,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { LOCAL_PUBLISHABLE_KEY } from '../../backend/src/keys.ts';
 import type { Supabase } from '../../src/lib/api/client.ts';
 import { fetchSeatLayout } from '../../src/lib/api/seats.ts';
-import { SeatState } from '../../src/lib/domain/seat-state.ts';
+import { SeatState, type BookingChange } from '../../src/lib/domain/seat-state.ts';
 import { ServerClock } from '../../src/lib/domain/server-clock.ts';
 import { EventFeed } from '../../src/lib/live/event-feed.ts';
 
@@ -299,6 +299,10 @@ export function bookedSeats(rows: BookingRow[]): Map<number, number> {
 export interface SeatWatcher {
 	/** Seat id → booking id of the booked seats, as the app's seat state shows them. */
 	readonly seats: Map<number, number>;
+	/** Seat id → `held` or `taken` for every seat not free, as the app's seat state shows them. */
+	readonly statuses: Map<number, string>;
+	/** Every booking change the feed delivered, in order. */
+	readonly log: BookingChange[];
 	/** Times its seats became whole again (a snapshot or a replay after a join): one per (re)join. */
 	synced: number;
 	/** Snapshots completed. */
@@ -332,6 +336,7 @@ export async function watchSeats(url: string, eventId: number): Promise<SeatWatc
 	const feed = new EventFeed(client, eventId, 'fault-watcher', () => clock.now(), {
 		change: (change) => {
 			watcher.changes++;
+			watcher.log.push(change);
 			state.apply(change);
 		},
 		resyncBegins: () => {
@@ -359,6 +364,13 @@ export async function watchSeats(url: string, eventId: number): Promise<SeatWatc
 				if (state.status(i) === 'taken') booked.set(ids[i], state.bookingId(i)!);
 			return booked;
 		},
+		get statuses() {
+			const taken = new Map<number, string>();
+			for (let i = 0; i < ids.length; i++)
+				if (state.status(i) !== 'available') taken.set(ids[i], state.status(i));
+			return taken;
+		},
+		log: [],
 		synced: 0,
 		snapshots: 0,
 		replays: 0,

@@ -1,8 +1,10 @@
 /**
  * Private channels and Broadcast from Database at frame level, with a bare WebSocket client on
  * both engines and policies of the test's own on `realtime.messages`: the wire shapes (binary kind 4
- * with metadata, vsn 1.0.0 JSON), write checks for client and REST broadcasts, replay's limits.
+ * with metadata, vsn 1.0.0 JSON), write checks for client and REST broadcasts, replay's limits; and
+ * with the real supabase-js, a private channel authorised again when its token is refreshed.
  */
+import { createClient, type RealtimeChannel } from '@supabase/supabase-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestDb, type TestDb } from '../../test-support/databases.ts';
 import { LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from '../keys.ts';
@@ -11,6 +13,7 @@ import {
 	RawClient,
 	startRealtimeServer,
 	userToken,
+	waitFor,
 	type TestServer
 } from '../../test-support/realtime.ts';
 
@@ -45,7 +48,9 @@ describe.each(ENGINES)('private channels on %s', (engine) => {
 			create policy "read rooms" on realtime.messages for select to anon, authenticated
 				using (topic like 'room:%');
 			create policy "talk in open rooms" on realtime.messages for insert to authenticated
-				with check (topic like 'room:open%' and extension = 'broadcast');`);
+				with check (topic like 'room:open%' and extension = 'broadcast');
+			create policy "read own inbox" on realtime.messages for select to authenticated
+				using (topic = 'inbox:' || (select auth.uid())::text);`);
 		server = await startRealtimeServer(testDb.db);
 	}, 60_000);
 
@@ -243,5 +248,69 @@ describe.each(ENGINES)('private channels on %s', (engine) => {
 			status: 'error',
 			response: { reason: 'UnableToReplayMessages: Replay params are not valid' }
 		});
+	});
+	it('authorises a private channel again when supabase-js refreshes its token', async () => {
+		const uid = crypto.randomUUID();
+		let token = userToken(uid, { expiresIn: 60 });
+		const c = createClient(server.url, LOCAL_PUBLISHABLE_KEY, {
+			auth: { persistSession: false },
+			accessToken: async () => token
+		});
+		const got: string[] = [];
+		const statuses: string[] = [];
+		const system: string[] = [];
+		const open = (topic: string): RealtimeChannel =>
+			c
+				.channel(topic, { config: { private: true } })
+				.on('broadcast', { event: '*' }, (m) => got.push(`${topic} ${m.event}`))
+				.on('system', {}, (m: { status?: string; message?: string }) => {
+					if (m.status === 'error') system.push(`${topic}: ${m.message}`);
+				})
+				.subscribe((s) => statuses.push(`${topic} ${s}`));
+		try {
+			await c.realtime.setAuth();
+			const inbox = open(`inbox:${uid}`);
+			const room = open('room:refresh');
+			await waitFor(() => statuses.length === 2, 'both joined');
+			expect(statuses.sort()).toEqual([`inbox:${uid} SUBSCRIBED`, 'room:refresh SUBSCRIBED']);
+
+			// A refreshed token of the same user: both stay joined and keep receiving.
+			token = userToken(uid, { expiresIn: 120 });
+			await c.realtime.setAuth();
+			await send(`inbox:${uid}`, 'after-refresh', {});
+			await send('room:refresh', 'after-refresh', {});
+			await waitFor(() => got.length === 2, 'messages after the refresh');
+			expect(got.sort()).toEqual([`inbox:${uid} after-refresh`, 'room:refresh after-refresh']);
+			expect(statuses).toHaveLength(2);
+
+			// The policies are asked again: another user's token may still read rooms, not this inbox.
+			token = userToken(crypto.randomUUID());
+			await c.realtime.setAuth();
+			await waitFor(() => statuses.includes(`inbox:${uid} CLOSED`), 'the inbox closed');
+			expect(system).toEqual([
+				`inbox:${uid}: You no longer have permission to read from this Channel topic: inbox:${uid}`
+			]);
+			await send('room:refresh', 'other-user', {});
+			await waitFor(() => got.includes('room:refresh other-user'), 'the room still joined');
+			expect(room.state).toBe('joined');
+			expect(inbox.state).toBe('closed');
+
+			// An expired token, then a forged one, ends the channel.
+			token = userToken(uid, { expiresIn: -30 });
+			await c.realtime.setAuth();
+			await waitFor(() => statuses.includes('room:refresh CLOSED'), 'the room closed');
+			expect(system.at(-1)).toMatch(/^room:refresh: Token has expired \d+ seconds ago$/);
+			token = userToken(uid);
+			await c.realtime.setAuth();
+			const again = open('room:forged');
+			await waitFor(() => statuses.includes('room:forged SUBSCRIBED'), 'a new room joined');
+			token = userToken(uid, { secret: 'x'.repeat(40) });
+			await c.realtime.setAuth();
+			await waitFor(() => statuses.includes('room:forged CLOSED'), 'the forged-token room closed');
+			expect(system.at(-1)).toBe('room:forged: The token provided is not a valid JWT');
+			expect(again.state).toBe('closed');
+		} finally {
+			await c.removeAllChannels();
+		}
 	});
 });
