@@ -31,7 +31,16 @@ import {
 	table,
 	type EngineResults
 } from './report.ts';
-import { hasBuild, seatMap, startApp, type App, type SeatMapResult } from './seat-map.ts';
+import {
+	describeSeatMap,
+	hasBuild,
+	SCREENS,
+	seatMap,
+	startApp,
+	type App,
+	type SeatMapResult
+} from './seat-map.ts';
+import { ZOOMS } from './map-frames.ts';
 import { postgresAvailable, startServer, type BenchServer, type Engine } from './server.ts';
 import { nowMs } from './stats.ts';
 import { uncontended } from './uncontended.ts';
@@ -306,7 +315,14 @@ if (!browserPlan) {
 	}
 	log('seat map: headless Chromium…');
 	try {
-		map = await seatMap(config.loads, config.changes, earlyApp);
+		const before = describeMachine(machine());
+		map = await seatMap(
+			config.loads,
+			config.changes,
+			earlyApp,
+			quick ? { screens: [SCREENS[0]], zooms: ZOOMS.slice(0, 1), phoneLoads: 1 } : {}
+		);
+		console.log(describeSeatMap(map, before, describeMachine(machine())));
 	} catch (e) {
 		map = `failed: ${e instanceof Error ? e.message.split('\n')[0] : e}`;
 		failures.push(`seat map ${map}`);

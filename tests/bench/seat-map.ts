@@ -6,6 +6,8 @@ import { TEST_KEYS, TEST_SERVER_ENV } from '../../backend/test-support/test-keys
 import { newClient, signInMany, type SignedIn } from './clients.ts';
 import { pageProbe, type Probe } from './page-probe.ts';
 import { summarize, timestamptzMs, type Summary } from './stats.ts';
+import { describeMachine, machine } from './machine.ts';
+import { frameRuns, settle, zoomTo, ZOOMS, type FrameRun, type Screen } from './map-frames.ts';
 
 export const BUILD_HANDLER = new URL('../../build/handler.js', import.meta.url);
 export const hasBuild = () => existsSync(BUILD_HANDLER);
@@ -20,6 +22,14 @@ const CHROMIUM_ARGS = [
 	'--no-first-run'
 ];
 const SLUG = 'stadium-finale';
+
+/** The screens the pan/zoom goals are stated for. */
+export const SCREENS: Screen[] = [
+	{ width: 1280, height: 800, dpr: 1 },
+	{ width: 1280, height: 800, dpr: 2 },
+	{ width: 1920, height: 1080, dpr: 1 },
+	{ width: 1920, height: 1080, dpr: 2 }
+];
 
 export interface SeatMapResult {
 	event: string;
@@ -39,6 +49,12 @@ export interface SeatMapResult {
 	receiveToPaint: Summary;
 	/** The booking's created_at (database) → that frame. */
 	commitToPaint: Summary;
+	/** Cold loads at 375×812 with the CPU throttled 4×. */
+	phoneRender: Summary;
+	/** Frame intervals per screen, zoom and gesture. */
+	frames: FrameRun[];
+	/** Realtime frame → painted, per zoom (1280×800). */
+	changeByZoom: { zoom: string; receiveToPaint: Summary }[];
 	marker: string;
 	errors: string[];
 }
@@ -107,10 +123,27 @@ export async function startApp(): Promise<App> {
 }
 
 /** Opens the event page in a fresh context; resolves when the map is synced and drawn. */
-async function load(browser: Browser, url: string) {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+async function load(
+	browser: Browser,
+	url: string,
+	{
+		width = 1280,
+		height = 800,
+		dpr = 1,
+		throttle = 1
+	}: Partial<Screen> & { throttle?: number } = {}
+) {
+	const context = await browser.newContext({
+		viewport: { width, height },
+		deviceScaleFactor: dpr,
+		hasTouch: true
+	});
 	const page = await context.newPage();
 	await page.addInitScript(pageProbe);
+	if (throttle > 1) {
+		const cdp = await context.newCDPSession(page);
+		await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+	}
 	await page.goto(`${url}/events/${SLUG}`, { waitUntil: 'commit' });
 	await page.waitForFunction(
 		() => (window as unknown as { __bench: Probe }).__bench.syncedAt > 0,
@@ -150,15 +183,89 @@ async function heapUsed(page: Page): Promise<{ used: number; backingStorage?: nu
 	return { used: usage.usedSize, backingStorage: usage.backingStorageSize };
 }
 
+interface Booker {
+	eventId: number;
+	bookers: SignedIn[];
+	next: number;
+}
+
+/** Other users book these seats one by one; the time until the page paints each. */
+async function watchBookings(
+	page: Page,
+	booker: Booker,
+	seatIds: number[],
+	errors: string[]
+): Promise<{ receiveToPaint: number[]; commitToPaint: number[] }> {
+	const receiveToPaint: number[] = [];
+	const commitToPaint: number[] = [];
+	for (const seatId of seatIds) {
+		const client = booker.bookers[booker.next++ % booker.bookers.length].client;
+		const { data, error } = await client
+			.from('bookings')
+			.insert({ event_id: booker.eventId, seat_id: seatId })
+			.select('created_at')
+			.single();
+		if (error) {
+			errors.push(`booking seat ${seatId}: ${error.code} ${error.message}`);
+			continue;
+		}
+		const createdAt = timestamptzMs((data as { created_at: string }).created_at);
+		const seen = await page
+			.waitForFunction(
+				(id) => {
+					const b = (window as unknown as { __bench: Probe }).__bench;
+					const msg = b.msgs.find(
+						(m) => m.text.includes(`"seat_id":${id},`) || m.text.includes(`"seat_id":${id}}`)
+					);
+					if (!msg) return null;
+					const painted = b.frames.find((f) => f > msg.t);
+					return painted ? { recv: msg.t, painted, origin: performance.timeOrigin } : null;
+				},
+				seatId,
+				{ timeout: 10_000, polling: 'raf' }
+			)
+			.then((h) => h.jsonValue())
+			.catch(() => null);
+		if (!seen) {
+			errors.push(`seat ${seatId}: no realtime frame and paint within 10 s`);
+			continue;
+		}
+		receiveToPaint.push(seen.painted - seen.recv);
+		commitToPaint.push(seen.origin + seen.painted - createdAt);
+		// let the page settle between changes, as separate users' clicks would be
+		await new Promise((r) => setTimeout(r, 50));
+	}
+	return { receiveToPaint, commitToPaint };
+}
+
+/** Seat ids of the focused seat and its keyboard neighbours: seats in view at any zoom. */
+async function seatsInView(page: Page): Promise<number[]> {
+	return page.evaluate(() =>
+		[...document.querySelectorAll<HTMLElement>('.seat-focus[data-status="available"]')].map((b) =>
+			Number(b.dataset.seatId)
+		)
+	);
+}
+
+export interface SeatMapOptions {
+	/** Screens for the pan/zoom frame runs (none: skip them). */
+	screens?: Screen[];
+	zooms?: [string, number][];
+	phoneLoads?: number;
+}
+
 /**
  * The biggest seeded event in headless Chromium against the production build: cold loads until
- * the map is complete, the JS heap, then bookings made by other users and the time until the page
- * paints each one.
+ * the map is complete (1280×800, and 375×812 with the CPU throttled 4×), the JS heap, bookings made
+ * by other users and the time until the page paints each one (spread over the map, then at each
+ * zoom), and frame intervals while dragging, wheel-zooming, zooming by buttons, pinching and
+ * hovering at each zoom on each screen.
  */
 export async function seatMap(
 	loads: number,
 	changes: number,
-	started?: Promise<App>
+	started?: Promise<App>,
+	{ screens = SCREENS, zooms = ZOOMS, phoneLoads = loads }: SeatMapOptions = {}
 ): Promise<SeatMapResult> {
 	const app = await (started ?? startApp());
 	const browser = await chromium.launch({
@@ -170,7 +277,13 @@ export async function seatMap(
 		const complete: number[] = [];
 		const synced: number[] = [];
 		const dcl: number[] = [];
+		const phone: number[] = [];
 		let seats = 0;
+		for (let i = 0; i < phoneLoads; i++) {
+			const l = await load(browser, app.url, { width: 375, height: 812, throttle: 4 });
+			phone.push(Math.max(l.times.synced, l.times.lastFrame));
+			await l.context.close();
+		}
 		let last: Awaited<ReturnType<typeof load>> | undefined;
 		for (let i = 0; i < loads; i++) {
 			if (last) await last.context.close();
@@ -191,46 +304,32 @@ export async function seatMap(
 		const eventId = (ev as { id: number }).id;
 		const { data: map } = await reader.rpc('seat_map', { p_event_id: eventId });
 		const ids = (map as { id: number[] }).id;
-		const bookers: SignedIn[] = await signInMany(app.url, Math.ceil(changes / 5) + 1, 4);
-		const receiveToPaint: number[] = [];
-		const commitToPaint: number[] = [];
-		for (let k = 0; k < changes; k++) {
-			const seatId = ids[Math.floor(((k + 0.5) * ids.length) / changes)];
-			const { data, error } = await bookers[k % bookers.length].client
-				.from('bookings')
-				.insert({ event_id: eventId, seat_id: seatId })
-				.select('created_at')
-				.single();
-			if (error) {
-				errors.push(`booking seat ${seatId}: ${error.code} ${error.message}`);
-				continue;
-			}
-			const createdAt = timestamptzMs((data as { created_at: string }).created_at);
-			const seen = await page
-				.waitForFunction(
-					(id) => {
-						const b = (window as unknown as { __bench: Probe }).__bench;
-						const msg = b.msgs.find(
-							(m) => m.text.includes(`"seat_id":${id},`) || m.text.includes(`"seat_id":${id}}`)
-						);
-						if (!msg) return null;
-						const painted = b.frames.find((f) => f > msg.t);
-						return painted ? { recv: msg.t, painted, origin: performance.timeOrigin } : null;
-					},
-					seatId,
-					{ timeout: 10_000, polling: 'raf' }
-				)
-				.then((h) => h.jsonValue())
-				.catch(() => null);
-			if (!seen) {
-				errors.push(`seat ${seatId}: no realtime frame and paint within 10 s`);
-				continue;
-			}
-			receiveToPaint.push(seen.painted - seen.recv);
-			commitToPaint.push(seen.origin + seen.painted - createdAt);
-			// let the page settle between changes, as separate users' clicks would be
-			await new Promise((r) => setTimeout(r, 50));
+		const perZoom = Math.max(2, Math.ceil(changes / 4));
+		const booker: Booker = {
+			eventId,
+			bookers: await signInMany(app.url, Math.ceil((changes + perZoom * zooms.length) / 5) + 1, 4),
+			next: 0
+		};
+		const spread = Array.from(
+			{ length: changes },
+			(_, k) => ids[Math.floor(((k + 0.5) * ids.length) / changes)]
+		);
+		const { receiveToPaint, commitToPaint } = await watchBookings(page, booker, spread, errors);
+
+		const changeByZoom: SeatMapResult['changeByZoom'] = [];
+		for (const [zoom, steps] of zooms) {
+			await zoomTo(page, steps);
+			const near = (await seatsInView(page)).slice(0, perZoom);
+			const seen = await watchBookings(page, booker, near, errors);
+			changeByZoom.push({ zoom, receiveToPaint: summarize(seen.receiveToPaint) });
+			await settle(page);
 		}
+		await last!.context.close();
+
+		const frames: FrameRun[] = [];
+		const open = async (screen: Screen) => (await load(browser, app.url, screen)).page;
+		for (const screen of screens) frames.push(...(await frameRuns(browser, open, screen, zooms)));
+
 		return {
 			event: SLUG,
 			seats,
@@ -238,11 +337,14 @@ export async function seatMap(
 			firstCompleteRender: summarize(complete),
 			synced: summarize(synced),
 			domContentLoaded: summarize(dcl),
+			phoneRender: summarize(phone),
 			jsHeapUsedBytes: heap.used,
 			arrayBufferBytes: heap.backingStorage,
 			changes: receiveToPaint.length,
 			receiveToPaint: summarize(receiveToPaint),
 			commitToPaint: summarize(commitToPaint),
+			changeByZoom,
+			frames,
 			marker:
 				'[data-testid=seat-map][data-synced=true] (bookings snapshot applied after the channel was confirmed), then the end of the last animation frame that drew the canvas, two frames later',
 			errors
@@ -251,4 +353,46 @@ export async function seatMap(
 		await browser.close().catch(() => {});
 		await app.stop();
 	}
+}
+
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+/** The map's figures as lines of text, with the machine and its load before and after. */
+export function describeSeatMap(r: SeatMapResult, before: string, after: string): string {
+	const lines = [
+		`Seat map, ${r.event} (${r.seats} seats). Machine before: ${before}`,
+		`  first synced render 1280×800: p50 ${ms(r.firstCompleteRender.median)}, max ${ms(r.firstCompleteRender.max)} (${r.loads} loads)`,
+		`  first synced render 375×812, CPU 4× throttled: p50 ${ms(r.phoneRender.median)}, max ${ms(r.phoneRender.max)} (${r.phoneRender.n} loads)`,
+		`  JS heap ${(r.jsHeapUsedBytes / 2 ** 20).toFixed(1)} MiB` +
+			(r.arrayBufferBytes === undefined
+				? ''
+				: ` + ${(r.arrayBufferBytes / 2 ** 20).toFixed(1)} MiB array buffers`),
+		`  remote change → painted (spread): p50 ${ms(r.receiveToPaint.median)}, p99 ${ms(r.receiveToPaint.p99)} (${r.changes})`,
+		...r.changeByZoom.map(
+			(z) =>
+				`  remote change → painted at ${z.zoom}: p50 ${ms(z.receiveToPaint.median)}, max ${ms(z.receiveToPaint.max)} (${z.receiveToPaint.n})`
+		),
+		'  frame interval (screen, zoom, gesture: p50 / p95 / p99 / max, frames):',
+		...r.frames.map(
+			(f) =>
+				`    ${f.screen.padEnd(14)} ${f.zoom.padEnd(9)} ${f.gesture.padEnd(8)} ${ms(f.interval.median)} / ${ms(f.interval.p95)} / ${ms(f.interval.p99)} / ${ms(f.interval.max)}, ${f.interval.n}`
+		),
+		...r.errors.map((e) => `  error: ${e}`),
+		`  machine after: ${after}`
+	];
+	return lines.join('\n');
+}
+
+// `node tests/bench/seat-map.ts [--quick]`: the map's workloads alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+	const quick = process.argv.includes('--quick');
+	if (!hasBuild()) throw new Error('no production build: run `npm run build`');
+	const before = describeMachine(machine());
+	const result = await seatMap(quick ? 1 : 3, quick ? 3 : 20, undefined, {
+		screens: quick ? [SCREENS[0]] : SCREENS,
+		zooms: quick ? ZOOMS.slice(0, 2) : ZOOMS
+	});
+	console.log(describeSeatMap(result, before, describeMachine(machine())));
+	console.log(JSON.stringify(result));
+	process.exit();
 }

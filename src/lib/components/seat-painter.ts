@@ -42,6 +42,14 @@ export function seatRadius(layout: SeatLayout, view: Viewport): number {
 	return layout.pitch * view.scale * 0.4;
 }
 
+/** How far a seat's drawing (mark, ring, outline) reaches from its centre, in CSS px. */
+export const reachPx = (r: number) => r * 1.9 + 2;
+
+/** The same in map units, for a map drawn at `scale`. */
+export function seatReach(layout: SeatLayout, scale: number): number {
+	return reachPx(layout.pitch * scale * 0.4) / scale;
+}
+
 /**
  * Draws seats onto a canvas. Seats are grouped by look so each group is one path and one fill:
  * 50,000 seats zoomed out stay a handful of draw calls. Shapes carry the state without colour:
@@ -55,22 +63,25 @@ export class SeatPainter {
 		this.#ctx = ctx;
 	}
 
-	/** Repaints everything visible. */
-	full(source: PaintSource, view: Viewport, width: number, height: number, dpr: number): void {
+	/**
+	 * Draws the seats that reach into a `size`×`size` CSS px tile of the map drawn at `view` (the
+	 * tile's origin at 0,0), on a cleared tile.
+	 */
+	tile(source: PaintSource, view: Viewport, size: number, dpr: number): number {
 		const ctx = this.#ctx;
 		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-		ctx.clearRect(0, 0, width, height);
+		ctx.clearRect(0, 0, size, size);
 		const seats: number[] = [];
-		const pad = source.layout.pitch;
+		const pad = seatReach(source.layout, view.scale);
 		source.layout.query(
 			-view.tx / view.scale - pad,
 			-view.ty / view.scale - pad,
-			(width - view.tx) / view.scale + pad,
-			(height - view.ty) / view.scale + pad,
+			(size - view.tx) / view.scale + pad,
+			(size - view.ty) / view.scale + pad,
 			(i) => seats.push(i)
 		);
 		this.#draw(source, view, seats);
-		this.#labels(source.layout, view, width, height);
+		return seats.length;
 	}
 
 	/** Repaints only the neighbourhood of these seats: a remote change costs one seat, not the map. */
@@ -78,7 +89,7 @@ export class SeatPainter {
 		const ctx = this.#ctx;
 		const { layout } = source;
 		const r = seatRadius(layout, view);
-		const half = r * 1.9 + 2;
+		const half = reachPx(r);
 		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
 		for (const i of indices) {
 			const sx = layout.x[i] * view.scale + view.tx;
@@ -88,7 +99,7 @@ export class SeatPainter {
 			ctx.rect(sx - half, sy - half, half * 2, half * 2);
 			ctx.clip();
 			ctx.clearRect(sx - half, sy - half, half * 2, half * 2);
-			const reach = (half + r * 1.9 + 2) / view.scale;
+			const reach = (half + reachPx(r)) / view.scale;
 			const near: number[] = [];
 			layout.query(
 				layout.x[i] - reach,
@@ -286,30 +297,20 @@ export class SeatPainter {
 	}
 
 	/** Section names above each section, once they are large enough to read. */
-	#labels(layout: SeatLayout, view: Viewport, width: number, height: number): void {
+	labels(layout: SeatLayout, view: Viewport, width: number, height: number, dpr: number): void {
 		const ctx = this.#ctx;
 		const r = seatRadius(layout, view);
 		if (r < 1.2) return;
-		const tops = new Map<number, { x: number; y: number; n: number }>();
-		for (let i = 0; i < layout.size; i++) {
-			const s = layout.sectionOf[i];
-			const t = tops.get(s);
-			if (!t) tops.set(s, { x: layout.x[i], y: layout.y[i], n: 1 });
-			else {
-				t.x += layout.x[i];
-				t.n++;
-				t.y = Math.min(t.y, layout.y[i]);
-			}
-		}
+		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
 		ctx.fillStyle = SEAT_STYLE.label;
 		ctx.font = `600 ${Math.min(16, Math.max(11, r * 2))}px system-ui, sans-serif`;
 		ctx.textAlign = 'center';
 		ctx.textBaseline = 'bottom';
-		for (const [s, t] of tops) {
-			const x = (t.x / t.n) * view.scale + view.tx;
-			const y = t.y * view.scale + view.ty - r * 2.6 - 2;
-			if (x < -100 || x > width + 100 || y < 0 || y > height + 20) continue;
+		layout.sectionBoxes.forEach((box, s) => {
+			const x = ((box.minX + box.maxX) / 2) * view.scale + view.tx;
+			const y = box.minY * view.scale + view.ty - r * 2.6 - 2;
+			if (x < -100 || x > width + 100 || y < 0 || y > height + 20) return;
 			ctx.fillText(layout.sections[s], x, y);
-		}
+		});
 	}
 }

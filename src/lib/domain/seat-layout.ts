@@ -58,6 +58,8 @@ export class SeatLayout {
 	readonly sections: string[];
 	readonly categories: Category[];
 	readonly bounds: Bounds;
+	/** Each section's extent (seat centres), by section index. */
+	readonly sectionBoxes: Bounds[];
 	/** Typical distance between neighbouring seats, in map units. */
 	readonly pitch: number;
 	readonly #indexById = new Map<number, number>();
@@ -83,6 +85,7 @@ export class SeatLayout {
 		const categoryIndex = new Map<string, number>();
 		this.sections = [];
 		this.categories = [];
+		this.sectionBoxes = [];
 		let minX = Infinity,
 			minY = Infinity,
 			maxX = -Infinity,
@@ -93,8 +96,19 @@ export class SeatLayout {
 			if (s === undefined) {
 				s = this.sections.push(columns.section[i]) - 1;
 				sectionIndex.set(columns.section[i], s);
+				this.sectionBoxes.push({
+					minX: Infinity,
+					minY: Infinity,
+					maxX: -Infinity,
+					maxY: -Infinity
+				});
 			}
 			this.sectionOf[i] = s;
+			const box = this.sectionBoxes[s];
+			box.minX = Math.min(box.minX, this.x[i]);
+			box.maxX = Math.max(box.maxX, this.x[i]);
+			box.minY = Math.min(box.minY, this.y[i]);
+			box.maxY = Math.max(box.maxY, this.y[i]);
 			const price = columns.price_cents[i];
 			let c = categoryIndex.get(columns.category[i]);
 			if (c === undefined) {

@@ -1,0 +1,204 @@
+import type { Viewport } from '$lib/domain/viewport';
+import { SeatPainter, seatReach, type PaintSource } from '$lib/components/seat-painter';
+import {
+	TILE,
+	TileCache,
+	each,
+	gestureLevel,
+	tileSpan,
+	tilesIn,
+	visibleTiles,
+	type Tile,
+	type TileId
+} from './tiles';
+
+type Bitmap = OffscreenCanvas | HTMLCanvasElement;
+
+/** What a frame did, for the counters tests and benchmarks read. */
+export interface FrameStats {
+	/** Tiles drawn from scratch. */
+	drawn: number;
+	/** Tiles where only changed seats were repainted. */
+	patched: number;
+	/** Tiles still to draw: another frame is needed. */
+	missing: number;
+}
+
+/** A change to more seats than this redraws the tiles it touches whole. */
+const MANY = 2000;
+
+function bitmap(size: number): Bitmap {
+	if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(size, size);
+	const canvas = document.createElement('canvas');
+	canvas.width = canvas.height = size;
+	return canvas;
+}
+
+/**
+ * Shows the seat map from cached tiles (see `tiles.ts`). At rest the tiles are drawn at the view's
+ * exact scale, copied 1:1; while a gesture runs the tiles of the level already drawn are moved and
+ * scaled, and tiles that come into view are drawn within a time budget per frame, the previous
+ * level's tiles standing in until they are ready. The raster of tens of thousands of seats, which
+ * bounds a frame when done every frame, is then done once per level and per change.
+ */
+export class MapRenderer {
+	readonly #ctx: CanvasRenderingContext2D;
+	readonly #source: PaintSource;
+	readonly #cache = new TileCache<Bitmap>(64, (b) => {
+		b.width = b.height = 0;
+	});
+	#dpr = 1;
+	/** The level every visible tile was last drawn at. */
+	#drawn: number | null = null;
+	#all = false;
+	readonly #changed = new Set<number>();
+
+	constructor(ctx: CanvasRenderingContext2D, source: PaintSource) {
+		this.#ctx = ctx;
+		this.#source = source;
+	}
+
+	/** These seats look different now. */
+	invalidate(seats: Iterable<number>): void {
+		for (const i of seats) this.#changed.add(i);
+		if (this.#changed.size > MANY) this.#all = true;
+	}
+
+	/** Every seat may look different (a new snapshot). */
+	invalidateAll(): void {
+		this.#all = true;
+	}
+
+	/** Tiles kept, for tests. */
+	get tiles(): number {
+		return this.#cache.size;
+	}
+
+	#applyChanges(): void {
+		const { layout } = this.#source;
+		if (this.#all) this.#cache.invalidateAll();
+		else
+			for (const i of this.#changed)
+				this.#cache.invalidate(i, layout.x[i], layout.y[i], (s) => seatReach(layout, s));
+		this.#all = false;
+		this.#changed.clear();
+	}
+
+	/**
+	 * Draws one frame of `view` on a `width`×`height` CSS px canvas. `settled`: the view has stopped
+	 * moving, draw it sharp. Tiles are drawn until `budgetMs` have passed, except on a blank map.
+	 */
+	frame(
+		view: Viewport,
+		width: number,
+		height: number,
+		dpr: number,
+		settled: boolean,
+		budgetMs: number
+	): FrameStats {
+		if (dpr !== this.#dpr) {
+			this.#cache.clear();
+			this.#drawn = null;
+			this.#dpr = dpr;
+		}
+		this.#applyChanges();
+		const start = performance.now();
+		const level = settled ? view.scale : gestureLevel(this.#drawn, view.scale);
+		const range = visibleTiles(view, width, height, level);
+		const wanted = [...each(range, level)];
+		const stats: FrameStats = { drawn: 0, patched: 0, missing: 0 };
+		const blank = this.#drawn === null;
+		// Changed seats first: patching a tile is cheap and is what a remote change waits for.
+		for (const id of wanted) {
+			const tile = this.#cache.get(id);
+			if (tile?.dirty && tile.seats) {
+				this.#patch(tile);
+				stats.patched++;
+			}
+		}
+		const absent: TileId[] = [];
+		for (const id of wanted) {
+			const tile = this.#cache.get(id);
+			if (tile && !tile.dirty) continue;
+			if (!blank && performance.now() - start > budgetMs) {
+				stats.missing++;
+				if (!tile) absent.push(id);
+				continue;
+			}
+			this.#draw(id, tile);
+			stats.drawn++;
+		}
+
+		const ctx = this.#ctx;
+		ctx.setTransform(1, 0, 0, 1, 0, 0);
+		ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+		const stale = this.#drawn;
+		// Where a tile is not drawn yet, the level drawn before stands in, clipped to that tile.
+		if (stale !== null && stale !== level) for (const id of absent) this.#standIn(id, stale, view);
+		for (const id of wanted) {
+			const tile = this.#cache.peek(id);
+			if (tile) this.#blit(tile, view);
+		}
+		if (!stats.missing) this.#drawn = level;
+		this.#cache.capacity = Math.max(64, wanted.length * 3);
+		this.#cache.trim((id) => id.scale === level);
+		return stats;
+	}
+
+	#view(id: TileId): Viewport {
+		return { scale: id.scale, tx: -id.col * TILE, ty: -id.row * TILE };
+	}
+
+	#draw(id: TileId, old: Tile<Bitmap> | undefined): void {
+		const canvas = old?.bitmap ?? bitmap(Math.round(TILE * this.#dpr));
+		const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | null;
+		if (!ctx) return;
+		new SeatPainter(ctx).tile(this.#source, this.#view(id), TILE, this.#dpr);
+		this.#cache.set(id, canvas);
+	}
+
+	#patch(tile: Tile<Bitmap>): void {
+		const ctx = tile.bitmap.getContext('2d') as CanvasRenderingContext2D | null;
+		if (!ctx || !tile.seats) return;
+		new SeatPainter(ctx).seats(this.#source, this.#view(tile.id), tile.seats, this.#dpr);
+		this.#cache.set(tile.id, tile.bitmap);
+	}
+
+	#standIn(id: TileId, stale: number, view: Viewport): void {
+		const span = tileSpan(id.scale);
+		const [x, y] = [id.col * span, id.row * span];
+		const range = tilesIn(stale, x, y, x + span, y + span);
+		const ctx = this.#ctx;
+		const dpr = this.#dpr;
+		ctx.save();
+		ctx.beginPath();
+		const x0 = Math.round((x * view.scale + view.tx) * dpr);
+		const y0 = Math.round((y * view.scale + view.ty) * dpr);
+		const x1 = Math.round(((x + span) * view.scale + view.tx) * dpr);
+		const y1 = Math.round(((y + span) * view.scale + view.ty) * dpr);
+		ctx.rect(x0, y0, x1 - x0, y1 - y0);
+		ctx.clip();
+		for (const other of each(range, stale)) {
+			const tile = this.#cache.peek(other);
+			if (tile) this.#blit(tile, view);
+		}
+		ctx.restore();
+	}
+
+	/** Copies a tile to the screen on whole device pixels, so neighbouring tiles meet without seams. */
+	#blit(tile: Tile<Bitmap>, view: Viewport): void {
+		const dpr = this.#dpr;
+		const span = tileSpan(tile.id.scale) * view.scale;
+		const x = (tile.id.col * tileSpan(tile.id.scale) * view.scale + view.tx) * dpr;
+		const y = (tile.id.row * tileSpan(tile.id.scale) * view.scale + view.ty) * dpr;
+		const x0 = Math.round(x);
+		const y0 = Math.round(y);
+		if (tile.id.scale === view.scale) {
+			this.#ctx.drawImage(tile.bitmap, x0, y0);
+			return;
+		}
+		const x1 = Math.round(x + span * dpr);
+		const y1 = Math.round(y + span * dpr);
+		this.#ctx.drawImage(tile.bitmap, x0, y0, x1 - x0, y1 - y0);
+	}
+}
