@@ -35,11 +35,12 @@ export function tilesIn(
 	maxY: number
 ): TileRange {
 	const span = tileSpan(scale);
+	// `+ 0` turns -0 into 0: one tile, one key.
 	return {
-		col0: Math.floor(minX / span),
-		col1: Math.floor(maxX / span),
-		row0: Math.floor(minY / span),
-		row1: Math.floor(maxY / span)
+		col0: Math.floor(minX / span) + 0,
+		col1: Math.floor(maxX / span) + 0,
+		row0: Math.floor(minY / span) + 0,
+		row1: Math.floor(maxY / span) + 0
 	};
 }
 
