@@ -53,7 +53,7 @@ export async function callFunction(
 	);
 	// A function returning rows of a table embeds what that table does.
 	const table = routine.tableName ? { schema: routine.schema, name: routine.tableName } : undefined;
-	resolveEmbeds(query.select, table, ctx.cache, query.embedded);
+	resolveEmbeds(query.select, table, ctx.cache, query.embedded, query.conditions);
 	return inRequestTransaction(
 		db,
 		ctx,
@@ -64,7 +64,7 @@ export async function callFunction(
 
 export async function onRelation(db: Db, ctx: RestContext, relation: Relation): Promise<Response> {
 	const query = parseQuery(ctx.params);
-	resolveEmbeds(query.select, relation, ctx.cache, query.embedded);
+	resolveEmbeds(query.select, relation, ctx.cache, query.embedded, query.conditions);
 	let plan: RequestPlan | Response;
 	switch (ctx.method) {
 		case 'POST':

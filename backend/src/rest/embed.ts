@@ -1,7 +1,7 @@
 import { ApiError } from '../http/errors.ts';
 import { PGRST } from './errors.ts';
 import { closest } from './fuzzy.ts';
-import type { EmbedParams, SelectItem } from './query-string.ts';
+import type { Condition, EmbedItem, EmbedParams, SelectItem } from './query-string.ts';
 import { isToOne, relKey, type Relationship, type TableName } from './relationships.ts';
 import type { SchemaCache } from './schema-cache.ts';
 
@@ -16,10 +16,12 @@ export function resolveEmbeds(
 	items: SelectItem[],
 	parent: TableName | undefined,
 	cache: SchemaCache,
-	embedded: Map<string, EmbedParams> = new Map()
+	embedded: Map<string, EmbedParams> = new Map(),
+	conditions: Condition[] = []
 ): void {
 	const resolved = new Set<string>();
 	resolveLevel(items, parent, cache, embedded, [], resolved, 1);
+	markNullEmbeds(conditions, items);
 	const unused = [...embedded.keys()].find((k) => !resolved.has(k));
 	if (unused !== undefined) {
 		const path = unused.split('.');
@@ -76,6 +78,22 @@ function resolveLevel(
 		resolved.add(key);
 		item.params = embedded.get(key) ?? item.params;
 		resolveLevel(item.select, rel.foreignTable, cache, embedded, own, resolved, depth + 1);
+		markNullEmbeds(item.params.conditions, item.select);
+	}
+}
+
+/** `users=is.null` / `users=not.is.null` next to `select=…,users(…)` test the embed, not a column. */
+function markNullEmbeds(conditions: Condition[], items: SelectItem[]) {
+	for (const c of conditions) {
+		if (c.kind === 'logic') {
+			markNullEmbeds(c.children, items);
+			continue;
+		}
+		if (c.op !== 'is' || c.value !== 'null' || c.column.path.length) continue;
+		c.embed = items.find(
+			(i): i is EmbedItem =>
+				i.kind === 'embed' && !i.spread && (i.alias ?? i.relation) === c.column.name
+		);
 	}
 }
 

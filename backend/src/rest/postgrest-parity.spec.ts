@@ -412,7 +412,7 @@ describe.each(ENGINES)('PostgREST parity on %s', (engine) => {
 	});
 
 	describe('what everyday apps use', () => {
-		it('filters embedded resources, and parents by them with !inner', async () => {
+		it('filters embedded resources, and parents by them with !inner or a null filter', async () => {
 			const filtered = await supabase
 				.from('users')
 				.select('username, messages(id)')
@@ -472,6 +472,17 @@ describe.each(ENGINES)('PostgREST parity on %s', (engine) => {
 				.or('id.eq.1,id.eq.4', { referencedTable: 'messages' })
 				.eq('id', 1);
 			expect(orFilter.data).toEqual([{ username: 'supabot', messages: [{ id: 1 }] }]);
+			const withChildren = await supabase
+				.from('messages')
+				.select('id, users(username)')
+				.eq('users.status', 'OFFLINE')
+				.not('users', 'is', null);
+			expect(withChildren.data).toEqual([{ id: 2, users: { username: 'kiwicopple' } }]);
+			const childless = await supabase
+				.from('users')
+				.select('username, messages(id)')
+				.is('messages', null);
+			expect(childless.data).toEqual([{ username: 'dragarcia', messages: [] }]);
 			const notEmbedded = await supabase.from('users').select('username').eq('messages.id', 1);
 			expect(notEmbedded.status).toBe(400);
 			expect(notEmbedded.error).toEqual({

@@ -78,6 +78,11 @@ export interface Filter {
 	/** Text-search configuration for `fts(english)` etc. */
 	language?: string;
 	value: string | string[];
+	/**
+	 * Set by `resolveEmbeds` when the filter is `is.null` on an embed's name (`users=not.is.null`):
+	 * it tests whether the parent has a matching embedded row.
+	 */
+	embed?: EmbedItem;
 }
 
 export interface Logic {

@@ -24,6 +24,12 @@ export function qualified(schema: string, name: string): string {
 
 export class Params {
 	readonly values: unknown[] = [];
+	private aliases = 0;
+
+	/** A fresh suffix for a subquery's alias, unique within the statement. */
+	nextAlias(): string {
+		return `x${++this.aliases}`;
+	}
 
 	/** Adds a value; strings go as untyped literals so Postgres infers their type from context. */
 	add(value: unknown): string {
@@ -100,7 +106,7 @@ function embedSource(
 	params: Params,
 	parent: string,
 	limits: RenderLimits,
-	depth: number
+	depth: number | string
 ): { from: string; where: string; alias: string } {
 	const rel = item.join;
 	if (!rel) throw new Error(`embed ${item.relation} was not resolved`);
@@ -119,11 +125,12 @@ function embedSource(
 		for (const [tc, fc] of rel.columns) on.push(`${alias}.${ident(fc)} = ${parent}.${ident(tc)}`);
 	}
 	for (const c of item.params.conditions) on.push(conditionSql(c, params, alias));
-	on.push(...innerJoinsSql(item.select, params, alias, limits, depth));
+	on.push(...innerJoinsSql(item.select, params, alias, limits));
 	return { from, where: ` WHERE ${on.join(' AND ')}`, alias };
 }
 
-const embedAlias = (rel: Relationship, depth: number) => ident(`${rel.foreignTable.name}_${depth}`);
+const embedAlias = (rel: Relationship, depth: number | string) =>
+	ident(`${rel.foreignTable.name}_${depth}`);
 
 /**
  * `!inner` embeds among `items`, as conditions on the row at `qualifier`: it must have a matching
@@ -133,12 +140,11 @@ export function innerJoinsSql(
 	items: SelectItem[],
 	params: Params,
 	qualifier: string,
-	limits: RenderLimits,
-	depth = 0
+	limits: RenderLimits
 ): string[] {
 	return items.flatMap((item) => {
 		if (item.kind !== 'embed' || item.joinType !== 'inner') return [];
-		const { from, where } = embedSource(item, params, qualifier, limits, depth + 1);
+		const { from, where } = embedSource(item, params, qualifier, limits, params.nextAlias());
 		return [`EXISTS (SELECT 1 FROM ${from}${where})`];
 	});
 }
@@ -261,6 +267,16 @@ export function conditionSql(condition: Condition, params: Params, qualifier?: s
 }
 
 function filterSql(filter: Filter, params: Params, qualifier?: string): string {
+	if (filter.embed && qualifier) {
+		const { from, where } = embedSource(
+			filter.embed,
+			params,
+			qualifier,
+			UNLIMITED,
+			params.nextAlias()
+		);
+		return `NOT EXISTS (SELECT 1 FROM ${from}${where})`;
+	}
 	const lhs = columnSql(filter.column, params, qualifier);
 	const op = OPERATORS[filter.op];
 	const value = filter.value;
