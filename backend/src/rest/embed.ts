@@ -107,6 +107,8 @@ function findRel(
 	const single = (rel: Relationship, side: 0 | 1) =>
 		rel.columns.length === 1 ? rel.columns[0][side] : undefined;
 	const matches = all.filter((rel) => {
+		// A computed relationship is named by its function alone.
+		if (rel.computed) return rel.computed.name === target;
 		const named = rel.foreignTable.name === target;
 		if (rel.isSelf && rel.cardinality !== 'many-to-many' && rel.cardinality !== 'one-to-one') {
 			// One key, two relationships: the table's name is the children, the column the parent.

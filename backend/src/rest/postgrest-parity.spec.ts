@@ -62,6 +62,10 @@ create function public.mark_all_count(p_status text) returns int language sql
 create function public.user_count() returns int
 	language sql stable as 'select count(*)::int from public.users';
 create function public.double_it(int) returns int language sql immutable as 'select $1 * 2';
+create function public.author(public.messages) returns setof public.users rows 1
+	language sql stable as 'select * from public.users where id = $1.user_id';
+create function public.posts(public.users) returns setof public.messages
+	language sql stable as 'select * from public.messages where user_id = $1.id order by id';
 create function public.overloaded(a int) returns int language sql immutable as 'select a';
 create function public.overloaded(a text) returns text language sql immutable as 'select a';
 
@@ -606,6 +610,36 @@ describe.each(ENGINES)('PostgREST parity on %s', (engine) => {
 			const toMany = await supabase.from('users').select('username, ...messages(id)');
 			expect(toMany.status).toBe(400);
 			expect(toMany.error).toMatchObject({ code: 'PGRST119' });
+		});
+
+		it('embeds computed relationships: functions of a row returning rows', async () => {
+			const { data, error } = await supabase
+				.from('messages')
+				.select('id, author(username)')
+				.in('id', [1, 2])
+				.order('id');
+			expect(error).toBeNull();
+			expect(data).toEqual([
+				{ id: 1, author: { username: 'supabot' } },
+				{ id: 2, author: { username: 'kiwicopple' } }
+			]);
+			const many = await supabase
+				.from('users')
+				.select('username, posts(id, author(username))')
+				.eq('posts.channel_id', 2)
+				.eq('id', 1);
+			expect(many.data).toEqual([
+				{ username: 'supabot', posts: [{ id: 3, author: { username: 'supabot' } }] }
+			]);
+			const fromRpc = await supabase.rpc('user_messages', { p_user: 3 }).select('id, author(id)');
+			expect(fromRpc.data).toEqual([{ id: 4, author: { id: 3 } }]);
+			const written = await supabase
+				.from('messages')
+				.update({ message: 'Fourth' })
+				.eq('id', 4)
+				.select('id, author(username)');
+			expect(written.error).toBeNull();
+			expect(written.data).toEqual([{ id: 4, author: { username: 'awailas' } }]);
 		});
 	});
 });

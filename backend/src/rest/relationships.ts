@@ -3,7 +3,8 @@
  * key gives a many-to-one and its inverse one-to-many (both one-to-one when the key's columns are
  * also a primary or unique key of the referencing table); two keys of a junction table whose
  * columns lie in its primary key give a many-to-many; and a view that exposes the key's columns of
- * its base table carries the base table's relationships.
+ * its base table carries the base table's relationships. A function taking one table row and
+ * returning rows of a table is a computed relationship, embedded by the function's name.
  */
 export interface TableName {
 	schema: string;
@@ -33,7 +34,18 @@ export interface Relationship {
 	/** `[table column, foreign table column]` pairs the join compares. */
 	columns: [string, string][];
 	junction?: Junction;
+	/** A computed relationship: the function that returns the related rows for a row. */
+	computed?: TableName;
 	foreignIsView: boolean;
+}
+
+export interface RoutineShape {
+	schema: string;
+	name: string;
+	returnsSet: boolean;
+	rows: number;
+	tableName?: string;
+	argTable?: TableName;
 }
 
 export interface ForeignKeyInfo {
@@ -74,6 +86,7 @@ export function isToOne(rel: Relationship): boolean {
 /** Every relationship, by the `schema.name` of the relation it starts from. */
 export function buildRelationships(
 	relations: RelationInfo[],
+	routines: RoutineShape[],
 	foreignKeys: ForeignKeyInfo[],
 	viewColumns: ViewColumn[]
 ): Map<string, Relationship[]> {
@@ -165,6 +178,21 @@ export function buildRelationships(
 				foreignIsView: isView(b.foreignTable)
 			});
 		}
+	}
+	for (const fn of routines) {
+		if (!fn.argTable || !fn.tableName || !byKey.has(relKey(fn.argTable))) continue;
+		const foreignTable = { schema: fn.schema, name: fn.tableName };
+		add({
+			table: fn.argTable,
+			foreignTable,
+			isSelf: same(fn.argTable, foreignTable),
+			// PostgREST: a function returning one row, or a set declared `ROWS 1`, is to-one.
+			cardinality: !fn.returnsSet || fn.rows === 1 ? 'many-to-one' : 'one-to-many',
+			constraint: fn.name,
+			columns: [],
+			computed: { schema: fn.schema, name: fn.name },
+			foreignIsView: isView(foreignTable)
+		});
 	}
 	return out;
 }

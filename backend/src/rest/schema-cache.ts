@@ -43,6 +43,10 @@ export interface RoutineInfo {
 	volatility: 'v' | 's' | 'i';
 	/** The table or view (in the function's schema) whose rows it returns, for embedding. */
 	tableName?: string;
+	/** For a function of one table row (a computed relationship): that table. */
+	argTable?: { schema: string; name: string };
+	/** `ROWS n` of a set-returning function: 1 makes a computed relationship to-one. */
+	rows: number;
 }
 
 /** A foreign key between two exposed tables: `table(columns)` references `refTable(refColumns)`. */
@@ -123,7 +127,12 @@ select n.nspname as schema, p.proname as name, p.proretset as returns_set, p.pro
   ), '[]'::json) as row_columns,
   (select r.relname from pg_class r
    where r.oid = t.typrelid and r.relnamespace = p.pronamespace and r.relkind in ('r', 'v', 'm', 'f', 'p')
-  ) as table_name
+  ) as table_name,
+  (select json_build_object('schema', an.nspname, 'name', ar.relname)
+   from pg_type at join pg_class ar on ar.oid = at.typrelid join pg_namespace an on an.oid = ar.relnamespace
+   where p.pronargs = 1 and at.oid = p.proargtypes[0] and ar.relkind in ('r', 'v', 'm', 'f', 'p')
+  ) as arg_table,
+  p.prorows::float8 as rows
 from pg_proc p
 join pg_namespace n on n.oid = p.pronamespace
 join pg_type t on t.oid = p.prorettype
@@ -195,6 +204,8 @@ export async function loadSchemaCache(db: Queryable, schemas: string[]): Promise
 			args: Json<{ name: string; type: string; mode: string }[]>;
 			row_columns: Json<string[]>;
 			table_name: string | null;
+			arg_table: Json<{ schema: string; name: string }> | null;
+			rows: number;
 		}>(ROUTINES_SQL, [schemas]),
 		await db.query<{
 			name: string;
@@ -249,7 +260,9 @@ export async function loadSchemaCache(db: Queryable, schemas: string[]): Promise
 			returns: p.returns_void ? 'void' : composite ? 'composite' : 'scalar',
 			outColumns: p.ret_row ? parsed(p.row_columns) : outs.map((a) => a.name),
 			volatility: p.volatility,
-			tableName: p.table_name ?? undefined
+			tableName: p.table_name ?? undefined,
+			argTable: p.arg_table === null ? undefined : parsed(p.arg_table),
+			rows: Number(p.rows)
 		};
 		const k = key(p.schema, p.name);
 		routines.set(k, [...(routines.get(k) ?? []), info]);
@@ -282,6 +295,7 @@ export async function loadSchemaCache(db: Queryable, schemas: string[]): Promise
 
 	const relationships = buildRelationships(
 		[...relations.values()],
+		[...routines.values()].flat(),
 		foreignKeys,
 		viewColumns.rows.map((v) => ({
 			schema: v.schema,

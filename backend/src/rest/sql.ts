@@ -113,7 +113,11 @@ function embedSource(
 	const alias = embedAlias(rel, depth);
 	let from = `${qualified(rel.foreignTable.schema, rel.foreignTable.name)} AS ${alias}`;
 	const on: string[] = [];
-	if (rel.junction) {
+	if (rel.computed) {
+		// The parent's whole row, as the table's row type (a write's rows come as a plain record).
+		const row = `${parent}::${qualified(rel.table.schema, rel.table.name)}`;
+		from = `${qualified(rel.computed.schema, rel.computed.name)}(${row}) AS ${alias}`;
+	} else if (rel.junction) {
 		const j = rel.junction;
 		const jAlias = ident(`${j.table.name}_j${depth}`);
 		from += `, ${qualified(j.table.schema, j.table.name)} AS ${jAlias}`;
@@ -126,7 +130,7 @@ function embedSource(
 	}
 	for (const c of item.params.conditions) on.push(conditionSql(c, params, alias));
 	on.push(...innerJoinsSql(item.select, params, alias, limits));
-	return { from, where: ` WHERE ${on.join(' AND ')}`, alias };
+	return { from, where: on.length ? ` WHERE ${on.join(' AND ')}` : '', alias };
 }
 
 const embedAlias = (rel: Relationship, depth: number | string) =>
