@@ -380,7 +380,7 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 		expect(best.error).toBeNull();
 		const picked = best.data!.map((b) => layout.indexOf(b.seat_id));
 		expect(best.data!.every((b) => b.status === 'held' && b.user_id === cy.id)).toBe(true);
-		expect(layout.describeSeats(picked)).toMatch(/^Section Floor, row \w+, seats \d+–\d+$/);
+		expect(layout.describeSeats(picked)).toMatch(/^Floor · Row \w+ · Seats \d+–\d+$/);
 		const tooMany = await holdBestAvailable(cy.c, eventA, category, 3);
 		expect(tooMany.error).toMatchObject({ code: '22023', status: 400 });
 		await releaseBookings(
