@@ -265,7 +265,8 @@ function realtimeRow(engine: string, r: FanoutResult, p: FanoutPhase, probe = fa
 		serverUs: us(p.serverCpuMs, p.delivered),
 		postgresUs: p.postgresCpuMs ? us(p.postgresCpuMs, p.delivered) : '–',
 		subscriberUs: us(p.subscriberCpuMs, p.delivered),
-		perChange: p.seatChanges ? (p.delivered / (p.seatChanges * p.subscribers)).toFixed(2) : '–',
+		// what the server sends each viewer per seat change (delivered is its own column)
+		perChange: p.seatChanges ? (p.messagesPerSubscriber / p.seatChanges).toFixed(2) : '–',
 		cores: [
 			cores(p.serverCpuMs, p.wallMs),
 			p.postgresCpuMs ? cores(p.postgresCpuMs, p.wallMs) : '–',
@@ -439,8 +440,8 @@ export const PLANS = [
 ];
 
 /**
- * What following an event costs on hosted quotas, from the measured messages per seat change per
- * viewer (m): N viewers and R seat changes/s cost N × R × m messages/s; the most seat changes/s a
+ * What following an event costs on hosted quotas, from the messages per seat change each viewer is
+ * sent (m, as the database logged them; a phase that delivered everything received exactly these): N viewers and R seat changes/s cost N × R × m messages/s; the most seat changes/s a
  * plan allows is its message limit / (N × m), when its connections allow N viewers at all.
  */
 export function quotaLines(engines: EngineResults[]): string[] {
@@ -450,7 +451,7 @@ export function quotaLines(engines: EngineResults[]): string[] {
 			for (const p of r.phases) {
 				const key = `${r.path}, ${r.workload === 'onsale' ? 'on-sale holds of 1–4 seats' : 'single-seat changes'}`;
 				if (!measured.has(key) && p.seatChanges)
-					measured.set(key, p.delivered / (p.seatChanges * p.subscribers));
+					measured.set(key, p.messagesPerSubscriber / p.seatChanges);
 			}
 	const out: string[] = [];
 	for (const [what, m] of measured) {
