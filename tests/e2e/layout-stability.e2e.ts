@@ -97,7 +97,7 @@ for (const viewport of VIEWPORTS) {
 		await expect(seatButton(page, free)).toHaveAttribute('data-status', 'mine-held');
 		expect(await layoutBoxes(page)).toEqual(before);
 		// The double-click before held nothing: the one hold is the seat clicked since.
-		await expect(page.getByTestId('my-holds').getByRole('listitem')).toHaveCount(1);
+		await expect(page.getByTestId('my-holds').locator('li')).toHaveCount(1);
 
 		// A lost race: the page has not heard that someone else booked the seat it clicks.
 		realtime.hold();
@@ -111,7 +111,7 @@ for (const viewport of VIEWPORTS) {
 		await expect(outcome).toContainText('Someone else just took');
 		expect(await layoutBoxes(page)).toEqual(before);
 		realtime.release();
-		await expect(page.getByTestId('my-holds').getByRole('listitem')).toHaveCount(1);
+		await expect(page.getByTestId('my-holds').locator('li')).toHaveCount(1);
 		await context.close();
 	});
 

@@ -106,6 +106,8 @@ test('works on a 375 px wide phone, turned or resized', async ({ browser, baseUR
 	await page.setViewportSize({ width: 375, height: 800 });
 	await expectWholeMap(page);
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+	// The header is one line.
+	expect((await page.locator('.site-header').boundingBox())!.height).toBeLessThan(56);
 
 	const seat = page.getByTestId('seat-focus');
 	const before = (await seat.boundingBox())!;
@@ -122,13 +124,23 @@ test('works on a 375 px wide phone, turned or resized', async ({ browser, baseUR
 	await expect(summary).toBeInViewport();
 	await expect(summary).toContainText('1 seat held');
 	await expect(summary.getByRole('timer')).toHaveText(/^(10:00|09:\d\d)$/);
-	// The panel's own Book button is below the map, out of sight: that is why the bar is there.
+	// The panel is a sheet, closed: the map stays in sight, and the bar opens the sheet.
 	await expect(page.getByTestId('book')).not.toBeInViewport();
+	await page.getByTestId('sheet-toggle').tap();
+	await expect(page.getByTestId('book')).toBeInViewport();
+	await expect(page.getByTestId('best-available')).toBeInViewport();
+	const legend = page.getByTestId('legend-rule');
+	await legend.scrollIntoViewIfNeeded();
+	await expect(legend).toBeInViewport();
+	await expect(page.getByTestId('seat-canvas')).toBeInViewport();
+	await page.getByRole('button', { name: 'Close' }).tap();
+	await expect(page.getByTestId('event-panel')).toBeHidden();
 	await expectNoSeriousViolations(page);
 	await page.screenshot({ path: test.info().outputPath('phone.png') });
 	await page.getByTestId('summary-book').tap();
 	await expect(page.getByTestId('outcome')).toContainText('Booked 1 seat');
-	await expect(summary).toBeHidden();
+	await expect(summary).not.toContainText('held');
+	await expect(page.getByTestId('summary-book')).toHaveCount(0);
 	await expect(seatButton(page, seatId)).toHaveAttribute('data-status', 'mine');
 	await context.close();
 });
