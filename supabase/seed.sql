@@ -1,46 +1,54 @@
--- Demo and test events, laid out with public.create_venue_event (see its migration for the
--- section format). Runs on a brand-new database only (`supabase db reset`, or the embedded back
--- end's first start). Dates are relative to today so the events stay upcoming.
+-- Demo and test events, laid out with public.create_venue_event (supabase/README.md describes
+-- every section option, with an example each). Runs on a brand-new database only (`supabase db
+-- reset`, or the embedded back end's first start). Dates are relative to today so the events stay
+-- upcoming. Coordinates are in seat widths: neighbouring seats are about 1 apart.
 
--- Small: 100 seats, a strict limit of 4 per user.
+-- A small club: 100 seats in front of a stage, the floor split by a centre aisle, a strict limit
+-- of 4 per user.
 select public.create_venue_event(
 	slug => 'jazz-night',
 	name => 'Jazz Night',
 	venue => 'The Blue Room',
 	starts_at => date_trunc('day', now()) + interval '7 days 20 hours',
 	max_seats_per_user => 4,
+	stage => '{"kind": "stage", "x": 0.5, "y": -4, "width": 9, "height": 2.5, "label": "Stage"}',
 	sections => '[
-		{"name": "Floor", "rows": 8, "seats": 10, "price_cents": 2500, "dy": 1.2,
+		{"name": "Floor", "rows": 8, "seats": 10, "gaps_after": [5], "price_cents": 2500, "dy": 1.2,
 		 "tiers": [{"rows": 2, "category": "front", "price_cents": 3500}]},
 		{"name": "Bar", "rows": 2, "seats": 10, "price_cents": 1800, "category": "bar",
-		 "y": 11, "dy": 1.2}
+		 "x": 0.5, "y": 11, "dy": 1.2}
 	]'
 );
 
--- Mid-size: a theatre with stalls, a circle and two boxes (1,144 seats).
+-- A curved theatre (1,144 seats): stalls and a circle in arcs around the stage, rows longer
+-- towards the back, and a box on either side of the stage turned towards it.
 select public.create_venue_event(
 	slug => 'hamlet',
 	name => 'Hamlet',
 	venue => 'City Theatre',
 	starts_at => date_trunc('day', now()) + interval '14 days 19 hours 30 minutes',
+	stage => '{"kind": "stage", "x": 28, "y": -6, "width": 24, "height": 8, "label": "Stage"}',
 	sections => '[
-		{"name": "Stalls", "rows": 24, "seats": 30, "x": 6, "y": 0, "price_cents": 4500,
+		{"name": "Stalls", "shape": "arc", "cx": 40, "cy": 0, "radius": 15, "start_angle": 130,
+		 "end_angle": 230, "rows": 20, "seats": 26, "seats_step": 1, "price_cents": 4500,
 		 "tiers": [{"rows": 6, "category": "premium", "price_cents": 7500}]},
-		{"name": "Circle", "rows": 12, "seats": 32, "x": 5, "y": 30, "price_cents": 3000,
+		{"name": "Circle", "shape": "arc", "cx": 40, "cy": 0, "radius": 37, "start_angle": 150,
+		 "end_angle": 210, "rows": 12, "seats": 30, "seats_step": 1, "price_cents": 3000,
 		 "category": "circle"},
-		{"name": "Box L", "rows": 4, "seats": 5, "x": 0, "y": 4, "row_labels": "numbers",
-		 "price_cents": 12000, "category": "box"},
-		{"name": "Box R", "rows": 4, "seats": 5, "x": 38, "y": 4, "row_labels": "numbers",
-		 "price_cents": 12000, "category": "box"}
+		{"name": "Box L", "rows": 2, "seats": 2, "x": 22, "y": 4, "rotate": -45,
+		 "row_labels": "numbers", "price_cents": 12000, "category": "box"},
+		{"name": "Box R", "rows": 2, "seats": 2, "x": 57, "y": 2.6, "rotate": 45,
+		 "row_labels": "numbers", "price_cents": 12000, "category": "box"}
 	]'
 );
 
--- Mid-size: a concert hall, 6 blocks of 20 × 40 (4,800 seats).
+-- A concert hall, 6 blocks of 20 × 40 (4,800 seats) facing the orchestra.
 select public.create_venue_event(
 	slug => 'symphony-no-9',
 	name => 'Symphony No. 9',
 	venue => 'Concert Hall',
 	starts_at => date_trunc('day', now()) + interval '21 days 20 hours',
+	stage => '{"kind": "stage", "x": 31, "y": -10, "width": 62, "height": 7, "label": "Orchestra"}',
 	sections => (
 		select jsonb_agg(jsonb_build_object(
 			'name', 'Block ' || chr(64 + b),
@@ -53,18 +61,21 @@ select public.create_venue_event(
 	)
 );
 
--- Large: a stadium, 24 stands of 50 rows × 45 seats (54,000 seats).
+-- A stadium bowl (54,000 seats): 24 stands of 45 rows × 50 seats, each a 14° slice of the ring
+-- around the pitch with a 1° aisle to the next, the lower 10 rows dearer.
 select public.create_venue_event(
 	slug => 'stadium-finale',
 	name => 'The Finale',
 	venue => 'National Stadium',
 	starts_at => date_trunc('day', now()) + interval '45 days 18 hours',
 	max_seats_per_user => 10,
+	stage => '{"kind": "pitch", "x": 115, "y": 162.5, "width": 270, "height": 175, "label": "Pitch"}',
 	sections => (
 		select jsonb_agg(jsonb_build_object(
 			'name', 'Stand ' || lpad(b::text, 2, '0'),
-			'rows', 50, 'seats', 45,
-			'x', ((b - 1) % 6) * 48, 'y', ((b - 1) / 6) * 53,
+			'shape', 'arc', 'cx', 250, 'cy', 250, 'radius', 200,
+			'start_angle', (b - 1) * 15 + 0.5, 'end_angle', b * 15 - 0.5,
+			'rows', 45, 'seats', 50,
 			'price_cents', 5500,
 			'category', 'stand',
 			'tiers', jsonb_build_array(

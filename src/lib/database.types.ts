@@ -72,6 +72,7 @@ export type Database = {
 					max_seats_per_user: number;
 					name: string;
 					slug: string;
+					stage: Json | null;
 					starts_at: string;
 					venue: string;
 				};
@@ -85,6 +86,7 @@ export type Database = {
 					max_seats_per_user?: number;
 					name: string;
 					slug: string;
+					stage?: Json | null;
 					starts_at: string;
 					venue: string;
 				};
@@ -97,6 +99,7 @@ export type Database = {
 					max_seats_per_user?: number;
 					name?: string;
 					slug?: string;
+					stage?: Json | null;
 					starts_at?: string;
 					venue?: string;
 				};
@@ -285,6 +288,7 @@ export type Database = {
 					name: string;
 					sections: Json;
 					slug: string;
+					stage?: Json;
 					starts_at: string;
 					venue: string;
 				};

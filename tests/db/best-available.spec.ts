@@ -55,19 +55,16 @@ describe.each(ENGINES)('best available on %s (seeded)', { timeout: 120_000 }, (e
 		url,
 		expect
 	}) => {
-		const { rows: events } = await db.query<{ id: number }>(
-			`select id from events where slug = 'stadium-finale'`
+		const { rows: events } = await db.query<{ id: number; focal_x: number; focal_y: number }>(
+			`select id, focal_x, focal_y from events where slug = 'stadium-finale'`
 		);
 		const eventId = events[0].id;
 		const seats = await seatsOf(db, eventId);
 		const users = await createUsers(db, 51);
 
-		// Alone: the best block. The default focal point is the top centre of all seats.
+		// Alone: the best block, nearest the focal point (the pitch's centre, from its stage).
 		const all = [...seats.values()];
-		const focal = {
-			x: (Math.min(...all.map((s) => s.x)) + Math.max(...all.map((s) => s.x))) / 2,
-			y: Math.min(...all.map((s) => s.y))
-		};
+		const focal = { x: events[0].focal_x, y: events[0].focal_y };
 		const first = await request<{ seat_id: number; status: string; expires_at: Date }>(
 			db,
 			users[0],
@@ -88,7 +85,9 @@ describe.each(ENGINES)('best available on %s (seeded)', { timeout: 120_000 }, (e
 			);
 			if (block.every(Boolean)) best = Math.min(best, distance(block as Seat[], focal));
 		}
-		expect(distance(chosen, focal)).toBeCloseTo(best, 5);
+		// The bowl's front-row blocks are all equally near the centre but for the seats' stored
+		// precision (real), so "nearest" is to a thousandth; the next row back is a whole seat farther.
+		expect(distance(chosen, focal)).toBeCloseTo(best, 3);
 
 		// 50 callers at once: all served, each with a block of its own.
 		const results = await race(

@@ -51,7 +51,7 @@ select function_privs_are('public', 'seat_map', array['bigint'], 'anon', array['
 select function_privs_are('public', 'seat_bookings', array['bigint'], 'anon', array['EXECUTE'],
 	'Anon can load the current bookings');
 select function_privs_are('public', 'create_venue_event',
-	array['text', 'text', 'text', 'timestamp with time zone', 'jsonb', 'integer'], 'authenticated',
+	array['text', 'text', 'text', 'timestamp with time zone', 'jsonb', 'integer', 'jsonb'], 'authenticated',
 	array[]::text[], 'API callers cannot lay out venues');
 
 select ok(exists (

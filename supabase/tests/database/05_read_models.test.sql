@@ -93,7 +93,7 @@ select isnt(
 	public.create_venue_event('tap-venue', 'Venue', 'Hall', now(),
 		'[{"name": "A", "rows": 3, "seats": 4, "price_cents": 100,
 		   "tiers": [{"rows": 1, "category": "front", "price_cents": 300}]},
-		  {"name": "B", "rows": 2, "seats": 2, "price_cents": 50}]'),
+		  {"name": "B", "rows": 2, "seats": 2, "x": 10, "price_cents": 50}]'),
 	null,
 	'create_venue_event returns the new event''s id');
 select results_eq(
