@@ -1,7 +1,8 @@
 -- Venue shapes for create_venue_event: curved rows around a stage, sections around a centre (a
 -- bowl), aisles and left-out seats, the direction seat numbers run, rotated blocks, and the event's
 -- stage, screen or pitch. A sections list that worked before lays out the same seats (a grid is
--- still seat n of row r at (x + (n - 1)·dx, y + (r - 1)·dy)); bad input is refused with
+-- still seat n of row r at (x + (n - 1)·dx, y + (r - 1)·dy)) unless its sections overlapped, which
+-- is now refused; bad input is refused with
 -- invalid_parameter_value and a message saying what is wrong, and nothing is created.
 --
 -- Each section may now say (all optional; supabase/README.md has an example of each):
@@ -13,7 +14,7 @@
 --   gap           an aisle's width in seats, default 1
 --   skip          seat numbers left out (no seat there, the place stays empty), e.g. [13]
 --  grid only:
---   rotate        degrees, clockwise on the map, about the first seat's corner (x, y)
+--   rotate        degrees, clockwise on the map, about the first seat (x, y)
 --  arc only (rows are concentric arcs, row A innermost):
 --   cx, cy        the centre the rows curve around (the stage or the pitch), required
 --   radius        row A's distance from the centre, required, > 0; row r is at radius + (r - 1)·dy
@@ -285,10 +286,10 @@ returns bigint
 language plpgsql
 set search_path = ''
 -- The planner cannot know how many seats the generated rows hold: it guesses millions, and would
--- compile the statements to machine code for far longer than running them takes; and it guesses a
--- handful of seats near another section, and would compare them pair by pair in a nested loop.
+-- compile the statements to machine code for far longer than running them takes.
 set jit = off
-set enable_nestloop = off
+-- A stadium's seats are sorted into id order in memory rather than through temporary files.
+set work_mem = '64MB'
 as $$
 declare
 	v_event_id bigint;
@@ -298,6 +299,8 @@ declare
 	v_spacing float8 := 'infinity';
 	v_stage jsonb := private.venue_stage(create_venue_event.stage);
 	v_near float8;
+	v_nestloop text;
+	v_overlap boolean;
 	v_clash record;
 begin
 	if jsonb_typeof(sections) is distinct from 'array' or jsonb_array_length(sections) = 0 then
@@ -436,6 +439,11 @@ begin
 	-- section the checks above keep seats at least that spacing apart, so only seats inside another
 	-- section's bounds need comparing, and only with seats in neighbouring cells of that size.
 	v_near := v_spacing / 2;
+	-- The planner guesses a handful of such seats and would compare them pair by pair in a nested
+	-- loop; hashing the cells is right for a handful and for thousands. Transaction-local, and set
+	-- back below (a failure rolls it back with the statement).
+	v_nestloop := current_setting('enable_nestloop');
+	perform set_config('enable_nestloop', 'off', true);
 	with bounds as materialized (
 		select s.section, min(s.x) - v_near as x0, max(s.x) + v_near as x1,
 			min(s.y) - v_near as y0, max(s.y) + v_near as y1
@@ -462,7 +470,9 @@ begin
 		and (a.x - b.x) ^ 2 + (a.y - b.y) ^ 2 < v_near ^ 2
 	order by a.id, b.id
 	limit 1;
-	if found then
+	v_overlap := found;
+	perform set_config('enable_nestloop', v_nestloop, true);
+	if v_overlap then
 		raise exception using
 			errcode = 'invalid_parameter_value',
 			message = format('seats overlap: %s row %s seat %s and %s row %s seat %s are both at about (%s, %s)',

@@ -157,16 +157,17 @@ test('a 50,000-seat event loads completely, and a remote change repaints one sea
 	expect(count).toBeGreaterThanOrEqual(50_000);
 	const seatsLeft = page.getByTestId('event-seats-left');
 	await expect(seatsLeft).toContainText(/\d{2},\d{3} seats left/);
-	// The map paints: the canvas is not blank.
+	// The map paints: the canvas is not blank. (The stadium is a ring of stands around an empty
+	// pitch, so seats cover a fifth or so of the canvas.)
 	const canvas = page.getByTestId('seat-canvas');
 	const painted = await canvas.evaluate((canvas: HTMLCanvasElement) => {
 		const ctx = canvas.getContext('2d')!;
 		const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
 		let n = 0;
 		for (let i = 3; i < data.length; i += 4 * 97) if (data[i] > 0) n++;
-		return n;
+		return n / (data.length / (4 * 97));
 	});
-	expect(painted).toBeGreaterThan(1000);
+	expect(painted).toBeGreaterThan(0.05);
 
 	// Someone else books a seat: this map repaints that seat only, never the whole map.
 	const fullPaints = await canvas.getAttribute('data-full-paints');

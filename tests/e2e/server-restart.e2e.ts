@@ -20,6 +20,9 @@ let port = 0;
 let server: AppServer | undefined;
 
 test.beforeAll(async () => {
+	// A first start migrates and seeds a new PGlite directory (60,000 seats): give the hook the
+	// time startAppServer itself allows.
+	test.setTimeout(90_000);
 	dataDir = await mkdtemp(join(tmpdir(), 'e2e-restart-'));
 	port = await freePort();
 	server = await startAppServer(dataDir, port);
