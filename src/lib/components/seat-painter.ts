@@ -1,6 +1,8 @@
 import type { SeatLayout } from '$lib/domain/seat-layout';
 import type { SeatStatus } from '$lib/domain/seat-state';
 import type { Viewport } from '$lib/domain/viewport';
+import { formatPriceRange } from '$lib/domain/format';
+import type { Stage } from '$lib/map/stage';
 
 export const SEAT_STYLE = {
 	takenFill: '#e2e8f0',
@@ -11,7 +13,9 @@ export const SEAT_STYLE = {
 	mineMark: '#ffffff',
 	mineHeldFill: '#ffffff',
 	releaseRing: '#b91c1c',
-	label: '#334155'
+	label: '#334155',
+	labelBack: 'rgba(255, 255, 255, 0.85)',
+	number: '#ffffff'
 } as const;
 
 /** Zoomed far out, seats are squares of one colour each. */
@@ -193,6 +197,14 @@ export class SeatPainter {
 			}
 			ctx.fillStyle = colour;
 			ctx.fill();
+			if (r >= 8) {
+				ctx.fillStyle = SEAT_STYLE.number;
+				ctx.font = `600 ${Math.round(r * 0.9)}px system-ui, sans-serif`;
+				ctx.textAlign = 'center';
+				ctx.textBaseline = 'middle';
+				for (let k = 0; k < group.length; k++)
+					ctx.fillText(String(layout.number[group[k]]), points[k][0], points[k][1] + r * 0.05);
+			}
 		} else if (status === 'taken') {
 			const s = r * 0.85;
 			ctx.beginPath();
@@ -296,21 +308,116 @@ export class SeatPainter {
 		ctx.stroke();
 	}
 
-	/** Section names above each section, once they are large enough to read. */
-	labels(layout: SeatLayout, view: Viewport, width: number, height: number, dpr: number): void {
+	/**
+	 * What is drawn over the tiles each frame: the stage, section names (with their prices at
+	 * overview), row labels at both ends of each row once rows are apart, and a marker on my seats
+	 * that keeps a readable size however far out the map is.
+	 */
+	overlay(
+		layout: SeatLayout,
+		view: Viewport,
+		width: number,
+		height: number,
+		dpr: number,
+		extras: { stage: Stage | null; mine: readonly number[]; held: readonly number[] }
+	): void {
 		const ctx = this.#ctx;
 		const r = seatRadius(layout, view);
-		if (r < 1.2) return;
 		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-		ctx.fillStyle = SEAT_STYLE.label;
-		ctx.font = `600 ${Math.min(16, Math.max(11, r * 2))}px system-ui, sans-serif`;
+		if (extras.stage) this.#stage(extras.stage, view);
 		ctx.textAlign = 'center';
-		ctx.textBaseline = 'bottom';
+		const pill = (text: string, x: number, y: number, font: string) => {
+			ctx.font = font;
+			const w = ctx.measureText(text).width + 10;
+			ctx.fillStyle = SEAT_STYLE.labelBack;
+			ctx.fillRect(x - w / 2, y - 9, w, 18);
+			ctx.fillStyle = SEAT_STYLE.label;
+			ctx.fillText(text, x, y);
+		};
+		ctx.textBaseline = 'middle';
 		layout.sectionBoxes.forEach((box, s) => {
-			const x = ((box.minX + box.maxX) / 2) * view.scale + view.tx;
-			const y = box.minY * view.scale + view.ty - r * 2.6 - 2;
-			if (x < -100 || x > width + 100 || y < 0 || y > height + 20) return;
-			ctx.fillText(layout.sections[s], x, y);
+			const x0 = box.minX * view.scale + view.tx;
+			const x1 = box.maxX * view.scale + view.tx;
+			const y0 = box.minY * view.scale + view.ty;
+			const y1 = box.maxY * view.scale + view.ty;
+			if (x1 < -100 || x0 > width + 100 || y1 < -40 || y0 > height + 40) return;
+			const cx = (x0 + x1) / 2;
+			if (r < 6) {
+				// Overview: the name and prices inside the section, where it is wide enough to read.
+				if (x1 - x0 < 56) return;
+				const cy = (y0 + y1) / 2;
+				const price = layout.sectionPrices[s];
+				pill(layout.sections[s], cx, cy - 10, '600 12px system-ui, sans-serif');
+				pill(formatPriceRange(price.min, price.max), cx, cy + 10, '12px system-ui, sans-serif');
+			} else {
+				pill(layout.sections[s], cx, y0 - r * 2.6 - 10, '600 14px system-ui, sans-serif');
+			}
 		});
+		if (r >= 4) {
+			ctx.fillStyle = SEAT_STYLE.label;
+			ctx.font = `${Math.min(14, Math.max(10, r * 1.2))}px system-ui, sans-serif`;
+			const gap = layout.pitch * view.scale * 0.9;
+			for (const { first, last } of layout.rowEnds) {
+				const y = layout.y[first] * view.scale + view.ty;
+				if (y < -20 || y > height + 20) continue;
+				const xa = layout.x[first] * view.scale + view.tx - gap;
+				const xb = layout.x[last] * view.scale + view.tx + gap;
+				if (xb < -40 || xa > width + 40) continue;
+				ctx.textAlign = 'right';
+				ctx.fillText(layout.rowLabel[first], xa + r, y);
+				ctx.textAlign = 'left';
+				ctx.fillText(layout.rowLabel[last], xb - r, y);
+			}
+		}
+		if (r < 6) {
+			// Never a speck: a diamond of at least 7 px around each of my seats.
+			const d = Math.max(7, r * 1.6);
+			ctx.lineWidth = 2;
+			for (const [list, fill, line] of [
+				[extras.mine, SEAT_STYLE.mineFill, SEAT_STYLE.mineMark],
+				[extras.held, SEAT_STYLE.mineHeldFill, SEAT_STYLE.mineFill]
+			] as const) {
+				if (!list.length) continue;
+				ctx.beginPath();
+				for (const i of list) {
+					const x = layout.x[i] * view.scale + view.tx;
+					const y = layout.y[i] * view.scale + view.ty;
+					ctx.moveTo(x, y - d);
+					ctx.lineTo(x + d, y);
+					ctx.lineTo(x, y + d);
+					ctx.lineTo(x - d, y);
+					ctx.closePath();
+				}
+				ctx.fillStyle = fill;
+				ctx.fill();
+				ctx.strokeStyle = line;
+				ctx.stroke();
+			}
+		}
+	}
+
+	#stage(stage: Stage, view: Viewport): void {
+		const ctx = this.#ctx;
+		const x = stage.x * view.scale + view.tx;
+		const y = stage.y * view.scale + view.ty;
+		const w = stage.width * view.scale;
+		const h = stage.height * view.scale;
+		ctx.fillStyle = STAGE_FILL[stage.kind];
+		ctx.strokeStyle = SEAT_STYLE.label;
+		ctx.lineWidth = 1.5;
+		ctx.beginPath();
+		ctx.roundRect(x, y, w, h, Math.min(8, w / 4, h / 4));
+		ctx.fill();
+		ctx.stroke();
+		const text = stage.label || stage.kind[0].toUpperCase() + stage.kind.slice(1);
+		const size = Math.min(18, Math.max(10, h * 0.4));
+		if (w < size * 2) return;
+		ctx.font = `600 ${size}px system-ui, sans-serif`;
+		ctx.textAlign = 'center';
+		ctx.textBaseline = 'middle';
+		ctx.fillStyle = SEAT_STYLE.label;
+		ctx.fillText(text, x + w / 2, y + h / 2, w - 8);
 	}
 }
+
+const STAGE_FILL = { stage: '#e2e8f0', screen: '#f1f5f9', pitch: '#bbf7d0' } as const;

@@ -120,3 +120,31 @@ describe('seat navigation', () => {
 		expect([5, 6]).toContain(centreSeat(layout));
 	});
 });
+
+describe('SeatLayout sections and rows', () => {
+	it('knows each section’s extent and prices, and each row’s end seats', () => {
+		const layout = SeatLayout.parse(gridColumns(3, 8));
+		expect(layout.sections).toEqual(['A', 'B']);
+		expect(layout.sectionBoxes[0]).toEqual({ minX: 0, minY: 0, maxX: 3, maxY: 2 });
+		expect(layout.sectionBoxes[1]).toEqual({ minX: 5, minY: 0, maxX: 8, maxY: 2 });
+		expect(layout.sectionPrices[0]).toEqual({ min: 2000, max: 4500 });
+		expect(layout.rowEnds).toHaveLength(6);
+		const rowB = layout.rowEnds.find(
+			(r) => layout.section(r.first) === 'B' && layout.rowLabel[r.first] === 'B'
+		)!;
+		expect([layout.number[rowB.first], layout.number[rowB.last]]).toEqual([5, 8]);
+	});
+
+	it('hit-tests through its grid: the nearest seat within reach, or none', () => {
+		const layout = SeatLayout.parse(gridColumns(3, 8));
+		expect(layout.place(layout.nearest(5.2, 1.1, 0.5))).toEqual({
+			section: 'B',
+			row: 'B',
+			number: 5
+		});
+		expect(layout.nearest(4, 1, 0.4)).toBe(-1);
+		const seen: number[] = [];
+		layout.query(0, 0, 1, 0, (i) => seen.push(i));
+		expect(seen.map((i) => layout.number[i]).sort()).toEqual([1, 2]);
+	});
+});

@@ -60,6 +60,10 @@ export class SeatLayout {
 	readonly bounds: Bounds;
 	/** Each section's extent (seat centres), by section index. */
 	readonly sectionBoxes: Bounds[];
+	/** Each section's lowest and highest price, by section index. */
+	readonly sectionPrices: { min: number; max: number }[];
+	/** Every row's first and last seat (lowest and highest x): where its labels go. */
+	readonly rowEnds: { first: number; last: number }[];
 	/** Typical distance between neighbouring seats, in map units. */
 	readonly pitch: number;
 	readonly #indexById = new Map<number, number>();
@@ -86,6 +90,7 @@ export class SeatLayout {
 		this.sections = [];
 		this.categories = [];
 		this.sectionBoxes = [];
+		this.sectionPrices = [];
 		let minX = Infinity,
 			minY = Infinity,
 			maxX = -Infinity,
@@ -102,6 +107,7 @@ export class SeatLayout {
 					maxX: -Infinity,
 					maxY: -Infinity
 				});
+				this.sectionPrices.push({ min: Infinity, max: -Infinity });
 			}
 			this.sectionOf[i] = s;
 			const box = this.sectionBoxes[s];
@@ -110,6 +116,9 @@ export class SeatLayout {
 			box.minY = Math.min(box.minY, this.y[i]);
 			box.maxY = Math.max(box.maxY, this.y[i]);
 			const price = columns.price_cents[i];
+			const range = this.sectionPrices[s];
+			range.min = Math.min(range.min, price);
+			range.max = Math.max(range.max, price);
 			let c = categoryIndex.get(columns.category[i]);
 			if (c === undefined) {
 				c = this.categories.length;
@@ -134,6 +143,7 @@ export class SeatLayout {
 		}
 		this.bounds = n ? { minX, minY, maxX, maxY } : { minX: 0, minY: 0, maxX: 1, maxY: 1 };
 		this.pitch = estimatePitch(this);
+		this.rowEnds = findRowEnds(this);
 
 		this.#cellSize = this.pitch * 2;
 		this.#cols = Math.max(1, Math.ceil((this.bounds.maxX - this.bounds.minX) / this.#cellSize) + 1);
@@ -223,6 +233,20 @@ export class SeatLayout {
 		const r = Math.floor((y - this.bounds.minY) / this.#cellSize);
 		return clamp(r, 0, this.#rows - 1) * this.#cols + clamp(c, 0, this.#cols - 1);
 	}
+}
+
+function findRowEnds(layout: SeatLayout): { first: number; last: number }[] {
+	const rows = new Map<string, { first: number; last: number }>();
+	for (let i = 0; i < layout.size; i++) {
+		const key = `${layout.sectionOf[i]}\u0000${layout.rowLabel[i]}`;
+		const row = rows.get(key);
+		if (!row) rows.set(key, { first: i, last: i });
+		else {
+			if (layout.x[i] < layout.x[row.first]) row.first = i;
+			if (layout.x[i] > layout.x[row.last]) row.last = i;
+		}
+	}
+	return [...rows.values()];
 }
 
 function clamp(value: number, min: number, max: number): number {

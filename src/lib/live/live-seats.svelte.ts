@@ -79,6 +79,12 @@ export class LiveSeats {
 		return this.#seats?.status(i) ?? 'available';
 	}
 
+	/** When my hold on seat `i` lapses, in this browser's clock (ms); null if it is not my hold. */
+	holdEndsAt(i: number): number | null {
+		const at = this.#seats?.status(i) === 'mine-held' ? this.#seats.expiresAt(i) : null;
+		return at === null || at === undefined || !Number.isFinite(at) ? null : this.#clock.toLocal(at);
+	}
+
 	bookingId(i: number): number | null {
 		return this.#seats?.bookingId(i) ?? null;
 	}
