@@ -35,17 +35,22 @@ function vitestTally(ok: boolean, file: string): Tally {
 		| {
 				numPassedTests: number;
 				numFailedTests: number;
-				numPendingTests: number;
-				numTodoTests: number;
+				testResults: { status: string; assertionResults: { status: string }[] }[];
 		  }
 		| undefined;
 	if (!report) return single(ok);
-	const failed = report.numFailedTests + (ok || report.numFailedTests > 0 ? 0 : 1);
-	return {
-		passed: report.numPassedTests,
-		failed,
-		skipped: report.numPendingTests + report.numTodoTests
-	};
+	// A test that never ran because its file's hook failed is a failure, not a skip.
+	const notRun = (status: string) => status === 'skipped' || status === 'pending';
+	let failed = report.numFailedTests;
+	let skipped = 0;
+	for (const f of report.testResults) {
+		for (const t of f.assertionResults) {
+			if (f.status === 'failed' && notRun(t.status)) failed++;
+			else if (notRun(t.status) || t.status === 'todo') skipped++;
+		}
+	}
+	if (!ok && failed === 0) failed = 1;
+	return { passed: report.numPassedTests, failed, skipped };
 }
 
 function playwrightTally(ok: boolean, file: string): Tally {
