@@ -17,7 +17,7 @@ export type EventRow = Pick<
 >;
 
 const EVENT_COLUMNS =
-	'id, slug, name, venue, starts_at, max_seats_per_user, hold_minutes, created_at';
+	'id, slug, name, venue, starts_at, max_seats_per_user, hold_minutes, created_at, stage';
 
 export interface Availability {
 	total: number;
