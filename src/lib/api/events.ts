@@ -14,6 +14,7 @@ export type EventRow = Pick<
 	| 'max_seats_per_user'
 	| 'hold_minutes'
 	| 'created_at'
+	| 'stage'
 >;
 
 const EVENT_COLUMNS =

@@ -82,7 +82,8 @@ const EVENT: EventRow = {
 	starts_at: '2030-01-01T20:00:00Z',
 	max_seats_per_user: 4,
 	hold_minutes: 10,
-	created_at: '2030-01-01T00:00:00Z'
+	created_at: '2030-01-01T00:00:00Z',
+	stage: null
 };
 const SEAT_MAP = {
 	id: [11, 12, 13, 14],
