@@ -39,6 +39,14 @@ test('screenshots of every screen', async ({ browser }) => {
 			for (const colorScheme of SCHEMES) {
 				await page.emulateMedia({ colorScheme });
 				await page.screenshot({ path: `${OUT}/${screen.name}-${width}-${colorScheme}.png` });
+				if (screen.hold && width < 800) {
+					// The panel as a phone shows it: a sheet over the map.
+					await page.getByTestId('sheet-toggle').click();
+					await page.screenshot({
+						path: `${OUT}/${screen.name}-${width}-${colorScheme}-sheet.png`
+					});
+					await page.getByTestId('sheet-toggle').click();
+				}
 				if (screen.hold && colorScheme === 'light')
 					await page.screenshot({
 						path: `${OUT}/${screen.name}-${width}-${colorScheme}-full.png`,
@@ -52,6 +60,7 @@ test('screenshots of every screen', async ({ browser }) => {
 				await expect(page.getByTestId('outcome')).toContainText('Booked');
 			} else if (screen.hold) {
 				// Let go again, so the next width starts from the same map.
+				await page.getByTestId('seat-focus').focus();
 				await page.keyboard.press('Enter');
 				await expect(page.getByTestId('outcome')).toContainText('Released');
 			}
