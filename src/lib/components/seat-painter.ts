@@ -57,7 +57,7 @@ export function seatReach(layout: SeatLayout, scale: number): number {
 /**
  * Draws seats onto a canvas. Seats are grouped by look so each group is one path and one fill:
  * 50,000 seats zoomed out stay a handful of draw calls. Shapes carry the state without colour:
- * free = circle, taken = crossed square, held by someone = triangle with pause bars, mine = diamond
+ * free = circle, taken = crossed square, held by someone = hexagon with pause bars, mine = diamond
  * with a check, held by me = outlined diamond with pause bars, picked to release = dashed ring.
  */
 export class SeatPainter {
@@ -224,13 +224,16 @@ export class SeatPainter {
 			}
 			ctx.stroke();
 		} else if (status === 'held') {
-			// A triangle, point up, with pause bars: on hold for someone else.
-			const t = r * 1.2;
+			// A hexagon with pause bars: on hold for someone else, a shape no other state has and
+			// that does not read as a warning.
+			const t = r * 1.05;
 			ctx.beginPath();
 			for (const [x, y] of points) {
-				ctx.moveTo(x, y - t);
-				ctx.lineTo(x + t * 0.95, y + t * 0.7);
-				ctx.lineTo(x - t * 0.95, y + t * 0.7);
+				ctx.moveTo(x + t, y);
+				for (let k = 1; k < 6; k++) {
+					const a = (k * Math.PI) / 3;
+					ctx.lineTo(x + t * Math.cos(a), y + t * Math.sin(a));
+				}
 				ctx.closePath();
 			}
 			ctx.fillStyle = SEAT_STYLE.heldFill;
@@ -238,7 +241,7 @@ export class SeatPainter {
 			ctx.lineWidth = line;
 			ctx.strokeStyle = SEAT_STYLE.heldMark;
 			ctx.stroke();
-			this.#pauseBars(points, r * 0.85, 0.15, SEAT_STYLE.heldMark);
+			this.#pauseBars(points, r * 0.85, 0, SEAT_STYLE.heldMark);
 		} else if (status === 'mine-held') {
 			const d = r * 1.15;
 			this.#diamonds(points, d);
