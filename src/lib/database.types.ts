@@ -196,11 +196,13 @@ export type Database = {
 			};
 			seats: {
 				Row: {
+					accessibility: string | null;
 					category: string;
 					event_id: number;
 					id: number;
 					number: number;
 					price_cents: number;
+					restricted_view: boolean;
 					row_label: string;
 					section: string;
 					x: number;
@@ -208,22 +210,26 @@ export type Database = {
 				};
 				ComputedFields: never;
 				Insert: {
+					accessibility?: string | null;
 					category: string;
 					event_id: number;
 					id?: never;
 					number: number;
 					price_cents: number;
+					restricted_view?: boolean;
 					row_label: string;
 					section: string;
 					x: number;
 					y: number;
 				};
 				Update: {
+					accessibility?: string | null;
 					category?: string;
 					event_id?: number;
 					id?: never;
 					number?: number;
 					price_cents?: number;
+					restricted_view?: boolean;
 					row_label?: string;
 					section?: string;
 					x?: number;

@@ -12,7 +12,9 @@ function gridColumns(rows: number, cols: number) {
 		x: [] as number[],
 		y: [] as number[],
 		category: [] as string[],
-		price_cents: [] as number[]
+		price_cents: [] as number[],
+		accessibility: [] as ('wheelchair' | 'companion' | null)[],
+		restricted_view: [] as boolean[]
 	};
 	for (let r = 0; r < rows; r++) {
 		for (let k = 0; k < cols; k++) {
@@ -25,6 +27,8 @@ function gridColumns(rows: number, cols: number) {
 			c.y.push(r);
 			c.category.push(r < 2 ? 'Premium' : 'Standard');
 			c.price_cents.push(r < 2 ? 4500 : 2000);
+			c.accessibility.push(r === rows - 1 && k < 2 ? (k === 0 ? 'wheelchair' : 'companion') : null);
+			c.restricted_view.push(r === rows - 1 && k === cols - 1);
 		}
 	}
 	return c;
@@ -56,6 +60,19 @@ describe('SeatLayout', () => {
 		expect(layout.seatName(4)).toBe('A · Row B · Seat 1');
 		expect(layout.pitch).toBe(1);
 		expect(layout.bounds).toEqual({ minX: 0, minY: 0, maxX: 4, maxY: 2 });
+		// The back row starts with a wheelchair space and its companion; its last seat's view is restricted.
+		expect(layout.accessibility.slice(8)).toEqual(['wheelchair', 'companion', null, null]);
+		expect(layout.restrictedView.slice(8)).toEqual([false, false, false, true]);
+	});
+
+	it('refuses a seat_map whose accessibility columns are missing or out of step', () => {
+		const columns = gridColumns(1, 2);
+		expect(() => SeatLayout.parse({ ...columns, restricted_view: [false] })).toThrow(
+			'seat_map columns differ in length'
+		);
+		expect(() => SeatLayout.parse({ ...columns, accessibility: ['ramp', null] })).toThrow();
+		const { accessibility: _, ...withoutAccessibility } = columns;
+		expect(() => SeatLayout.parse(withoutAccessibility)).toThrow();
 	});
 
 	it('rejects columns of different lengths', () => {

@@ -11,17 +11,30 @@ export const SeatMapColumns = v.pipe(
 		x: v.array(v.number()),
 		y: v.array(v.number()),
 		category: v.array(v.string()),
-		price_cents: v.array(v.number())
+		price_cents: v.array(v.number()),
+		accessibility: v.array(v.nullable(v.picklist(['wheelchair', 'companion']))),
+		restricted_view: v.array(v.boolean())
 	}),
 	v.check(
 		(c) =>
-			[c.section, c.row_label, c.number, c.x, c.y, c.category, c.price_cents].every(
-				(column) => column.length === c.id.length
-			),
+			[
+				c.section,
+				c.row_label,
+				c.number,
+				c.x,
+				c.y,
+				c.category,
+				c.price_cents,
+				c.accessibility,
+				c.restricted_view
+			].every((column) => column.length === c.id.length),
 		'seat_map columns differ in length'
 	)
 );
 export type SeatMapColumns = v.InferOutput<typeof SeatMapColumns>;
+
+/** A wheelchair space, a companion seat beside one, or (null) an ordinary seat. */
+export type Accessibility = SeatMapColumns['accessibility'][number];
 
 export interface Category {
 	name: string;
@@ -55,6 +68,10 @@ export class SeatLayout {
 	readonly sectionOf: Uint16Array;
 	readonly rowLabel: string[];
 	readonly categoryOf: Uint16Array;
+	/** By seat index: a wheelchair space, a companion seat beside one, or null. */
+	readonly accessibility: Accessibility[];
+	/** By seat index: part of the stage is hidden from the seat. */
+	readonly restrictedView: boolean[];
 	readonly sections: string[];
 	readonly categories: Category[];
 	readonly bounds: Bounds;
@@ -82,6 +99,8 @@ export class SeatLayout {
 		this.number = Int32Array.from(columns.number);
 		this.priceCents = Int32Array.from(columns.price_cents);
 		this.rowLabel = columns.row_label;
+		this.accessibility = columns.accessibility;
+		this.restrictedView = columns.restricted_view;
 		this.sectionOf = new Uint16Array(n);
 		this.categoryOf = new Uint16Array(n);
 

@@ -93,7 +93,9 @@ const SEAT_MAP = {
 	x: [0, 1, 2, 3],
 	y: [0, 0, 0, 0],
 	category: ['std', 'std', 'std', 'std'],
-	price_cents: [1000, 1000, 1000, 1000]
+	price_cents: [1000, 1000, 1000, 1000],
+	accessibility: [null, null, null, null],
+	restricted_view: [false, false, false, false]
 };
 
 function fakeSupabase() {

@@ -32,7 +32,8 @@ select ok(
 	'The seeded stadium has at least 50,000 seats');
 select is(
 	(select array(select json_object_keys(public.seat_map(1)))),
-	array['id', 'section', 'row_label', 'number', 'x', 'y', 'category', 'price_cents'],
+	array['id', 'section', 'row_label', 'number', 'x', 'y', 'category', 'price_cents', 'accessibility',
+		'restricted_view'],
 	'seat_map answers one array per seat column');
 select is(
 	(select array_agg(distinct json_array_length(m.map -> k))
@@ -61,7 +62,8 @@ select results_eq(
 	'The seed lays out a small, two mid-size and a large event, all free');
 select is(public.server_time(), now(), 'server_time is the database clock, readable by anon');
 select is(public.seat_map(0)::jsonb,
-	'{"id": [], "section": [], "row_label": [], "number": [], "x": [], "y": [], "category": [], "price_cents": []}'::jsonb,
+	'{"id": [], "section": [], "row_label": [], "number": [], "x": [], "y": [], "category": [], "price_cents": [],
+	  "accessibility": [], "restricted_view": []}'::jsonb,
 	'seat_map of an event without seats is empty arrays');
 select is(public.seat_bookings(-1)::jsonb - 'server_time',
 	'{"booking_id": [], "seat_id": [], "user_id": [], "status": [], "expires_at": []}'::jsonb,
