@@ -79,6 +79,7 @@ test('my bookings lists seats across events and releases them', async ({ browser
 	await expect(page.getByRole('heading', { name: 'Jazz Night' })).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Hamlet' })).toBeVisible();
 	await page.getByRole('button', { name: /at Jazz Night/ }).click();
+	await page.getByRole('alertdialog').getByRole('button', { name: 'Release seat' }).click();
 	await expect(page.getByTestId('outcome')).toContainText('Released 1 seat');
 	await expect(page.getByTestId('outcome')).toBeFocused();
 	await expect(page.getByTestId('bookings')).toHaveCount(1);

@@ -1,4 +1,6 @@
 import * as v from 'valibot';
+import { formatPrice, formatSeat, formatSeats, type SeatPlace } from './format.ts';
+import { failed, released, success, type ApiError, type Outcome } from './outcomes.ts';
 
 /**
  * Orders as the database makes them: a reference people can read out, the seats with the price
@@ -104,3 +106,77 @@ export const OrderNotice = v.object({
 	)
 });
 export type OrderNotice = v.InferOutput<typeof OrderNotice>;
+
+/** How My bookings labels an order: all its seats, some released, or none left. */
+export type OrderState = 'confirmed' | 'partly released' | 'cancelled';
+
+export function orderState(order: Pick<Order, 'status' | 'seats'>): OrderState {
+	if (order.status === 'cancelled') return 'cancelled';
+	return order.seats.some((s) => s.releasedAt !== null) ? 'partly released' : 'confirmed';
+}
+
+/** The seats still booked in the order. */
+export function bookedSeats(order: Pick<Order, 'seats'>): OrderSeat[] {
+	return order.seats.filter((s) => s.releasedAt === null);
+}
+
+/**
+ * The order after releasing these seats, as release_from_order answered (`summary`: the new
+ * status, total and cancellation); the seats' own release times are the database's, learned at the
+ * next read, so until then `at` (ms, the database's clock) stands in for them.
+ */
+export function withRelease(
+	order: Order,
+	summary: OrderSummary,
+	bookingIds: number[],
+	at: number
+): Order {
+	const releasedAt = new Date(at).toISOString();
+	return {
+		...order,
+		status: summary.status,
+		totalCents: summary.totalCents,
+		cancelledAt: summary.cancelledAt,
+		seats: order.seats.map((s) =>
+			bookingIds.includes(s.bookingId) && s.releasedAt === null ? { ...s, releasedAt } : s
+		)
+	};
+}
+
+/** What the release dialog asks: which seats leave which order, and that it is for good. */
+export function releaseQuestion(reference: string, seats: SeatPlace[]): string {
+	const what =
+		seats.length === 1 ? formatSeat(seats[0]) : `all ${seats.length} seats (${formatSeats(seats)})`;
+	return `Release ${what} from order ${reference}? This cannot be undone.`;
+}
+
+/** What releasing from an order did: the order's new total, or that nothing is left of it. */
+export function releasedFromOrder(summary: OrderSummary, seats: SeatPlace[]): Outcome {
+	const done = released(seats.length, formatSeats(seats)).message;
+	return success(
+		summary.status === 'cancelled'
+			? `${done} Order ${summary.reference} is cancelled.`
+			: `${done} Order ${summary.reference} now totals ${formatPrice(summary.totalCents)}.`
+	);
+}
+
+/**
+ * Why releasing from an order failed. The database names the seat or the order when it refuses
+ * (released already, not in this order, no such order); nothing was released either way.
+ */
+export function releaseFromOrderFailure(error: ApiError): Outcome {
+	switch (error.code) {
+		case '23514':
+		case '22023':
+		case 'PT404':
+			return failed(error.message);
+		case '42501':
+		case 'PGRST301':
+		case 'PGRST303':
+			return failed('Your session has ended. Log in again to release seats.');
+		default:
+			if (!error.code || error.status === 0 || /fetch|network/i.test(error.message))
+				return failed('Could not reach the server. Nothing was released.');
+			return failed(`Could not release: ${error.message}`);
+	}
+}

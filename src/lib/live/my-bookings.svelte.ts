@@ -1,8 +1,17 @@
 import type { Supabase } from '$lib/api/client';
 import { listMyBookings, releaseBookings, type MyBooking } from '$lib/api/bookings';
+import { listMyOrders, releaseFromOrder } from '$lib/api/orders';
+import type { Result } from '$lib/api/result';
 import { fetchServerTime } from '$lib/api/seats';
 import { formatSeat } from '$lib/domain/format';
 import { current, nextLapse } from '$lib/domain/my-holds';
+import {
+	releasedFromOrder,
+	releaseFromOrderFailure,
+	withRelease,
+	type Order,
+	type OrderSeat
+} from '$lib/domain/orders';
 import { failed, released, releaseFailure, type Outcome } from '$lib/domain/outcomes';
 import { ServerAlarm, ServerClock } from '$lib/domain/server-clock';
 import type { ConnectionState } from './channel-status.ts';
@@ -15,24 +24,34 @@ export interface MyHold {
 	until: number;
 }
 
-export interface MyEventBookings {
+export interface MyEventHolds {
 	event: MyBooking['event'];
-	booked: MyBooking[];
 	held: MyHold[];
 }
 
+/** What the page lists: the person's active holds and their orders. */
+export interface MyLists {
+	bookings: MyBooking[];
+	orders: Order[];
+}
+
 /**
- * One person's bookings and active holds across events, kept live: a booking, hold or release in
- * another tab or on another device shows here without a reload. A hold lapses with no message
- * from anywhere, so the list drops it by itself at its `expires_at`, by the database's clock.
+ * One person's orders and active holds across events, kept live: an order, hold or release in
+ * another tab or on another device shows here without a reload. Every message on the person's
+ * topic (a booking change, or the `order` the database sends when an order is made or changes)
+ * fetches both lists again. A hold lapses with no message from anywhere, so the list drops it by
+ * itself at its `expires_at`, by the database's clock.
  */
 export class MyBookings {
+	/** Booked seats and holds; the page shows the booked ones through their orders. */
 	bookings = $state.raw<MyBooking[]>([]);
+	/** Newest first, cancelled ones included. */
+	orders = $state.raw<Order[]>([]);
 	/** Holds that ran out while this page was open (not ones found lapsed when loading). */
 	lapsed = $state.raw<MyBooking[]>([]);
 	busy = $state(false);
 	#supabase: Supabase;
-	#query: LiveQuery<MyBooking[]>;
+	#query: LiveQuery<MyLists>;
 	readonly #clock: ServerClock;
 	/** Drops the next hold to lapse (and any due with it). */
 	readonly #lapse: ServerAlarm;
@@ -45,7 +64,7 @@ export class MyBookings {
 	constructor(
 		supabase: Supabase,
 		userId: string,
-		initial: MyBooking[],
+		initial: MyLists,
 		serverTime: string | null,
 		clock = new ServerClock()
 	) {
@@ -53,14 +72,22 @@ export class MyBookings {
 		this.#clock = clock;
 		this.#clock.sync(serverTime);
 		this.#lapse = new ServerAlarm(clock, () => this.#show(this.bookings));
-		this.bookings = current(initial, this.#clock.now());
+		this.bookings = current(initial.bookings, this.#clock.now());
+		this.orders = initial.orders;
 		this.#query = new LiveQuery(supabase, {
 			feed: feeds.myBookings(userId),
 			fetch: async () => {
-				const [list] = await Promise.all([listMyBookings(supabase, userId), this.#syncClock()]);
-				return list;
+				const [bookings, orders] = await Promise.all([
+					listMyBookings(supabase, userId),
+					listMyOrders(supabase),
+					this.#syncClock()
+				]);
+				return both(bookings, orders);
 			},
-			apply: (data) => this.#show(data)
+			apply: (data) => {
+				this.orders = data.orders;
+				this.#show(data.bookings);
+			}
 		});
 	}
 
@@ -73,19 +100,24 @@ export class MyBookings {
 		return this.#query.synced;
 	}
 
-	/** Bookings and holds grouped by event, in the order they are listed. */
-	get byEvent(): MyEventBookings[] {
-		const groups: MyEventBookings[] = [];
+	/** Active holds grouped by event, in the order they are listed (by the event's start). */
+	get holdsByEvent(): MyEventHolds[] {
+		const groups: MyEventHolds[] = [];
 		for (const booking of this.bookings) {
+			if (booking.status !== 'held') continue;
 			let group = groups.at(-1);
 			if (group?.event.id !== booking.event.id) {
-				group = { event: booking.event, booked: [], held: [] };
+				group = { event: booking.event, held: [] };
 				groups.push(group);
 			}
-			if (booking.status === 'booked') group.booked.push(booking);
-			else group.held.push({ booking, until: this.#clock.toLocal(booking.expiresAt!) });
+			group.held.push({ booking, until: this.#clock.toLocal(booking.expiresAt!) });
 		}
 		return groups;
+	}
+
+	/** Nothing to list: no active hold and no order, not even a cancelled one. */
+	get empty(): boolean {
+		return this.orders.length === 0 && !this.bookings.some((b) => b.status === 'held');
 	}
 
 	start(): void {
@@ -112,6 +144,31 @@ export class MyBookings {
 			const gone = data.map((b) => b.id);
 			this.#show(this.bookings.filter((b) => !gone.includes(b.id)));
 			return released(data.length, bookings.map(seatName).join('; '));
+		} finally {
+			this.busy = false;
+		}
+	}
+
+	/**
+	 * Releases these seats from their order, all or none, and shows the order's new total (or
+	 * that it is cancelled) at once rather than after the realtime message's refetch.
+	 */
+	async releaseFromOrder(order: Order, seats: OrderSeat[]): Promise<Outcome> {
+		this.busy = true;
+		try {
+			const ids = seats.map((s) => s.bookingId);
+			const { data, error } = await releaseFromOrder(this.#supabase, order.reference, ids);
+			if (error) {
+				// Someone may have released it elsewhere meanwhile: show what is true now.
+				void this.#query.refresh();
+				return releaseFromOrderFailure(error);
+			}
+			const now = this.#clock.now();
+			this.orders = this.orders.map((o) =>
+				o.id === order.id ? withRelease(o, data, ids, now) : o
+			);
+			this.#show(this.bookings.filter((b) => !ids.includes(b.id)));
+			return releasedFromOrder(data, seats);
 		} finally {
 			this.busy = false;
 		}
@@ -149,6 +206,12 @@ export class MyBookings {
 	#schedule(): void {
 		this.#lapse.set(this.#stopped ? null : nextLapse(this.bookings));
 	}
+}
+
+function both(bookings: Result<MyBooking[]>, orders: Result<Order[]>): Result<MyLists> {
+	if (bookings.error) return bookings;
+	if (orders.error) return orders;
+	return { data: { bookings: bookings.data, orders: orders.data }, error: null };
 }
 
 export function seatName(b: MyBooking): string {
