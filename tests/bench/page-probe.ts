@@ -4,7 +4,7 @@ export interface Probe {
 	syncedAt: number;
 	/** End of every animation frame in which the canvas was drawn. */
 	frames: number[];
-	/** Realtime frames carrying postgres_changes, at arrival. */
+	/** Realtime frames carrying seat changes (broadcast or postgres_changes), at arrival. */
 	msgs: { t: number; text: string }[];
 	drawing: boolean;
 }
@@ -55,7 +55,7 @@ export function pageProbe(): void {
 						: e.data instanceof ArrayBuffer
 							? decoder.decode(e.data)
 							: '';
-				if (text.includes('postgres_changes')) bench.msgs.push({ t, text: text.slice(0, 4000) });
+				if (text.includes('"seat_id"')) bench.msgs.push({ t, text: text.slice(0, 4000) });
 			});
 		}
 	};

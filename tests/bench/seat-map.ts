@@ -7,7 +7,17 @@ import { newClient, signInMany, type SignedIn } from './clients.ts';
 import { pageProbe, type Probe } from './page-probe.ts';
 import { summarize, timestamptzMs, type Summary } from './stats.ts';
 import { describeMachine, machine } from './machine.ts';
-import { frameRuns, settle, zoomTo, ZOOMS, type FrameRun, type Screen } from './map-frames.ts';
+import {
+	frameRuns,
+	pinch,
+	settle,
+	wheel,
+	zoomTo,
+	ZOOMS,
+	type FrameRun,
+	type Screen
+} from './map-frames.ts';
+import { startProfile, stopProfile, topSelf } from './cpu-profile.ts';
 
 export const BUILD_HANDLER = new URL('../../build/handler.js', import.meta.url);
 export const hasBuild = () => existsSync(BUILD_HANDLER);
@@ -55,6 +65,8 @@ export interface SeatMapResult {
 	frames: FrameRun[];
 	/** Realtime frame → painted, per zoom (1280×800). */
 	changeByZoom: { zoom: string; receiveToPaint: Summary }[];
+	/** With `profile`: the functions with most self time in each profiled phase. */
+	profiles: { phase: string; top: string[] }[];
 	marker: string;
 	errors: string[];
 }
@@ -130,8 +142,10 @@ async function load(
 		width = 1280,
 		height = 800,
 		dpr = 1,
-		throttle = 1
-	}: Partial<Screen> & { throttle?: number } = {}
+		throttle = 1,
+		profile
+	}: Partial<Screen> & { throttle?: number; profile?: (top: string[]) => void } = {},
+	profileDir = ''
 ) {
 	const context = await browser.newContext({
 		viewport: { width, height },
@@ -140,10 +154,9 @@ async function load(
 	});
 	const page = await context.newPage();
 	await page.addInitScript(pageProbe);
-	if (throttle > 1) {
-		const cdp = await context.newCDPSession(page);
-		await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
-	}
+	const cdp = await context.newCDPSession(page);
+	if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+	if (profile) await startProfile(cdp);
 	await page.goto(`${url}/events/${SLUG}`, { waitUntil: 'commit' });
 	await page.waitForFunction(
 		() => (window as unknown as { __bench: Probe }).__bench.syncedAt > 0,
@@ -165,9 +178,26 @@ async function load(
 			lastFrame: b.frames.at(-1) ?? 0,
 			frames: b.frames.length,
 			dcl: nav?.domContentLoadedEventEnd ?? NaN,
-			seats: Number(seats)
+			seats: Number(seats),
+			// Where the time went: each request's start and end, the first canvas frame.
+			requests: performance
+				.getEntriesByType('resource')
+				.filter((e) => /rest\/v1|auth\/v1/.test(e.name))
+				.map((e) => {
+					const r = e as PerformanceResourceTiming;
+					const path = new URL(r.name).pathname.replace(/^\/(rest|auth)\/v1\//, '');
+					return `${path} ${r.startTime.toFixed(0)}–${r.responseEnd.toFixed(0)}`;
+				}),
+			firstFrame: b.frames[0] ?? NaN
 		};
 	});
+	if (profile)
+		profile([
+			`synced ${times.synced.toFixed(0)} ms, first canvas frame ${times.firstFrame.toFixed(0)}, DOMContentLoaded ${times.dcl.toFixed(0)}; requests: ${times.requests.join(', ')}`
+		]);
+	if (profile)
+		profile(topSelf(await stopProfile(cdp, profileDir, `first-render-${width}-x${throttle}`)));
+	await cdp.detach();
 	return { context, page, times };
 }
 
@@ -214,9 +244,8 @@ async function watchBookings(
 			.waitForFunction(
 				(id) => {
 					const b = (window as unknown as { __bench: Probe }).__bench;
-					const msg = b.msgs.find(
-						(m) => m.text.includes(`"seat_id":${id},`) || m.text.includes(`"seat_id":${id}}`)
-					);
+					const seat = new RegExp(`"seat_id": ?${id}\\b`);
+					const msg = b.msgs.find((m) => seat.test(m.text));
 					if (!msg) return null;
 					const painted = b.frames.find((f) => f > msg.t);
 					return painted ? { recv: msg.t, painted, origin: performance.timeOrigin } : null;
@@ -247,11 +276,52 @@ async function seatsInView(page: Page): Promise<number[]> {
 	);
 }
 
+/**
+ * CPU profiles (written to `dir`, summarized by self time) of a cold first render at 375×812 with
+ * the CPU throttled 4× and at 1280×800, and of wheel and pinch zooms at each zoom on 1920×1080@2x.
+ */
+export async function profileMap(
+	browser: Browser,
+	url: string,
+	dir: string,
+	parts: { render?: boolean; zoom?: boolean } = { render: true, zoom: true }
+): Promise<SeatMapResult['profiles']> {
+	const profiles: SeatMapResult['profiles'] = [];
+	const note = (phase: string) => (top: string[]) => profiles.push({ phase, top });
+	for (const [phase, screen] of [
+		['first render 375×812, CPU 4×', { width: 375, height: 812, throttle: 4 }],
+		['first render 1280×800', {}]
+	] as const) {
+		if (!parts.render) break;
+		const l = await load(browser, url, { ...screen, profile: note(phase) }, dir);
+		await l.context.close();
+	}
+	if (!parts.zoom) return profiles;
+	const l = await load(browser, url, SCREENS[3]);
+	const cdp = await l.context.newCDPSession(l.page);
+	for (const [zoom, steps] of ZOOMS) {
+		for (const [gesture, run] of [
+			['wheel', wheel],
+			['pinch', pinch]
+		] as const) {
+			await zoomTo(l.page, steps);
+			await startProfile(cdp);
+			const interval = await run(l.page);
+			const p = await stopProfile(cdp, dir, `${gesture}-${steps}`);
+			note(`${gesture} at ${zoom}, 1920×1080@2x, p95 ${interval.p95.toFixed(1)} ms`)(topSelf(p));
+		}
+	}
+	await l.context.close();
+	return profiles;
+}
+
 export interface SeatMapOptions {
 	/** Screens for the pan/zoom frame runs (none: skip them). */
 	screens?: Screen[];
 	zooms?: [string, number][];
 	phoneLoads?: number;
+	/** Write CPU profiles of a first render and of zoom gestures here (and summarize them). */
+	profile?: string;
 }
 
 /**
@@ -265,7 +335,7 @@ export async function seatMap(
 	loads: number,
 	changes: number,
 	started?: Promise<App>,
-	{ screens = SCREENS, zooms = ZOOMS, phoneLoads = loads }: SeatMapOptions = {}
+	{ screens = SCREENS, zooms = ZOOMS, phoneLoads = loads, profile }: SeatMapOptions = {}
 ): Promise<SeatMapResult> {
 	const app = await (started ?? startApp());
 	const browser = await chromium.launch({
@@ -273,7 +343,9 @@ export async function seatMap(
 		args: CHROMIUM_ARGS
 	});
 	const errors: string[] = [];
+	const profiles: SeatMapResult['profiles'] = [];
 	try {
+		if (profile) profiles.push(...(await profileMap(browser, app.url, profile)));
 		const complete: number[] = [];
 		const synced: number[] = [];
 		const dcl: number[] = [];
@@ -345,6 +417,7 @@ export async function seatMap(
 			commitToPaint: summarize(commitToPaint),
 			changeByZoom,
 			frames,
+			profiles,
 			marker:
 				'[data-testid=seat-map][data-synced=true] (bookings snapshot applied after the channel was confirmed), then the end of the last animation frame that drew the canvas, two frames later',
 			errors
@@ -377,6 +450,10 @@ export function describeSeatMap(r: SeatMapResult, before: string, after: string)
 			(f) =>
 				`    ${f.screen.padEnd(14)} ${f.zoom.padEnd(9)} ${f.gesture.padEnd(8)} ${ms(f.interval.median)} / ${ms(f.interval.p95)} / ${ms(f.interval.p99)} / ${ms(f.interval.max)}, ${f.interval.n}`
 		),
+		...r.profiles.flatMap((p) => [
+			`  CPU profile, ${p.phase} (self time):`,
+			...p.top.map((l) => `    ${l}`)
+		]),
 		...r.errors.map((e) => `  error: ${e}`),
 		`  machine after: ${after}`
 	];
@@ -386,11 +463,30 @@ export function describeSeatMap(r: SeatMapResult, before: string, after: string)
 // `node tests/bench/seat-map.ts [--quick]`: the map's workloads alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
 	const quick = process.argv.includes('--quick');
+	const profile = process.argv.includes('--profile') ? 'test-output/bench/profiles/map' : undefined;
 	if (!hasBuild()) throw new Error('no production build: run `npm run build`');
+	if (process.argv.includes('--profile-only')) {
+		const app = await startApp();
+		const browser = await chromium.launch({
+			executablePath: '/usr/bin/chromium',
+			args: CHROMIUM_ARGS
+		});
+		for (const p of await profileMap(browser, app.url, 'test-output/bench/profiles/map', {
+			render: !process.argv.includes('--zoom'),
+			zoom: !process.argv.includes('--render')
+		}))
+			console.log(
+				[`CPU profile, ${p.phase} (self time):`, ...p.top.map((l) => `  ${l}`)].join('\n')
+			);
+		await browser.close();
+		await app.stop();
+		process.exit();
+	}
 	const before = describeMachine(machine());
 	const result = await seatMap(quick ? 1 : 3, quick ? 3 : 20, undefined, {
 		screens: quick ? [SCREENS[0]] : SCREENS,
-		zooms: quick ? ZOOMS.slice(0, 2) : ZOOMS
+		zooms: quick ? ZOOMS.slice(0, 2) : ZOOMS,
+		profile
 	});
 	console.log(describeSeatMap(result, before, describeMachine(machine())));
 	console.log(JSON.stringify(result));

@@ -81,8 +81,26 @@ describe('SeatLayout', () => {
 		expect(() => SeatLayout.parse(columns)).toThrow(/length/);
 	});
 
-	it('rejects a malformed payload', () => {
+	it('rejects a malformed payload, naming the bad column', () => {
 		expect(() => SeatLayout.parse({ id: 'nope' })).toThrow();
+		expect(() => SeatLayout.parse(null)).toThrow(/object/);
+		const columns = gridColumns(1, 2) as unknown as Record<string, unknown[]>;
+		columns.y[1] = '2';
+		expect(() => SeatLayout.parse(columns)).toThrow(/column y\[1\] is not a number/);
+		const missing = gridColumns(1, 2) as Partial<ReturnType<typeof gridColumns>>;
+		delete missing.category;
+		expect(() => SeatLayout.parse(missing)).toThrow(/column category/);
+	});
+
+	it('finds seats by id whether the ids are consecutive or far apart', () => {
+		const columns = gridColumns(2, 4);
+		const sparse = { ...columns, id: columns.id.map((id) => id * 1_000_003) };
+		for (const c of [columns, sparse]) {
+			const layout = SeatLayout.parse(c);
+			c.id.forEach((id, i) => expect(layout.indexOf(id)).toBe(i));
+			expect(layout.indexOf(c.id[0] - 1)).toBe(-1);
+			expect(layout.indexOf(c.id.at(-1)! + 1)).toBe(-1);
+		}
 	});
 
 	it('accepts an event without seats', () => {

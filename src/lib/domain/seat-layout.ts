@@ -1,40 +1,62 @@
-import * as v from 'valibot';
 import { formatPrice, formatSeat, formatSeats, type SeatPlace } from './format.ts';
 
-/** The `seat_map` RPC's columnar JSON: one array per column, all the same length, ordered by id. */
-export const SeatMapColumns = v.pipe(
-	v.object({
-		id: v.array(v.number()),
-		section: v.array(v.string()),
-		row_label: v.array(v.string()),
-		number: v.array(v.number()),
-		x: v.array(v.number()),
-		y: v.array(v.number()),
-		category: v.array(v.string()),
-		price_cents: v.array(v.number()),
-		accessibility: v.array(v.nullable(v.picklist(['wheelchair', 'companion']))),
-		restricted_view: v.array(v.boolean())
-	}),
-	v.check(
-		(c) =>
-			[
-				c.section,
-				c.row_label,
-				c.number,
-				c.x,
-				c.y,
-				c.category,
-				c.price_cents,
-				c.accessibility,
-				c.restricted_view
-			].every((column) => column.length === c.id.length),
-		'seat_map columns differ in length'
-	)
-);
-export type SeatMapColumns = v.InferOutput<typeof SeatMapColumns>;
+/**
+ * The `seat_map` RPC's columnar JSON: one array per column, all the same length, ordered by id.
+ * Checked column by column in plain loops straight into typed arrays: a schema library's
+ * per-element checks cost more than the rest of the decoding together at 50,000 seats.
+ */
+const NUMBER_COLUMNS = ['id', 'number', 'x', 'y', 'price_cents'] as const;
+const STRING_COLUMNS = ['section', 'row_label', 'category'] as const;
+
+const ACCESSIBILITY = [null, 'wheelchair', 'companion'] as const;
 
 /** A wheelchair space, a companion seat beside one, or (null) an ordinary seat. */
-export type Accessibility = SeatMapColumns['accessibility'][number];
+export type Accessibility = (typeof ACCESSIBILITY)[number];
+
+export type SeatMapColumns = Record<(typeof NUMBER_COLUMNS)[number], ArrayLike<number>> &
+	Record<(typeof STRING_COLUMNS)[number], string[]> & {
+		accessibility: Accessibility[];
+		restricted_view: boolean[];
+	};
+
+/** Checks the shape of a `seat_map` answer; throws a message naming the first bad column. */
+export function parseSeatMapColumns(json: unknown): SeatMapColumns {
+	if (typeof json !== 'object' || json === null || Array.isArray(json))
+		throw new Error('seat_map: expected an object of columns');
+	const record = json as Record<string, unknown>;
+	const id = record.id;
+	if (!Array.isArray(id)) throw new Error('seat_map: column id is not an array');
+	const n = id.length;
+	const column = (name: string): unknown[] => {
+		const value = record[name];
+		if (!Array.isArray(value)) throw new Error(`seat_map: column ${name} is not an array`);
+		if (value.length !== n) throw new Error('seat_map columns differ in length');
+		return value;
+	};
+	for (const name of NUMBER_COLUMNS) {
+		const values = column(name);
+		for (let i = 0; i < n; i++)
+			if (typeof values[i] !== 'number')
+				throw new Error(`seat_map: column ${name}[${i}] is not a number`);
+	}
+	for (const name of STRING_COLUMNS) {
+		const values = column(name);
+		for (let i = 0; i < n; i++)
+			if (typeof values[i] !== 'string')
+				throw new Error(`seat_map: column ${name}[${i}] is not a string`);
+	}
+	const accessibility = column('accessibility');
+	for (let i = 0; i < n; i++)
+		if (!ACCESSIBILITY.includes(accessibility[i] as Accessibility))
+			throw new Error(
+				`seat_map: column accessibility[${i}] is not one of ${ACCESSIBILITY.join(', ')}`
+			);
+	const restricted = column('restricted_view');
+	for (let i = 0; i < n; i++)
+		if (typeof restricted[i] !== 'boolean')
+			throw new Error(`seat_map: column restricted_view[${i}] is not a boolean`);
+	return record as unknown as SeatMapColumns;
+}
 
 export interface Category {
 	name: string;
@@ -83,7 +105,12 @@ export class SeatLayout {
 	readonly rowEnds: { first: number; last: number }[];
 	/** Typical distance between neighbouring seats, in map units. */
 	readonly pitch: number;
-	readonly #indexById = new Map<number, number>();
+	/** Row of each seat (index into `rowEnds`): a section and a row label. */
+	readonly rowOf: Int32Array;
+	/** Seat id → index: a dense table when ids are nearly consecutive (they are), else a map. */
+	readonly #idBase: number;
+	readonly #idTable: Int32Array | null;
+	readonly #idMap: Map<number, number> | null;
 	readonly #cellSize: number;
 	readonly #cols: number;
 	readonly #rows: number;
@@ -93,76 +120,127 @@ export class SeatLayout {
 	constructor(columns: SeatMapColumns) {
 		const n = columns.id.length;
 		this.size = n;
-		this.ids = Float64Array.from(columns.id);
-		this.x = Float32Array.from(columns.x);
-		this.y = Float32Array.from(columns.y);
-		this.number = Int32Array.from(columns.number);
-		this.priceCents = Int32Array.from(columns.price_cents);
+		// `new` copies an array directly; `from` would go through its iterator.
+		this.ids = new Float64Array(columns.id);
+		this.x = new Float32Array(columns.x);
+		this.y = new Float32Array(columns.y);
+		this.number = new Int32Array(columns.number);
+		this.priceCents = new Int32Array(columns.price_cents);
 		this.rowLabel = columns.row_label;
 		this.accessibility = columns.accessibility;
 		this.restrictedView = columns.restricted_view;
 		this.sectionOf = new Uint16Array(n);
 		this.categoryOf = new Uint16Array(n);
+		this.rowOf = new Int32Array(n);
+		const { x, y, ids, priceCents } = this;
 
 		const sectionIndex = new Map<string, number>();
 		const categoryIndex = new Map<string, number>();
+		const rowIndex = new Map<string, number>();
 		this.sections = [];
 		this.categories = [];
 		this.sectionBoxes = [];
 		this.sectionPrices = [];
+		this.rowEnds = [];
 		let minX = Infinity,
 			minY = Infinity,
 			maxX = -Infinity,
-			maxY = -Infinity;
+			maxY = -Infinity,
+			minId = Infinity,
+			maxId = -Infinity;
+		// Neighbouring seats share their section, row and category: the last lookup is reused.
+		let lastSection = '',
+			s = -1,
+			lastCategory = '',
+			c = -1,
+			lastRow = '',
+			row = -1;
 		for (let i = 0; i < n; i++) {
-			this.#indexById.set(columns.id[i], i);
-			let s = sectionIndex.get(columns.section[i]);
-			if (s === undefined) {
-				s = this.sections.push(columns.section[i]) - 1;
-				sectionIndex.set(columns.section[i], s);
-				this.sectionBoxes.push({
-					minX: Infinity,
-					minY: Infinity,
-					maxX: -Infinity,
-					maxY: -Infinity
-				});
-				this.sectionPrices.push({ min: Infinity, max: -Infinity });
+			const sectionName = columns.section[i];
+			if (s < 0 || sectionName !== lastSection) {
+				lastSection = sectionName;
+				lastRow = '';
+				let found = sectionIndex.get(sectionName);
+				if (found === undefined) {
+					found = this.sections.push(sectionName) - 1;
+					sectionIndex.set(sectionName, found);
+					this.sectionBoxes.push({
+						minX: Infinity,
+						minY: Infinity,
+						maxX: -Infinity,
+						maxY: -Infinity
+					});
+					this.sectionPrices.push({ min: Infinity, max: -Infinity });
+				}
+				s = found;
 			}
 			this.sectionOf[i] = s;
+			const rowName = this.rowLabel[i];
+			if (row < 0 || rowName !== lastRow || lastRow === '') {
+				lastRow = rowName;
+				const key = `${s}\u0000${rowName}`;
+				let found = rowIndex.get(key);
+				if (found === undefined) {
+					found = this.rowEnds.push({ first: i, last: i }) - 1;
+					rowIndex.set(key, found);
+				}
+				row = found;
+			}
+			this.rowOf[i] = row;
+			const ends = this.rowEnds[row];
+			if (x[i] < x[ends.first]) ends.first = i;
+			if (x[i] > x[ends.last]) ends.last = i;
+
+			const xi = x[i],
+				yi = y[i];
 			const box = this.sectionBoxes[s];
-			box.minX = Math.min(box.minX, this.x[i]);
-			box.maxX = Math.max(box.maxX, this.x[i]);
-			box.minY = Math.min(box.minY, this.y[i]);
-			box.maxY = Math.max(box.maxY, this.y[i]);
-			const price = columns.price_cents[i];
+			if (xi < box.minX) box.minX = xi;
+			if (xi > box.maxX) box.maxX = xi;
+			if (yi < box.minY) box.minY = yi;
+			if (yi > box.maxY) box.maxY = yi;
+			const price = priceCents[i];
 			const range = this.sectionPrices[s];
-			range.min = Math.min(range.min, price);
-			range.max = Math.max(range.max, price);
-			let c = categoryIndex.get(columns.category[i]);
-			if (c === undefined) {
-				c = this.categories.length;
-				this.categories.push({
-					name: columns.category[i],
-					colour: CATEGORY_COLOURS[c % CATEGORY_COLOURS.length],
-					minPrice: price,
-					maxPrice: price,
-					count: 0
-				});
-				categoryIndex.set(columns.category[i], c);
+			if (price < range.min) range.min = price;
+			if (price > range.max) range.max = price;
+			const categoryName = columns.category[i];
+			if (c < 0 || categoryName !== lastCategory) {
+				lastCategory = categoryName;
+				let found = categoryIndex.get(categoryName);
+				if (found === undefined) {
+					found = this.categories.length;
+					this.categories.push({
+						name: categoryName,
+						colour: CATEGORY_COLOURS[found % CATEGORY_COLOURS.length],
+						minPrice: price,
+						maxPrice: price,
+						count: 0
+					});
+					categoryIndex.set(categoryName, found);
+				}
+				c = found;
 			}
 			const category = this.categories[c];
-			category.minPrice = Math.min(category.minPrice, price);
-			category.maxPrice = Math.max(category.maxPrice, price);
+			if (price < category.minPrice) category.minPrice = price;
+			if (price > category.maxPrice) category.maxPrice = price;
 			category.count++;
 			this.categoryOf[i] = c;
-			minX = Math.min(minX, this.x[i]);
-			maxX = Math.max(maxX, this.x[i]);
-			minY = Math.min(minY, this.y[i]);
-			maxY = Math.max(maxY, this.y[i]);
+			if (xi < minX) minX = xi;
+			if (xi > maxX) maxX = xi;
+			if (yi < minY) minY = yi;
+			if (yi > maxY) maxY = yi;
+			if (ids[i] < minId) minId = ids[i];
+			if (ids[i] > maxId) maxId = ids[i];
 		}
 		this.bounds = n ? { minX, minY, maxX, maxY } : { minX: 0, minY: 0, maxX: 1, maxY: 1 };
+		this.#idBase = n ? minId : 0;
+		const dense = n > 0 && Number.isInteger(minId) && maxId - minId < n * 4 + 64;
+		this.#idTable = dense ? new Int32Array(maxId - minId + 1).fill(-1) : null;
+		this.#idMap = dense ? null : new Map();
+		for (let i = 0; i < n; i++) {
+			if (this.#idTable && Number.isInteger(ids[i])) this.#idTable[ids[i] - minId] = i;
+			else this.#idMap?.set(ids[i], i);
+		}
 		this.pitch = estimatePitch(this);
-		this.rowEnds = findRowEnds(this);
 
 		this.#cellSize = this.pitch * 2;
 		this.#cols = Math.max(1, Math.ceil((this.bounds.maxX - this.bounds.minX) / this.#cellSize) + 1);
@@ -181,11 +259,13 @@ export class SeatLayout {
 	}
 
 	static parse(json: unknown): SeatLayout {
-		return new SeatLayout(v.parse(SeatMapColumns, json));
+		return new SeatLayout(parseSeatMapColumns(json));
 	}
 
 	indexOf(seatId: number): number {
-		return this.#indexById.get(seatId) ?? -1;
+		if (!this.#idTable) return this.#idMap?.get(seatId) ?? -1;
+		const k = seatId - this.#idBase;
+		return k >= 0 && k < this.#idTable.length ? this.#idTable[k] : -1;
 	}
 
 	section(i: number): string {
@@ -254,47 +334,42 @@ export class SeatLayout {
 	}
 }
 
-function findRowEnds(layout: SeatLayout): { first: number; last: number }[] {
-	const rows = new Map<string, { first: number; last: number }>();
-	for (let i = 0; i < layout.size; i++) {
-		const key = `${layout.sectionOf[i]}\u0000${layout.rowLabel[i]}`;
-		const row = rows.get(key);
-		if (!row) rows.set(key, { first: i, last: i });
-		else {
-			if (layout.x[i] < layout.x[row.first]) row.first = i;
-			if (layout.x[i] > layout.x[row.last]) row.last = i;
-		}
-	}
-	return [...rows.values()];
-}
-
 function clamp(value: number, min: number, max: number): number {
 	return value < min ? min : value > max ? max : value;
 }
 
 /** Median gap between neighbours in a row: robust against aisles and odd rows. */
 function estimatePitch(layout: SeatLayout): number {
-	const { size, x, sectionOf, rowLabel } = layout;
+	const { size, x, y, rowOf } = layout;
 	if (size < 2) return 1;
-	const order = Array.from({ length: size }, (_, i) => i);
-	order.sort(
-		(a, b) =>
-			sectionOf[a] - sectionOf[b] ||
-			(rowLabel[a] < rowLabel[b] ? -1 : rowLabel[a] > rowLabel[b] ? 1 : 0) ||
-			x[a] - x[b]
-	);
-	const gaps: number[] = [];
-	for (let k = 1; k < size; k++) {
-		const a = order[k - 1];
-		const b = order[k];
-		if (sectionOf[a] !== sectionOf[b] || rowLabel[a] !== rowLabel[b]) continue;
-		const gap = Math.hypot(layout.x[b] - layout.x[a], layout.y[b] - layout.y[a]);
-		if (gap > 0) gaps.push(gap);
+	// Seats grouped by row (a counting sort), each row ordered by x.
+	const rows = layout.rowEnds.length;
+	const start = new Int32Array(rows + 1);
+	for (let i = 0; i < size; i++) start[rowOf[i] + 1]++;
+	for (let r = 1; r <= rows; r++) start[r] += start[r - 1];
+	const order = new Int32Array(size);
+	const fill = start.slice(0, -1);
+	for (let i = 0; i < size; i++) order[fill[rowOf[i]]++] = i;
+	// Every few rows' gaps are enough for a median, and keep the sort short at 100,000 seats.
+	const every = Math.max(1, Math.floor(rows / 256));
+	const gaps = new Float64Array(size);
+	let count = 0;
+	for (let r = 0; r < rows; r += every) {
+		const seats = order.subarray(start[r], start[r + 1]);
+		let sorted = true;
+		for (let k = 1; k < seats.length && sorted; k++) sorted = x[seats[k - 1]] <= x[seats[k]];
+		if (!sorted) seats.sort((a, b) => x[a] - x[b]);
+		for (let k = 1; k < seats.length; k++) {
+			const dx = x[seats[k]] - x[seats[k - 1]];
+			const dy = y[seats[k]] - y[seats[k - 1]];
+			const gap = Math.sqrt(dx * dx + dy * dy);
+			if (gap > 0) gaps[count++] = gap;
+		}
 	}
-	if (!gaps.length) {
+	if (!count) {
 		const b = layout.bounds;
 		return Math.max(1e-3, Math.sqrt(((b.maxX - b.minX) * (b.maxY - b.minY)) / size));
 	}
-	gaps.sort((a, b) => a - b);
-	return gaps[gaps.length >> 1];
+	const sorted = gaps.subarray(0, count).sort();
+	return sorted[count >> 1];
 }
