@@ -85,3 +85,9 @@ select public.create_venue_event(
 		from generate_series(1, 24) as b
 	)
 );
+
+-- Each demo venue's own time zone, so the list can give its local start time.
+update public.events set time_zone = 'Europe/Amsterdam' where slug = 'jazz-night';
+update public.events set time_zone = 'Europe/London' where slug = 'hamlet';
+update public.events set time_zone = 'America/New_York' where slug = 'symphony-no-9';
+update public.events set time_zone = 'Asia/Tokyo' where slug = 'stadium-finale';

@@ -74,6 +74,7 @@ export type Database = {
 					slug: string;
 					stage: Json | null;
 					starts_at: string;
+					time_zone: string;
 					venue: string;
 				};
 				ComputedFields: never;
@@ -88,6 +89,7 @@ export type Database = {
 					slug: string;
 					stage?: Json | null;
 					starts_at: string;
+					time_zone?: string;
 					venue: string;
 				};
 				Update: {
@@ -101,6 +103,7 @@ export type Database = {
 					slug?: string;
 					stage?: Json | null;
 					starts_at?: string;
+					time_zone?: string;
 					venue?: string;
 				};
 				Relationships: [];
@@ -305,6 +308,8 @@ export type Database = {
 				Returns: {
 					event_id: number;
 					next_lapse: string;
+					price_max_cents: number;
+					price_min_cents: number;
 					seats_booked: number;
 					seats_held: number;
 					seats_total: number;

@@ -77,7 +77,15 @@ describe.each(ENGINES)('app calls through REST on %s', (engine) => {
 		expect(seatIds).toHaveLength(10);
 		const availability = await client().rpc('event_availability').eq('event_id', eventId);
 		expect(availability.data).toEqual([
-			{ event_id: eventId, seats_total: 10, seats_booked: 0, seats_held: 0, next_lapse: null }
+			{
+				event_id: eventId,
+				seats_total: 10,
+				seats_booked: 0,
+				seats_held: 0,
+				next_lapse: null,
+				price_min_cents: 1000,
+				price_max_cents: 1000
+			}
 		]);
 		// It takes no arguments: anything else names no function (PostgREST's 404 PGRST202).
 		const wrong = await client().rpc('event_availability', { p_event_id: eventId } as never);
@@ -255,7 +263,9 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 			total: 8,
 			booked: 0,
 			held: 0,
-			nextLapse: null
+			nextLapse: null,
+			priceMin: 1500,
+			priceMax: 1500
 		});
 	});
 
@@ -306,7 +316,9 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 			total: 8,
 			booked: 0,
 			held: 2,
-			nextLapse: expiry
+			nextLapse: expiry,
+			priceMin: 1500,
+			priceMax: 1500
 		});
 
 		const lost = await holdSeats(bob.c, eventA, [seats[1], seats[2]]);

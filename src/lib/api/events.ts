@@ -15,10 +15,11 @@ export type EventRow = Pick<
 	| 'hold_minutes'
 	| 'created_at'
 	| 'stage'
+	| 'time_zone'
 >;
 
 const EVENT_COLUMNS =
-	'id, slug, name, venue, starts_at, max_seats_per_user, hold_minutes, created_at, stage';
+	'id, slug, name, venue, starts_at, max_seats_per_user, hold_minutes, created_at, stage, time_zone';
 
 export interface Availability {
 	total: number;
@@ -27,6 +28,9 @@ export interface Availability {
 	held: number;
 	/** When the next of those holds lapses (ms since the epoch, database clock), or null. */
 	nextLapse: number | null;
+	/** The cheapest and dearest seat, in cents; null for an event with no seats. */
+	priceMin: number | null;
+	priceMax: number | null;
 }
 
 export async function listEvents(supabase: Supabase): Promise<Result<EventRow[]>> {
@@ -59,7 +63,7 @@ export async function getEventsByIds(
 	return error ? fail(error, status) : ok(data);
 }
 
-/** Seats total, booked and held per event id. */
+/** Seats total, booked and held, and the price range, per event id. */
 export async function fetchAvailability(
 	supabase: Supabase
 ): Promise<Result<Map<number, Availability>>> {
@@ -71,7 +75,10 @@ export async function fetchAvailability(
 			total: row.seats_total,
 			booked: row.seats_booked,
 			held: row.seats_held,
-			nextLapse: parseTimestamp(row.next_lapse)
+			nextLapse: parseTimestamp(row.next_lapse),
+			// Typed non-null by the generator (it cannot see that min() of no rows is null).
+			priceMin: row.price_min_cents ?? null,
+			priceMax: row.price_max_cents ?? null
 		});
 	}
 	return ok(map);

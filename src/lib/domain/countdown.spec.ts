@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countdownAlert, formatCountdown } from './countdown.ts';
+import { countdownAlert, formatCountdown, isUrgent } from './countdown.ts';
 import { formatMinutes } from './format.ts';
 
 describe('formatCountdown', () => {
@@ -19,8 +19,28 @@ describe('countdownAlert', () => {
 		expect(countdownAlert(300_500)).toBeNull();
 		expect(countdownAlert(300_000)).toBe('5 minutes left to book your held seats.');
 		expect(countdownAlert(200_000)).toBe('5 minutes left to book your held seats.');
-		expect(countdownAlert(60_000)).toBe('1 minute left to book your held seats.');
-		expect(countdownAlert(9_000)).toBe('10 seconds left to book your held seats.');
+		expect(countdownAlert(120_000)).toBe('2 minutes left to book your held seats.');
+		expect(countdownAlert(60_000)).toBe('2 minutes left to book your held seats.');
+	});
+
+	it('says once that the last minute has begun, and then nothing new each second', () => {
+		expect(countdownAlert(59_001)).toBe('2 minutes left to book your held seats.');
+		const last = new Set<string | null>();
+		for (let ms = 59_000; ms >= -1_000; ms -= 250) last.add(countdownAlert(ms));
+		expect([...last]).toEqual(['Less than a minute left to book your held seats.']);
+	});
+});
+
+describe('isUrgent', () => {
+	it('is the last minute of a hold, from 00:59 to 00:01', () => {
+		expect(isUrgent(60_000)).toBe(false);
+		expect(isUrgent(59_001)).toBe(false);
+		expect(formatCountdown(59_000)).toBe('00:59');
+		expect(isUrgent(59_000)).toBe(true);
+		expect(isUrgent(1)).toBe(true);
+		// Over: the page says the hold expired instead.
+		expect(isUrgent(0)).toBe(false);
+		expect(isUrgent(-5_000)).toBe(false);
 	});
 });
 

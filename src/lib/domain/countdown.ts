@@ -11,20 +11,29 @@ export function formatCountdown(ms: number): string {
 	return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
+/** Below this many seconds left a hold is in its last minute, and the countdown says so. */
+const URGENT_SECONDS = 60;
+
+/** Whether a hold with `ms` left is in its last minute (and not over). */
+export function isUrgent(ms: number): boolean {
+	const seconds = Math.ceil(ms / 1000);
+	return seconds > 0 && seconds < URGENT_SECONDS;
+}
+
 /** Seconds left at which a screen reader hears how long is left (not every second). */
-const THRESHOLDS = [300, 120, 60, 30, 10];
+const THRESHOLDS = [300, 120];
 
 /**
- * What to announce with `ms` left: the latest threshold passed, or null above all of them. The
- * text changes only when a threshold is crossed, so a polite live region speaks five times at
- * most during a hold.
+ * What to announce with `ms` left: the latest threshold passed, then once the last minute begins
+ * that it has; null above all of them. The text changes only when a threshold is crossed, so a
+ * polite live region speaks three times at most during a hold, and not again after "less than a
+ * minute": counting down the seconds aloud would talk over the person finishing their booking.
  */
 export function countdownAlert(ms: number): string | null {
 	const seconds = Math.ceil(ms / 1000);
+	if (seconds < URGENT_SECONDS) return 'Less than a minute left to book your held seats.';
 	let passed: number | null = null;
 	for (const t of THRESHOLDS) if (seconds <= t) passed = t;
 	if (passed === null) return null;
-	return passed >= 60
-		? `${plural(passed / 60, 'minute')} left to book your held seats.`
-		: `${plural(passed, 'second')} left to book your held seats.`;
+	return `${plural(passed / 60, 'minute')} left to book your held seats.`;
 }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+	fewSeatsLeft,
 	formatDate,
+	formatPriceRange,
+	venueTime,
+	zonePlace,
 	formatSeat,
 	formatSeats,
 	plural,
@@ -69,5 +73,68 @@ describe('formatDate', () => {
 		expect(timeZoneLongName('2026-07-01T12:00:00Z', 'Europe/Berlin')).toBe(
 			'Central European Summer Time (Europe/Berlin)'
 		);
+	});
+});
+
+describe('venueTime', () => {
+	const iso = '2026-12-12T19:30:00Z';
+
+	it("gives the venue's local time where its clock differs from the reader's", () => {
+		expect(venueTime(iso, 'America/New_York', 'Europe/Berlin')).toBe('14:30 in New York');
+		expect(venueTime(iso, 'Europe/Berlin', 'America/New_York')).toBe('20:30 in Berlin');
+		expect(venueTime(iso, 'UTC', 'Europe/Berlin')).toBe('19:30 UTC');
+	});
+
+	it('names the day when it is another day at the venue', () => {
+		expect(venueTime(iso, 'Asia/Tokyo', 'Europe/Berlin')).toBe('Sun 13 Dec, 04:30 in Tokyo');
+		expect(venueTime('2026-12-13T01:00:00Z', 'America/Los_Angeles', 'Europe/London')).toBe(
+			'Sat 12 Dec, 17:00 in Los Angeles'
+		);
+	});
+
+	it('says nothing when both clocks agree, whatever the zones are called', () => {
+		expect(venueTime(iso, 'Europe/Amsterdam', 'Europe/Berlin')).toBeNull();
+		expect(venueTime(iso, 'Europe/Berlin', 'Europe/Berlin')).toBeNull();
+		expect(venueTime(iso, 'Etc/UTC', 'UTC')).toBeNull();
+		// London is on UTC in December but not in July.
+		expect(venueTime(iso, 'Europe/London', 'UTC')).toBeNull();
+		expect(venueTime('2026-07-01T18:00:00Z', 'Europe/London', 'UTC')).toBe('19:00 in London');
+	});
+
+	it('says nothing rather than something wrong for a zone or date it cannot read', () => {
+		expect(venueTime(iso, 'Mars/Olympus', 'UTC')).toBeNull();
+		expect(venueTime('not a date', 'Asia/Tokyo', 'UTC')).toBeNull();
+	});
+
+	it('names a place by its city, and a zone with none by its name', () => {
+		expect(zonePlace('America/Argentina/Buenos_Aires')).toBe('in Buenos Aires');
+		expect(zonePlace('UTC')).toBe('UTC');
+		expect(zonePlace('Etc/GMT+5')).toBe('GMT+5');
+	});
+});
+
+describe('fewSeatsLeft', () => {
+	it('is at most 20 seats and at most a tenth of the venue', () => {
+		// A 100-seat club: 10 is few, 11 is not.
+		expect(fewSeatsLeft(10, 100)).toBe(true);
+		expect(fewSeatsLeft(11, 100)).toBe(false);
+		// A stadium: 20 is few, 21 is not, though both are far under a tenth.
+		expect(fewSeatsLeft(20, 54_000)).toBe(true);
+		expect(fewSeatsLeft(21, 54_000)).toBe(false);
+		// A tiny room: its last seat of four is a quarter of it.
+		expect(fewSeatsLeft(1, 4)).toBe(false);
+		expect(fewSeatsLeft(1, 10)).toBe(true);
+	});
+
+	it('is never "few" with nothing left: that is sold out, or held', () => {
+		expect(fewSeatsLeft(0, 100)).toBe(false);
+		expect(fewSeatsLeft(-1, 100)).toBe(false);
+	});
+});
+
+describe('formatPriceRange', () => {
+	it('gives one price or the cheapest to the dearest', () => {
+		expect(formatPriceRange(2500, 12000)).toBe('€25.00–€120.00');
+		expect(formatPriceRange(2500, 2500)).toBe('€25.00');
 	});
 });

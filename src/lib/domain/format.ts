@@ -103,3 +103,69 @@ export function formatMinutes(minutes: number): string {
 export function formatPriceRange(min: number, max: number): string {
 	return min === max ? formatPrice(min) : `${formatPrice(min)}–${formatPrice(max)}`;
 }
+
+/** At most this many seats left, and at most this share of the venue, is "only a few". */
+const FEW_SEATS = 20;
+const FEW_SHARE = 0.1;
+
+/**
+ * Whether so few seats are left that the list says "Only". Both bounds hold: 20 of a 100-seat club
+ * is a fifth of the room and 200 of a stadium is still plenty to choose from, so a count alone or a
+ * share alone would cry wolf at one end. Nothing left is not "few": that is sold out, or held.
+ */
+export function fewSeatsLeft(left: number, total: number): boolean {
+	return left > 0 && left <= FEW_SEATS && left <= total * FEW_SHARE;
+}
+
+/**
+ * Where a time is local to: "in New York" for America/New_York, "in Buenos Aires" for
+ * America/Argentina/Buenos_Aires; a zone that names no place ("UTC", "Etc/GMT+5") by its name.
+ */
+export function zonePlace(timeZone: string): string {
+	const [area, ...rest] = timeZone.split('/');
+	if (!rest.length || area === 'Etc') return rest.at(-1) ?? area;
+	return `in ${rest.at(-1)!.replaceAll('_', ' ')}`;
+}
+
+function zoneParts(date: Date, timeZone: string): { day: string; offset: string } | null {
+	try {
+		const parts = new Intl.DateTimeFormat('en-GB', {
+			timeZone,
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			timeZoneName: 'longOffset'
+		}).formatToParts(date);
+		const value = (type: Intl.DateTimeFormatPartTypes) =>
+			parts.find((part) => part.type === type)?.value ?? '';
+		return {
+			day: `${value('year')}-${value('month')}-${value('day')}`,
+			offset: value('timeZoneName')
+		};
+	} catch {
+		// A zone this browser's Intl does not know: say nothing rather than something wrong.
+		return null;
+	}
+}
+
+/**
+ * "13:30 in New York" ("13:30 UTC"): the venue's local time, for a reader in `readerZone`; null when the venue's
+ * clock shows what the reader's does (same offset at that moment, whatever the zone is called). The
+ * day is named too when it is not the reader's: "Sun 13 Dec, 04:30 in Tokyo".
+ */
+export function venueTime(iso: string, venueZone: string, readerZone: string): string | null {
+	const date = new Date(iso);
+	if (Number.isNaN(date.getTime())) return null;
+	const venue = zoneParts(date, venueZone);
+	const reader = zoneParts(date, readerZone);
+	if (!venue || !reader || venue.offset === reader.offset) return null;
+	const time = new Intl.DateTimeFormat('en-GB', {
+		timeZone: venueZone,
+		hour: '2-digit',
+		minute: '2-digit',
+		...(venue.day === reader.day
+			? {}
+			: { weekday: 'short' as const, day: 'numeric' as const, month: 'short' as const })
+	}).format(date);
+	return `${time} ${zonePlace(venueZone)}`;
+}

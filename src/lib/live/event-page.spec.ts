@@ -83,7 +83,8 @@ const EVENT: EventRow = {
 	max_seats_per_user: 4,
 	hold_minutes: 10,
 	created_at: '2030-01-01T00:00:00Z',
-	stage: null
+	stage: null,
+	time_zone: 'UTC'
 };
 const SEAT_MAP = {
 	id: [11, 12, 13, 14],

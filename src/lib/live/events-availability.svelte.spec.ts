@@ -9,13 +9,23 @@ type Row = {
 	seats_booked: number;
 	seats_held?: number;
 	next_lapse?: string | null;
+	price_min_cents?: number | null;
+	price_max_cents?: number | null;
 };
 
-const counts = (total: number, booked: number, held = 0, nextLapse: number | null = null) => ({
+const counts = (
+	total: number,
+	booked: number,
+	held = 0,
+	nextLapse: number | null = null,
+	prices: [number, number] | null = null
+) => ({
 	total,
 	booked,
 	held,
-	nextLapse
+	nextLapse,
+	priceMin: prices?.[0] ?? null,
+	priceMax: prices?.[1] ?? null
 });
 
 /**
@@ -259,6 +269,49 @@ describe('EventsAvailability', () => {
 		// Later deltas are added once.
 		f.change({ event_id: 1, booked: -1, held: 0 });
 		expect(live.seatsLeft(1)).toBe('4 seats left');
+		live.stop();
+	});
+
+	it('says "Only" once few seats are free, and keeps the price range as deltas arrive', async () => {
+		const f = fake();
+		const live = new EventsAvailability(
+			f.client,
+			new Map([
+				[1, counts(100, 80, 0, null, [2500, 12000])],
+				[2, counts(4, 3)],
+				[3, counts(0, 0)]
+			])
+		);
+		expect(live.priceRange(1)).toBe('€25.00–€120.00');
+		await started(live);
+		f.goLive();
+		f.pending.shift()!([
+			{
+				event_id: 1,
+				seats_total: 100,
+				seats_booked: 85,
+				price_min_cents: 2500,
+				price_max_cents: 12000
+			},
+			{ event_id: 2, seats_total: 4, seats_booked: 3 },
+			{ event_id: 3, seats_total: 0, seats_booked: 0 }
+		]);
+		await flush();
+		// 15 of 100 left is not few yet; 10 of them is.
+		expect(live.seatsLeft(1)).toBe('15 seats left');
+		expect(live.fewLeft(1)).toBe(false);
+		f.change({ event_id: 1, booked: 3, held: 2 });
+		expect(live.seatsLeft(1)).toBe('10 seats left');
+		expect(live.fewLeft(1)).toBe(true);
+		expect(live.priceRange(1)).toBe('€25.00–€120.00');
+		// The last seat of four is a quarter of the room: not "only".
+		expect(live.seatsLeft(2)).toBe('1 seat left');
+		expect(live.fewLeft(2)).toBe(false);
+		// With no seats there is no price to show, and nothing is "few".
+		expect(live.priceRange(3)).toBeNull();
+		expect(live.fewLeft(3)).toBe(false);
+		expect(live.fewLeft(99)).toBe(false);
+		expect(live.priceRange(99)).toBeNull();
 		live.stop();
 	});
 

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import type { Supabase } from '$lib/api/client';
 import { fetchAvailability, type Availability } from '$lib/api/events';
 import { fetchServerTime } from '$lib/api/seats';
-import { seatsLeft } from '$lib/domain/format';
+import { fewSeatsLeft, formatPriceRange, seatsLeft } from '$lib/domain/format';
 import { parseTimestamp, ServerAlarm, ServerClock } from '$lib/domain/server-clock';
 import type { ConnectionState } from './channel-status.ts';
 import { feeds } from './channel.ts';
@@ -86,6 +86,20 @@ export class EventsAvailability {
 		return a ? seatsLeft(a.total - a.booked - a.held, a.held) : null;
 	}
 
+	/** Whether so few seats are free that the list says "Only" before the count. */
+	fewLeft(eventId: number): boolean {
+		const a = this.counts.get(eventId);
+		return a ? fewSeatsLeft(a.total - a.booked - a.held, a.total) : false;
+	}
+
+	/** "€25.00–€120.00"; null while unknown or for an event with no seats. */
+	priceRange(eventId: number): string | null {
+		const a = this.counts.get(eventId);
+		return a && a.priceMin !== null && a.priceMax !== null
+			? formatPriceRange(a.priceMin, a.priceMax)
+			: null;
+	}
+
 	start(): void {
 		this.#stopped = false;
 		this.#query.start();
@@ -106,7 +120,9 @@ export class EventsAvailability {
 				old.total !== a.total ||
 				old.booked !== a.booked ||
 				old.held !== a.held ||
-				old.nextLapse !== a.nextLapse
+				old.nextLapse !== a.nextLapse ||
+				old.priceMin !== a.priceMin ||
+				old.priceMax !== a.priceMax
 			) {
 				this.counts.set(id, a);
 			}
