@@ -26,6 +26,52 @@ const TINY_FILL = {
 	'mine-held': '#b45309'
 } as const;
 
+/** Below this radius (CSS px) seats are drawn as squares of one colour. */
+const TINY_RADIUS = 2.5;
+
+/** Seats whose drawing reaches into a `size`×`size` CSS px tile drawn at `view`. */
+function tileSeats(layout: SeatLayout, view: Viewport, size: number): number[] {
+	const seats: number[] = [];
+	const pad = seatReach(layout, view.scale);
+	layout.query(
+		-view.tx / view.scale - pad,
+		-view.ty / view.scale - pad,
+		(size - view.tx) / view.scale + pad,
+		(size - view.ty) / view.scale + pad,
+		(i) => seats.push(i)
+	);
+	return seats;
+}
+
+/** How many seats a tile's drawing holds: what drawing it will cost. */
+export function tileCost(layout: SeatLayout, view: Viewport, size: number): number {
+	const seats = tileSeats(layout, view, size).length;
+	// Squares written as pixels cost a fraction of a seat drawn as a shape.
+	return seatRadius(layout, view) < TINY_RADIUS ? seats / 8 : seats;
+}
+
+/** A seat's overview square in whole device pixels: left, top, side. */
+function tinySquare(layout: SeatLayout, view: Viewport, dpr: number, i: number): number[] {
+	const side = Math.max(1, Math.round(seatRadius(layout, view) * 2 * dpr));
+	const x = (layout.x[i] * view.scale + view.tx) * dpr;
+	const y = (layout.y[i] * view.scale + view.ty) * dpr;
+	return [Math.round(x - side / 2), Math.round(y - side / 2), side];
+}
+
+/** One reusable pixel buffer per tile size: a tile's drawing is copied out by putImageData. */
+const buffers = new Map<number, ImageData>();
+function pixels(px: number): ImageData {
+	let image = buffers.get(px);
+	if (!image) buffers.set(px, (image = new ImageData(px, px)));
+	return image;
+}
+
+/** "#rrggbb" as an opaque pixel word of a little-endian Uint32Array over RGBA bytes. */
+function word(hex: string): number {
+	const v = parseInt(hex.slice(1), 16);
+	return ((0xff << 24) | ((v & 0xff) << 16) | (v & 0xff00) | (v >> 16)) >>> 0;
+}
+
 const STATUSES: SeatStatus[] = ['available', 'taken', 'mine', 'held', 'mine-held'];
 const STATUS_CODE: Record<SeatStatus, number> = {
 	available: 0,
@@ -73,19 +119,45 @@ export class SeatPainter {
 	 */
 	tile(source: PaintSource, view: Viewport, size: number, dpr: number): number {
 		const ctx = this.#ctx;
+		const seats = tileSeats(source.layout, view, size);
+		if (seatRadius(source.layout, view) < TINY_RADIUS) {
+			// Zoomed out: squares of whole device pixels written straight into the bitmap, which
+			// costs a few array writes per seat instead of rasterizing a path of thousands.
+			const px = Math.round(size * dpr);
+			const image = pixels(px);
+			new Uint32Array(image.data.buffer).fill(0);
+			const words = new Uint32Array(image.data.buffer);
+			const colourOf = this.#tinyColours(source);
+			for (const pass of [false, true])
+				for (const i of seats) {
+					if (source.selected(i) !== pass) continue;
+					const [x0, y0, side] = tinySquare(source.layout, view, dpr, i);
+					const colour = colourOf(i);
+					for (let y = Math.max(0, y0); y < Math.min(px, y0 + side); y++)
+						words.fill(colour, y * px + Math.max(0, x0), y * px + Math.min(px, x0 + side));
+				}
+			ctx.putImageData(image, 0, 0);
+			return seats.length;
+		}
 		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
 		ctx.clearRect(0, 0, size, size);
-		const seats: number[] = [];
-		const pad = seatReach(source.layout, view.scale);
-		source.layout.query(
-			-view.tx / view.scale - pad,
-			-view.ty / view.scale - pad,
-			(size - view.tx) / view.scale + pad,
-			(size - view.ty) / view.scale + pad,
-			(i) => seats.push(i)
-		);
-		this.#draw(source, view, seats);
+		this.#draw(source, view, seats, dpr);
 		return seats.length;
+	}
+
+	/** The overview colour of a seat as a pixel word (RGBA bytes in memory order). */
+	#tinyColours(source: PaintSource): (i: number) => number {
+		const { layout } = source;
+		const categories = layout.categories.map((c) => word(c.colour));
+		const states = Object.fromEntries(
+			Object.entries(TINY_FILL).map(([status, colour]) => [status, word(colour)])
+		) as Record<Exclude<SeatStatus, 'available'>, number>;
+		const ring = word(SEAT_STYLE.releaseRing);
+		return (i) => {
+			if (source.selected(i)) return ring;
+			const status = source.status(i);
+			return status === 'available' ? categories[layout.categoryOf[i]] : states[status];
+		};
 	}
 
 	/** Repaints only the neighbourhood of these seats: a remote change costs one seat, not the map. */
@@ -112,12 +184,12 @@ export class SeatPainter {
 				layout.y[i] + reach,
 				(k) => near.push(k)
 			);
-			this.#draw(source, view, near);
+			this.#draw(source, view, near, dpr);
 			ctx.restore();
 		}
 	}
 
-	#draw(source: PaintSource, view: Viewport, indices: number[]): void {
+	#draw(source: PaintSource, view: Viewport, indices: number[], dpr: number): void {
 		const { layout } = source;
 		const r = seatRadius(layout, view);
 		// Group by look with a numeric key: (status, selected, category).
@@ -131,7 +203,7 @@ export class SeatPainter {
 			if (!group) groups.set(key, (group = []));
 			group.push(i);
 		}
-		const tiny = r < 2.5;
+		const tiny = r < TINY_RADIUS;
 		// Selected seats last, so their rings are never painted over by a neighbour.
 		const ordered = [...groups].sort(
 			([a], [b]) => (Math.floor(a / 65536) % 2) - (Math.floor(b / 65536) % 2)
@@ -140,7 +212,7 @@ export class SeatPainter {
 			const selected = Math.floor(key / 65536) % 2 === 1;
 			const status = STATUSES[Math.floor(key / 131072)];
 			const colour = layout.category(group[0]).colour;
-			if (tiny) this.#tiny(layout, view, group, status, selected, colour, r);
+			if (tiny) this.#tiny(layout, view, group, status, selected, colour, dpr);
 			else this.#shapes(layout, view, group, status, selected, colour, r);
 		}
 	}
@@ -152,23 +224,19 @@ export class SeatPainter {
 		status: SeatStatus,
 		selected: boolean,
 		colour: string,
-		r: number
+		dpr: number
 	): void {
 		const ctx = this.#ctx;
-		const side = Math.max(1, r * 2);
 		ctx.fillStyle = selected
 			? SEAT_STYLE.releaseRing
 			: status === 'available'
 				? colour
 				: TINY_FILL[status];
 		ctx.beginPath();
+		// The same whole device pixels as a tile drawn by `tile`, so a repainted seat matches.
 		for (const i of group) {
-			ctx.rect(
-				layout.x[i] * view.scale + view.tx - side / 2,
-				layout.y[i] * view.scale + view.ty - side / 2,
-				side,
-				side
-			);
+			const [x0, y0, side] = tinySquare(layout, view, dpr, i);
+			ctx.rect(x0 / dpr, y0 / dpr, side / dpr, side / dpr);
 		}
 		ctx.fill();
 	}

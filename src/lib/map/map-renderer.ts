@@ -1,10 +1,11 @@
 import type { Viewport } from '$lib/domain/viewport';
-import { SeatPainter, seatReach, type PaintSource } from '$lib/components/seat-painter';
+import { SeatPainter, seatReach, tileCost, type PaintSource } from '$lib/components/seat-painter';
 import {
 	TILE,
 	TileCache,
 	each,
 	gestureLevel,
+	nearestFirst,
 	tileSpan,
 	tilesIn,
 	visibleTiles,
@@ -26,6 +27,13 @@ export interface FrameStats {
 
 /** A change to more seats than this redraws the tiles it touches whole. */
 const MANY = 2000;
+
+/**
+ * Seats drawn per frame at most (see `tileCost`), while the view moves and at rest. The canvas
+ * records a tile's paths at once but rasterizes them later, outside any time JavaScript can
+ * measure, so the bound is on the work handed over, not on the time it took to hand it over.
+ */
+export const SEATS_PER_FRAME = { moving: 1200, settled: 4000 };
 
 function bitmap(size: number): Bitmap {
 	if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(size, size);
@@ -105,7 +113,7 @@ export class MapRenderer {
 		const start = performance.now();
 		const level = settled ? view.scale : gestureLevel(this.#drawn, view.scale);
 		const range = visibleTiles(view, width, height, level);
-		const wanted = [...each(range, level)];
+		const wanted = nearestFirst([...each(range, level)], view, width, height);
 		const stats: FrameStats = { drawn: 0, patched: 0, missing: 0 };
 		const blank = this.#drawn === null;
 		// Changed seats first: patching a tile is cheap and is what a remote change waits for.
@@ -117,15 +125,22 @@ export class MapRenderer {
 			}
 		}
 		const absent: TileId[] = [];
+		const seatBudget = settled ? SEATS_PER_FRAME.settled : SEATS_PER_FRAME.moving;
+		let spent = 0;
 		for (const id of wanted) {
 			const tile = this.#cache.get(id);
 			if (tile && !tile.dirty) continue;
-			if (!blank && performance.now() - start > budgetMs) {
+			const cost = tileCost(this.#source.layout, this.#view(id), TILE);
+			// At least one tile a frame, so a view always gets complete.
+			const over =
+				stats.drawn > 0 && (spent + cost > seatBudget || performance.now() - start > budgetMs);
+			if (!blank && over) {
 				stats.missing++;
 				if (!tile) absent.push(id);
 				continue;
 			}
 			this.#draw(id, tile);
+			spent += cost;
 			stats.drawn++;
 		}
 

@@ -5,6 +5,7 @@ import {
 	each,
 	gestureLevel,
 	levelFor,
+	nearestFirst,
 	tileKey,
 	tilesIn,
 	visibleTiles,
@@ -86,5 +87,18 @@ describe('tiles', () => {
 		cache.trim((id) => id.scale === 2);
 		expect(dropped).toEqual(['b']);
 		expect(cache.size).toBe(2);
+	});
+
+	it('orders the tiles to draw from the middle of the screen outwards', () => {
+		// A 767×511 screen at scale 1: tiles 0..2 × 0..1; its middle (383.5, 255.5) is just inside
+		// tile (1, 0), with (1, 1) next.
+		const view = { scale: 1, tx: 0, ty: 0 };
+		const ids = [...each(visibleTiles(view, 767, 511, 1), 1)];
+		expect(ids).toHaveLength(6);
+		const order = nearestFirst(ids, view, 767, 511).map(tileKey);
+		expect(order.slice(0, 2)).toEqual(['1:1:0', '1:1:1']);
+		expect(order.slice(2).sort()).toEqual(['1:0:0', '1:0:1', '1:2:0', '1:2:1']);
+		// Panned: the middle moves, so does the first tile.
+		expect(tileKey(nearestFirst(ids, { scale: 1, tx: -300, ty: 0 }, 767, 511)[0])).toMatch(/^1:2:/);
 	});
 });

@@ -180,3 +180,21 @@ export class TileCache<T> {
 		}
 	}
 }
+
+/** Tiles ordered by their distance from the middle of the screen: what the eye is on first. */
+export function nearestFirst(
+	ids: TileId[],
+	view: Viewport,
+	width: number,
+	height: number
+): TileId[] {
+	const [cx, cy] = [(width / 2 - view.tx) / view.scale, (height / 2 - view.ty) / view.scale];
+	const distance = (id: TileId) => {
+		const span = tileSpan(id.scale);
+		return ((id.col + 0.5) * span - cx) ** 2 + ((id.row + 0.5) * span - cy) ** 2;
+	};
+	return ids
+		.map((id) => [distance(id), id] as const)
+		.sort((a, b) => a[0] - b[0])
+		.map(([, id]) => id);
+}
