@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import {
 	RealtimeControl,
+	backToMap,
+	bookHeld,
 	focusFreeSeat,
 	focusSeat,
 	focused,
@@ -32,16 +34,17 @@ test('B sees A hold, book and release a seat live, and cannot take it meanwhile'
 	await expect(b.page.getByTestId('outcome')).toContainText('Someone else is holding that seat');
 	await expect(b.page.getByTestId('my-holds')).toHaveCount(0);
 
-	// A books it; B sees it taken, and trying again is refused with a message.
-	await a.page.getByTestId('book').click();
-	await expect(a.page.getByTestId('outcome')).toContainText('Booked 1 seat');
-	await expect(seatButton(a.page, seat)).toHaveAttribute('data-status', 'mine');
+	// A books it through the review; B sees it taken, and trying again is refused with a message.
+	await bookHeld(a.page);
 	await expect(seatButton(b.page, seat)).toHaveAttribute('data-status', 'taken', {
 		timeout: 1_000
 	});
 	await focused(b.page).focus();
 	await b.page.keyboard.press('Enter');
 	await expect(b.page.getByTestId('outcome')).toContainText('That seat is taken');
+	await backToMap(a.page);
+	await focusSeat(a.page, seat, moves);
+	await expect(seatButton(a.page, seat)).toHaveAttribute('data-status', 'mine');
 
 	// A releases; B sees it free.
 	await a.page
@@ -128,8 +131,7 @@ test('holding again several lapsed seats, one taken meanwhile, holds none of the
 		timeout: 10_000
 	});
 	await b.page.keyboard.press('Enter');
-	await b.page.getByTestId('book').click();
-	await expect(b.page.getByTestId('outcome')).toContainText('Booked 1 seat');
+	await bookHeld(b.page);
 
 	// A tries to hold Y and Z again in one request: nothing is held, and A is told which seat went.
 	await expect(seatButton(a.page, z)).toHaveAttribute('data-status', 'available');
@@ -150,7 +152,7 @@ test('holding again several lapsed seats, one taken meanwhile, holds none of the
 	await b.context.close();
 });
 
-test('holding and booking with the keyboard only', async ({ browser }) => {
+test('holding, reviewing and booking with the keyboard only', async ({ browser }) => {
 	const a = await person(browser, 'Kay', '/events/symphony-no-9');
 	const page = a.page;
 	// Tab from the page start until the focused element is a seat.
@@ -178,9 +180,20 @@ test('holding and booking with the keyboard only', async ({ browser }) => {
 	}
 	await expect(page.getByTestId('book')).toBeFocused();
 	await page.keyboard.press('Enter');
-	// Focus moves to the result, which says what happened.
-	await expect(page.getByTestId('outcome')).toBeFocused();
-	await expect(page.getByTestId('outcome')).toContainText('Booked 1 seat');
+	// The review, then Tab onwards to Confirm.
+	await expect(page).toHaveURL(/\/review$/);
+	await expect(page.getByTestId('review-seat')).toHaveCount(1);
+	for (let k = 0; k < 15; k++) {
+		await page.keyboard.press('Tab');
+		if (await page.getByTestId('confirm-booking').evaluate((el) => el === document.activeElement))
+			break;
+	}
+	await expect(page.getByTestId('confirm-booking')).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(page).toHaveURL(/\/orders\/[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+	await expect(page.getByTestId('order-seats').getByRole('listitem')).toHaveCount(1);
+	await backToMap(page);
+	await focusSeat(page, seat, ['ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowDown']);
 	await expect(seatButton(page, seat)).toHaveAttribute('data-status', 'mine');
 	await a.context.close();
 });

@@ -6,9 +6,11 @@ import {
 	type Page,
 	type WebSocketRoute
 } from '@playwright/test';
+import { createServerClient } from '@supabase/ssr';
 import { createClient } from '@supabase/supabase-js';
 import { signJwt } from '../../backend/src/jwt.ts';
 import { TEST_JWT_SECRET, TEST_KEYS } from '../../backend/test-support/test-keys.ts';
+import { LOCAL_PUBLISHABLE_KEY } from '../../src/lib/config/supabase-config.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 
 export interface Person {
@@ -96,12 +98,55 @@ export async function focusSeat(page: Page, seatId: string, moves: string[] = []
 	throw new Error(`seat ${seatId} not reached`);
 }
 
-/** Holds the focused seat (Enter) and books it with the holds panel's button. */
-export async function holdAndBook(page: Page): Promise<void> {
+/** An order's reference as the database makes it: K7QM-3XPD. */
+export const REFERENCE = /^[ABCDEFGHJKMNPQRSTVWXYZ2-9]{4}-[ABCDEFGHJKMNPQRSTVWXYZ2-9]{4}$/;
+
+/**
+ * Books every seat the event page holds as a person does: Book (the holds panel's, or `testid`'s,
+ * such as the phone's summary bar), the review listing `count` seats, Confirm, the order's page.
+ * Returns the order's reference.
+ */
+export async function bookHeld(page: Page, count = 1, testid = 'book'): Promise<string> {
+	const book = page.getByTestId(testid);
+	await expect(book).toHaveText(`Book ${count} ${count === 1 ? 'seat' : 'seats'}`);
+	await book.click();
+	await expect(page).toHaveURL(/\/events\/[^/]+\/review$/);
+	await expect(page.getByTestId('review-seat')).toHaveCount(count);
+	await page.getByTestId('confirm-booking').click();
+	await expect(page).toHaveURL(/\/orders\/[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+	await expect(page.getByTestId('order-seats').getByRole('listitem')).toHaveCount(count);
+	const reference = (await page.getByTestId('order-reference').textContent())!.trim();
+	expect(reference).toMatch(REFERENCE);
+	return reference;
+}
+
+/**
+ * Back from the order's page to the event's map (the order replaced the review in the history),
+ * once the map is synced again.
+ */
+export async function backToMap(page: Page): Promise<void> {
+	await page.goBack();
+	await expect(page).toHaveURL(/\/events\/[^/]+$/);
+	await mapSynced(page);
+}
+
+/** Holds the focused seat (Enter), books it through the review, and comes back to the map. */
+export async function holdAndBook(page: Page): Promise<string> {
 	await page.keyboard.press('Enter');
-	await expect(page.getByTestId('book')).toHaveText('Book 1 seat');
-	await page.getByTestId('book').click();
-	await expect(page.getByTestId('outcome')).toContainText('Booked 1 seat');
+	const reference = await bookHeld(page, 1);
+	await backToMap(page);
+	return reference;
+}
+
+/**
+ * The same person on another device: real supabase-js carrying the browser's session (read from
+ * its cookies as the app's server does), talking to the same server.
+ */
+export async function sameUserElsewhere(context: BrowserContext, baseURL: string) {
+	const cookies = await context.cookies();
+	return createServerClient<Database>(baseURL, LOCAL_PUBLISHABLE_KEY, {
+		cookies: { getAll: () => cookies.map(({ name, value }) => ({ name, value })), setAll: () => {} }
+	});
 }
 
 export interface TestSection {

@@ -128,6 +128,8 @@ test('a server restart (SIGKILL): the banner shows, and after reconnect the maps
 	// Before the restart, A books a seat and B sees it taken.
 	const before = await focusFreeSeat(a.page, ['ArrowUp']);
 	await holdAndBook(a.page);
+	// Back on the map, A's focus walks from that seat again, as B's does.
+	await focusSeat(a.page, before, ['ArrowUp']);
 	await focusSeat(b.page, before, ['ArrowUp']);
 	await expect(seatButton(b.page, before)).toHaveAttribute('data-status', 'taken');
 	await expect(bannerB).toHaveCount(0);

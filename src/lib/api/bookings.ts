@@ -33,9 +33,11 @@ export async function holdSeats(
 }
 
 /**
- * Confirms the caller's holds (held → booked), all or none: one that lapsed, or was released or
- * taken over meanwhile, fails the whole update (23514). No status filter on purpose: a filter
- * would skip such a row silently and book the rest.
+ * Confirms the caller's holds (held → booked) by a plain update, all or none: one that lapsed, or
+ * was released or taken over meanwhile, fails the whole update (23514). No status filter on
+ * purpose: a filter would skip such a row silently and book the rest. The database's triggers make
+ * the order; the app books through `confirmOrder` (which returns it), while this direct path stays
+ * open to any client of the API and is what the contract tests and benchmarks drive.
  */
 export async function confirmHolds(
 	supabase: Supabase,

@@ -36,13 +36,26 @@ describe('bookingFailure', () => {
 });
 
 describe('confirmFailure', () => {
-	it('says nothing was booked when a hold lapsed', () => {
+	it("gives the database's words when it refuses a hold, and says nothing was booked", () => {
 		expect(
-			confirmFailure({ code: '23514', message: 'Your hold on this seat has expired.' })
-		).toEqual({
-			kind: 'lapsed',
-			message: 'One of your holds ran out before the booking went through. Nothing was booked.'
-		});
+			confirmFailure({
+				code: '23514',
+				message: 'Your hold on Stalls · Row A · Seat 3 has expired.',
+				status: 400
+			})
+		).toBe('Your hold on Stalls · Row A · Seat 3 has expired. Nothing was booked.');
+		expect(confirmFailure({ code: '42501', message: 'You can only book your own holds.' })).toBe(
+			'You can only book your own holds. Nothing was booked.'
+		);
+	});
+
+	it('says so when the session ended or the server is out of reach', () => {
+		expect(confirmFailure({ code: 'PGRST301', message: 'JWT expired', status: 401 })).toBe(
+			'Your session has ended. Log in again to book seats.'
+		);
+		expect(confirmFailure({ code: '', message: 'Failed to fetch', status: 0 })).toBe(
+			'Could not reach the server. Nothing was booked.'
+		);
 	});
 });
 

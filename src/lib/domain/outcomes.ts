@@ -21,7 +21,6 @@ export const say = {
 	seatHeld: info('Someone else is holding that seat. It frees up if they do not book it in time.'),
 	logInToHold: { kind: 'info', message: 'Log in to hold seats.', login: true } satisfies Outcome,
 	pickFreeSeats: info('Pick free seats first.'),
-	holdSeatsFirst: info('Hold some seats first.'),
 	selectSeatsFirst: info('Select your seats first.'),
 	mapLoading: info('The seat map is still loading.')
 } as const;
@@ -33,10 +32,6 @@ export function holding(seats: SeatNames): Outcome {
 	return success(`Holding ${seats}.`);
 }
 
-export function booked(count: number, seats: SeatNames): Outcome {
-	return success(`Booked ${plural(count, 'seat')}: ${seats}.`);
-}
-
 export function released(count: number, seats: SeatNames): Outcome {
 	return success(`Released ${plural(count, 'seat')}: ${seats}.`);
 }
@@ -45,14 +40,6 @@ export function released(count: number, seats: SeatNames): Outcome {
 export function lostRace(lost: SeatNames | null, asked: number, fallback: string): Outcome {
 	if (!lost) return failed(fallback);
 	return failed(`Someone else just took ${lost}.${asked > 1 ? ' Nothing was held.' : ''}`);
-}
-
-/** Confirming failed because holds lapsed: `lapsed` are the seats no longer mine. */
-export function lapsedBeforeBooking(lapsed: SeatNames | null, fallback: string): Outcome {
-	if (!lapsed) return failed(fallback);
-	return failed(
-		`Your hold on ${lapsed} ran out before the booking went through. Nothing was booked.`
-	);
 }
 
 /** Holding lapsed holds again: ` X was taken meanwhile.` for those gone, or nothing. */
@@ -79,7 +66,6 @@ export type BookingFailure =
 	| { kind: 'taken'; message: string }
 	| { kind: 'limit'; message: string }
 	| { kind: 'gone'; message: string }
-	| { kind: 'lapsed'; message: string }
 	| { kind: 'auth'; message: string }
 	| { kind: 'network'; message: string }
 	| { kind: 'other'; message: string };
@@ -109,14 +95,16 @@ export function bookingFailure(
 	}
 }
 
-/** Turns a failed confirmation of holds (held → booked, all or none) into words. */
-export function confirmFailure(error: ApiError): BookingFailure {
-	if (error.code === '23514')
-		return {
-			kind: 'lapsed',
-			message: 'One of your holds ran out before the booking went through. Nothing was booked.'
-		};
-	return common(error, 'book', 'booked');
+/**
+ * Turns a refused order (confirm_order) into words. The database names the seat and why when a
+ * hold is no longer the caller's to book (lapsed, released, already booked: 23514), when it is not
+ * the caller's at all or nobody is signed in (42501), or when the request was wrong (22023); it
+ * refuses the whole request, so nothing was booked.
+ */
+export function confirmFailure(error: ApiError): string {
+	if (['23514', '42501', '22023'].includes(error.code))
+		return `${error.message} Nothing was booked.`;
+	return common(error, 'book', 'booked').message;
 }
 
 /** Best available: the database's own words say what was wrong (no block free, a bad count). */

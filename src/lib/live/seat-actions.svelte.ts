@@ -1,15 +1,12 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { Supabase } from '$lib/api/client';
-import { confirmHolds, holdBestAvailable, holdSeats, releaseBookings } from '$lib/api/bookings';
+import { holdBestAvailable, holdSeats, releaseBookings } from '$lib/api/bookings';
 import {
 	bestAvailableFailure,
-	booked,
 	bookingFailure,
-	confirmFailure,
 	failed,
 	heldAgain,
 	holding,
-	lapsedBeforeBooking,
 	lostRace,
 	nothingToHoldAgain,
 	released,
@@ -21,10 +18,11 @@ import {
 import type { LiveSeats } from './live-seats.svelte.ts';
 
 /**
- * What a person does with an event's seats: hold, book, release, hold lapsed holds again, find
- * seats together, and pick booked seats to release together. Each answer is applied to the live
- * seats at once (not waiting for the realtime change) and told as an Outcome; `pending` and
- * `busy` say what is in flight.
+ * What a person does with an event's seats on the map: hold, release, hold lapsed holds again,
+ * find seats together, and pick booked seats to release together. Booking the holds is the review
+ * page's (routes/events/[slug]/review). Each answer is applied to the live seats at once (not
+ * waiting for the realtime change) and told as an Outcome; `pending` and `busy` say what is in
+ * flight.
  */
 export class SeatActions {
 	/** My booked seats picked on the map to release together. */
@@ -108,29 +106,6 @@ export class SeatActions {
 			return holding(live.names(live.held));
 		} finally {
 			this.#setPending(seats, false);
-		}
-	}
-
-	/** Books every seat I hold in one update: all of them or none. */
-	async confirm(): Promise<Outcome> {
-		const live = this.#seats;
-		const seats = live.held;
-		const ids = seats.map((i) => live.bookingId(i)).filter((id): id is number => id !== null);
-		if (!live.layout || !ids.length) return say.holdSeatsFirst;
-		this.busy = true;
-		try {
-			const { data, error } = await confirmHolds(this.#supabase, ids);
-			if (error) {
-				const failure = confirmFailure(error);
-				if (failure.kind !== 'lapsed') return failed(failure.message);
-				await live.refresh(seats);
-				const lapsed = seats.filter((i) => live.status(i) !== 'mine-held');
-				return lapsedBeforeBooking(lapsed.length ? live.names(lapsed) : null, failure.message);
-			}
-			live.apply(data);
-			return booked(data.length, live.names(seats));
-		} finally {
-			this.busy = false;
 		}
 	}
 

@@ -15,10 +15,6 @@ export const load: PageLoad = async ({ params, parent, url }) => {
 	if (event.error) error(503, `Could not load this event: ${event.error.message}`);
 	if (!event.data) error(404, 'No such event.');
 	if (mine.error) error(503, `Could not load your holds: ${mine.error.message}`);
-	const eventId = event.data.id;
-	return {
-		event: event.data,
-		holds: mine.data.filter((b) => b.status === 'held' && b.event.id === eventId),
-		serverTime: clock.data
-	};
+	// The page keeps the list live (ReviewHolds) and picks this event's current holds from it.
+	return { event: event.data, userId: user.id, bookings: mine.data, serverTime: clock.data };
 };
