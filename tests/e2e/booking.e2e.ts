@@ -14,6 +14,8 @@ import {
 test('B sees A hold, book and release a seat live, and cannot take it meanwhile', async ({
 	browser
 }) => {
+	// Three page loads more than the map's: the review, the order and the map again.
+	test.setTimeout(60_000);
 	const a = await person(browser, 'Ann', '/events/hamlet');
 	const b = await person(browser, 'Bob', '/events/hamlet');
 	const moves = ['ArrowUp', 'ArrowUp', 'ArrowUp', 'ArrowUp', 'ArrowUp', 'ArrowUp'];

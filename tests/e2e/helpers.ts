@@ -98,6 +98,12 @@ export async function focusSeat(page: Page, seatId: string, moves: string[] = []
 	throw new Error(`seat ${seatId} not reached`);
 }
 
+/**
+ * How long a page may take to load when it reads the database first (the review, the order): on
+ * this shared, loaded machine that outlasts expect's 5 s default now and then.
+ */
+const PAGE_LOAD_MS = 15_000;
+
 /** An order's reference as the database makes it: K7QM-3XPD. */
 export const REFERENCE = /^[ABCDEFGHJKMNPQRSTVWXYZ2-9]{4}-[ABCDEFGHJKMNPQRSTVWXYZ2-9]{4}$/;
 
@@ -110,10 +116,10 @@ export async function bookHeld(page: Page, count = 1, testid = 'book'): Promise<
 	const book = page.getByTestId(testid);
 	await expect(book).toHaveText(`Book ${count} ${count === 1 ? 'seat' : 'seats'}`);
 	await book.click();
-	await expect(page).toHaveURL(/\/events\/[^/]+\/review$/);
+	await expect(page).toHaveURL(/\/events\/[^/]+\/review$/, { timeout: PAGE_LOAD_MS });
 	await expect(page.getByTestId('review-seat')).toHaveCount(count);
 	await page.getByTestId('confirm-booking').click();
-	await expect(page).toHaveURL(/\/orders\/[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+	await expect(page).toHaveURL(/\/orders\/[A-Z2-9]{4}-[A-Z2-9]{4}$/, { timeout: PAGE_LOAD_MS });
 	await expect(page.getByTestId('order-seats').getByRole('listitem')).toHaveCount(count);
 	const reference = (await page.getByTestId('order-reference').textContent())!.trim();
 	expect(reference).toMatch(REFERENCE);
@@ -126,7 +132,7 @@ export async function bookHeld(page: Page, count = 1, testid = 'book'): Promise<
  */
 export async function backToMap(page: Page): Promise<void> {
 	await page.goBack();
-	await expect(page).toHaveURL(/\/events\/[^/]+$/);
+	await expect(page).toHaveURL(/\/events\/[^/]+$/, { timeout: PAGE_LOAD_MS });
 	await mapSynced(page);
 }
 

@@ -45,6 +45,7 @@ test('a realtime interruption shows a banner, and on reconnect the map matches t
 });
 
 test('the events list shows seats left, live', async ({ browser }) => {
+	test.setTimeout(60_000);
 	const viewer = await browser.newPage();
 	await viewer.goto('/');
 	await viewer.locator('body[data-hydrated]').waitFor();

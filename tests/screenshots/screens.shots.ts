@@ -5,7 +5,10 @@ const WIDTHS = [375, 768, 1280];
 const SCHEMES = ['light', 'dark'] as const;
 const OUT = 'test-output/screenshots';
 
-/** The screens, each reached by a logged-in person; the event pages with one seat held. */
+/**
+ * The screens, each reached by a logged-in person; the event pages with one seat held, the small
+ * event's then booked through the review (its page and the order's are shot too).
+ */
 const SCREENS: { name: string; path: string; hold?: boolean; timeout?: number }[] = [
 	{ name: 'events', path: '/' },
 	{ name: 'small-event', path: '/events/jazz-night', hold: true },
@@ -17,6 +20,16 @@ const SCREENS: { name: string; path: string; hold?: boolean; timeout?: number }[
 async function settle(page: Page, screen: (typeof SCREENS)[number]): Promise<void> {
 	await hydrated(page);
 	if (screen.path.startsWith('/events/')) await mapSynced(page, screen.timeout ?? 20_000);
+}
+
+/** The page as it is, light and dark, the whole length of it. */
+async function shoot(page: Page, name: string): Promise<void> {
+	await page.mouse.move(0, 0);
+	for (const colorScheme of SCHEMES) {
+		await page.emulateMedia({ colorScheme });
+		await page.screenshot({ path: `${OUT}/${name}-${colorScheme}.png`, fullPage: true });
+	}
+	await page.emulateMedia({ colorScheme: 'light' });
 }
 
 test('screenshots of every screen', async ({ browser }) => {
@@ -54,10 +67,14 @@ test('screenshots of every screen', async ({ browser }) => {
 					});
 			}
 			await page.emulateMedia({ colorScheme: 'light' });
-			if (screen.hold && screen.name === 'small-event' && width === WIDTHS[0]) {
-				// One booking, for My bookings to show.
-				await page.getByTestId('summary-book').click();
-				await expect(page.getByTestId('outcome')).toContainText('Booked');
+			if (screen.hold && screen.name === 'small-event') {
+				// Booked through the review: its page and the order's, and a booking for My bookings.
+				await page.getByTestId(width < 800 ? 'summary-book' : 'book').click();
+				await expect(page.getByTestId('review-seat')).toHaveCount(1);
+				await shoot(page, `review-${width}`);
+				await page.getByTestId('confirm-booking').click();
+				await expect(page.getByTestId('order-seats').getByRole('listitem')).toHaveCount(1);
+				await shoot(page, `order-${width}`);
 			} else if (screen.hold) {
 				// Let go again, so the next width starts from the same map.
 				await page.getByTestId('seat-focus').focus();
