@@ -128,7 +128,13 @@ describe.each(ENGINES)('orders through the API on %s', (engine) => {
 		expect(found.data).toMatchObject({
 			reference: order.data!.reference,
 			totalCents: 7500,
-			event: { id: eventId, slug: 'orders-api', name: 'Orders API', venue: 'Hall' }
+			event: {
+				id: eventId,
+				slug: 'orders-api',
+				name: 'Orders API',
+				venue: 'Hall',
+				timeZone: expect.any(String)
+			}
 		});
 		expect(found.data!.seats).toEqual(
 			[seatIds[0], seatIds[4], seatIds[5]].map((seatId, i) => ({

@@ -110,7 +110,7 @@ export interface MyBooking {
 		category: string;
 		priceCents: number;
 	};
-	event: Pick<EventRow, 'id' | 'slug' | 'name' | 'venue' | 'starts_at'>;
+	event: Pick<EventRow, 'id' | 'slug' | 'name' | 'venue' | 'starts_at' | 'time_zone'>;
 }
 
 /**

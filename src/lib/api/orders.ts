@@ -13,7 +13,7 @@ import { fail, ok, type Result } from './result.ts';
 /** The columns of an order with its event and seats; one list for every read. */
 const ORDER_COLUMNS =
 	'id, reference, event_id, status, total_cents, created_at, cancelled_at, ' +
-	'event:events(id, slug, name, venue, starts_at), ' +
+	'event:events(id, slug, name, venue, starts_at, time_zone), ' +
 	'order_lines(booking_id, seat_id, price_cents, released_at, seat:seats(section, row_label, number, category))';
 
 const OrderWithSeats = v.object({
@@ -23,7 +23,8 @@ const OrderWithSeats = v.object({
 		slug: v.string(),
 		name: v.string(),
 		venue: v.string(),
-		starts_at: v.string()
+		starts_at: v.string(),
+		time_zone: v.string()
 	}),
 	order_lines: v.array(
 		v.object({
@@ -114,7 +115,8 @@ function toOrder(row: v.InferOutput<typeof OrderWithSeats>): Order {
 			slug: row.event.slug,
 			name: row.event.name,
 			venue: row.event.venue,
-			startsAt: row.event.starts_at
+			startsAt: row.event.starts_at,
+			timeZone: row.event.time_zone
 		},
 		seats: sortSeats(
 			row.order_lines.map((l) => ({

@@ -65,7 +65,14 @@ function anOrder(released: (string | null)[] = [null, null]): Order {
 		totalCents: 5500,
 		createdAt: '2030-01-01T00:00:00Z',
 		cancelledAt: null,
-		event: { id: 1, slug: 'e', name: 'E', venue: 'V', startsAt: '2030-01-02T20:00:00Z' },
+		event: {
+			id: 1,
+			slug: 'e',
+			name: 'E',
+			venue: 'V',
+			startsAt: '2030-01-02T20:00:00Z',
+			timeZone: 'Europe/Berlin'
+		},
 		seats: released.map((releasedAt, k) => ({
 			bookingId: 10 + k,
 			seatId: 20 + k,

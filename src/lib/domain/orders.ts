@@ -74,7 +74,15 @@ export interface OrderSeat {
 
 /** An order with its event and every seat it had, released ones included. */
 export interface Order extends OrderSummary {
-	event: { id: number; slug: string; name: string; venue: string; startsAt: string };
+	event: {
+		id: number;
+		slug: string;
+		name: string;
+		venue: string;
+		startsAt: string;
+		/** The venue's IANA time zone. */
+		timeZone: string;
+	};
 	seats: OrderSeat[];
 }
 

@@ -25,7 +25,8 @@ const EVENT = {
 	slug: 'test',
 	name: 'Test',
 	venue: 'Hall',
-	starts_at: '2030-01-01T20:00:00Z'
+	starts_at: '2030-01-01T20:00:00Z',
+	time_zone: 'Europe/Berlin'
 };
 
 function row(id: number, status: 'booked' | 'held', expiresAt: number | null): MyBooking {
@@ -59,7 +60,7 @@ function order(): Order {
 		totalCents: 5500,
 		createdAt: '2030-01-01T00:00:00Z',
 		cancelledAt: null,
-		event: { ...EVENT, startsAt: EVENT.starts_at },
+		event: { ...EVENT, startsAt: EVENT.starts_at, timeZone: EVENT.time_zone },
 		seats: [seat(11, 3500), seat(12, 2000)]
 	};
 }
