@@ -4,7 +4,8 @@
 -- upcoming. Coordinates are in seat widths: neighbouring seats are about 1 apart.
 
 -- A small club: 100 seats in front of a stage, the floor split by a centre aisle, a strict limit
--- of 4 per user.
+-- of 4 per user. The bar's back row ends are wheelchair spaces, each with a companion seat; the
+-- floor's back row ends look past the sound desk.
 select public.create_venue_event(
 	slug => 'jazz-night',
 	name => 'Jazz Night',
@@ -14,14 +15,17 @@ select public.create_venue_event(
 	stage => '{"kind": "stage", "x": 0.5, "y": -4, "width": 9, "height": 2.5, "label": "Stage"}',
 	sections => '[
 		{"name": "Floor", "rows": 8, "seats": 10, "gaps_after": [5], "price_cents": 2500, "dy": 1.2,
-		 "tiers": [{"rows": 2, "category": "front", "price_cents": 3500}]},
+		 "tiers": [{"rows": 2, "category": "front", "price_cents": 3500}],
+		 "restricted_view": [{"row": "H", "seats": "ends"}]},
 		{"name": "Bar", "rows": 2, "seats": 10, "price_cents": 1800, "category": "bar",
-		 "x": 0.5, "y": 11, "dy": 1.2}
+		 "x": 0.5, "y": 11, "dy": 1.2, "wheelchair": [{"row": "B", "seats": "ends"}]}
 	]'
 );
 
 -- A curved theatre (1,144 seats): stalls and a circle in arcs around the stage, rows longer
--- towards the back, and a box on either side of the stage turned towards it.
+-- towards the back, and a box on either side of the stage turned towards it. Wheelchair spaces at
+-- the ends of the stalls' back row (level access), a companion beside each; the boxes and the
+-- circle's front row ends see the stage from the side (restricted view).
 select public.create_venue_event(
 	slug => 'hamlet',
 	name => 'Hamlet',
@@ -31,18 +35,23 @@ select public.create_venue_event(
 	sections => '[
 		{"name": "Stalls", "shape": "arc", "cx": 40, "cy": 0, "radius": 15, "start_angle": 130,
 		 "end_angle": 230, "rows": 20, "seats": 26, "seats_step": 1, "price_cents": 4500,
-		 "tiers": [{"rows": 6, "category": "premium", "price_cents": 7500}]},
+		 "tiers": [{"rows": 6, "category": "premium", "price_cents": 7500}],
+		 "wheelchair": [{"row": "T", "seats": "ends"}]},
 		{"name": "Circle", "shape": "arc", "cx": 40, "cy": 0, "radius": 37, "start_angle": 150,
 		 "end_angle": 210, "rows": 12, "seats": 30, "seats_step": 1, "price_cents": 3000,
-		 "category": "circle"},
+		 "category": "circle", "restricted_view": [{"row": "A", "seats": "ends"}]},
 		{"name": "Box L", "rows": 2, "seats": 2, "x": 22, "y": 4, "rotate": -45,
-		 "row_labels": "numbers", "price_cents": 12000, "category": "box"},
+		 "row_labels": "numbers", "price_cents": 12000, "category": "box",
+		 "restricted_view": [{"row": 1}, {"row": 2}]},
 		{"name": "Box R", "rows": 2, "seats": 2, "x": 57, "y": 2.6, "rotate": 45,
-		 "row_labels": "numbers", "price_cents": 12000, "category": "box"}
+		 "row_labels": "numbers", "price_cents": 12000, "category": "box",
+		 "restricted_view": [{"row": 1}, {"row": 2}]}
 	]'
 );
 
--- A concert hall, 6 blocks of 20 × 40 (4,800 seats) facing the orchestra.
+-- A concert hall, 6 blocks of 20 × 40 (4,800 seats) facing the orchestra. Two wheelchair spaces
+-- in the middle block's back row, each between two companion seats; the side balconies' front row
+-- ends look past the organ's pillars.
 select public.create_venue_event(
 	slug => 'symphony-no-9',
 	name => 'Symphony No. 9',
@@ -56,13 +65,19 @@ select public.create_venue_event(
 			'x', ((b - 1) % 3) * 42, 'y', ((b - 1) / 3) * 23,
 			'price_cents', case when b <= 3 then 6500 else 4000 end,
 			'category', case when b <= 3 then 'parterre' else 'balcony' end
-		) order by b)
+		) || case
+			when b = 2 then '{"wheelchair": [{"row": "T", "seats": [15, 26], "companions": 2}]}'::jsonb
+			when b in (4, 6) then '{"restricted_view": [{"row": "A", "seats": "ends"}]}'::jsonb
+			else '{}'::jsonb end
+		order by b)
 		from generate_series(1, 6) as b
 	)
 );
 
 -- A stadium bowl (54,000 seats): 24 stands of 45 rows × 50 seats, each a 14° slice of the ring
--- around the pitch with a 1° aisle to the next, the lower 10 rows dearer.
+-- around the pitch with a 1° aisle to the next, the lower 10 rows dearer. Four stands have four
+-- wheelchair spaces on the platform behind the lower tier (row K), a companion beside each; the
+-- back row (AS) of the four stands behind the big screens has a restricted view.
 select public.create_venue_event(
 	slug => 'stadium-finale',
 	name => 'The Finale',
@@ -81,7 +96,11 @@ select public.create_venue_event(
 			'tiers', jsonb_build_array(
 				jsonb_build_object('rows', 10, 'category', 'lower', 'price_cents', 9500)
 			)
-		) order by b)
+		) || case
+			when b in (3, 9, 15, 21) then '{"wheelchair": [{"row": "K", "seats": [10, 20, 30, 40]}]}'::jsonb
+			when b in (1, 12, 13, 24) then '{"restricted_view": [{"row": "AS"}]}'::jsonb
+			else '{}'::jsonb end
+		order by b)
 		from generate_series(1, 24) as b
 	)
 );

@@ -254,7 +254,7 @@ export type Database = {
 		};
 		Functions: {
 			best_available: {
-				Args: { p_category: string; p_count: number; p_event_id: number };
+				Args: { p_category: string; p_count: number; p_event_id: number; p_wheelchair?: boolean };
 				Returns: {
 					created_at: string;
 					event_id: number;

@@ -44,7 +44,7 @@ describe.each(ENGINES)('migrations on %s', { timeout: 60_000 }, (engine) => {
 			 from pg_class c where c.oid in ('public.bookings'::regclass, 'auth.users'::regclass)
 			 union all
 			 select p.oid::regprocedure::text, pg_get_userbyid(p.proowner) from pg_proc p
-			 where p.oid in ('public.best_available(bigint, text, int)'::regprocedure,
+			 where p.oid in ('public.best_available(bigint, text, int, boolean)'::regprocedure,
 			                 'auth.uid()'::regprocedure)
 			 union all
 			 select pubname, pg_get_userbyid(pubowner) from pg_publication where pubname = 'supabase_realtime'`
@@ -53,7 +53,7 @@ describe.each(ENGINES)('migrations on %s', { timeout: 60_000 }, (engine) => {
 		expect(owners).toEqual([
 			{ object: 'auth.uid()', owner: expect.not.stringMatching(MIGRATION_ROLE) },
 			{ object: 'auth.users', owner: expect.not.stringMatching(MIGRATION_ROLE) },
-			{ object: 'best_available(bigint,text,integer)', owner: MIGRATION_ROLE },
+			{ object: 'best_available(bigint,text,integer,boolean)', owner: MIGRATION_ROLE },
 			{ object: 'bookings', owner: MIGRATION_ROLE },
 			{ object: 'supabase_realtime', owner: MIGRATION_ROLE }
 		]);

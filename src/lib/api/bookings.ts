@@ -81,17 +81,45 @@ export async function currentBookings(
 	return error ? fail(error, status) : parseChanges(data);
 }
 
-/** Holds `count` adjacent seats of a category nearest the stage, in the database (race-safe). */
+/**
+ * Holds `count` adjacent ordinary seats of a category nearest the stage, in the database
+ * (race-safe); never wheelchair spaces or companion seats.
+ */
 export async function holdBestAvailable(
 	supabase: Supabase,
 	eventId: number,
 	category: string,
 	count: number
 ): Promise<Result<BookingChange[]>> {
+	return bestAvailable(supabase, eventId, category, count, false);
+}
+
+/**
+ * Holds a wheelchair space with `count - 1` companion seats beside it (`count` 1: the space alone),
+ * all next to each other in one row of the category, nearest the stage (race-safe). None free:
+ * PT409, with a message that says so.
+ */
+export async function holdBestWheelchairSpace(
+	supabase: Supabase,
+	eventId: number,
+	category: string,
+	count: number
+): Promise<Result<BookingChange[]>> {
+	return bestAvailable(supabase, eventId, category, count, true);
+}
+
+async function bestAvailable(
+	supabase: Supabase,
+	eventId: number,
+	category: string,
+	count: number,
+	wheelchair: boolean
+): Promise<Result<BookingChange[]>> {
 	const { data, error, status } = await supabase.rpc('best_available', {
 		p_event_id: eventId,
 		p_category: category,
-		p_count: count
+		p_count: count,
+		p_wheelchair: wheelchair
 	});
 	return error ? fail(error, status) : parseChanges(data);
 }

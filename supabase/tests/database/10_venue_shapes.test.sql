@@ -136,7 +136,7 @@ insert into bad values
 	('an unknown shape', '[{"name": "A", "shape": "oval", "rows": 1, "seats": 2, "price_cents": 1}]', null,
 	 'section 1 (A): unknown shape "oval" (use "grid" or "arc")'),
 	('a misspelt option', '[{"name": "A", "shape": "arc", "cx": 0, "cy": 0, "raduis": 5, "start_angle": 0, "end_angle": 90, "rows": 1, "seats": 2, "price_cents": 1}]', null,
-	 'section 1 (A): unknown option raduis for an arc section (it takes name, rows, seats, price_cents, category, row_labels, tiers, shape, numbering, gaps_after, gap, skip, cx, cy, radius, start_angle, end_angle, dy, seats_step)'),
+	 'section 1 (A): unknown option raduis for an arc section (it takes name, rows, seats, price_cents, category, row_labels, tiers, shape, numbering, gaps_after, gap, skip, wheelchair, restricted_view, cx, cy, radius, start_angle, end_angle, dy, seats_step)'),
 	('an arc option on a grid', '[{"name": "A", "rows": 1, "seats": 2, "radius": 5, "price_cents": 1}]', null, null),
 	('an arc without a radius', '[{"name": "A", "shape": "arc", "cx": 0, "cy": 0, "start_angle": 0, "end_angle": 90, "rows": 1, "seats": 2, "price_cents": 1}]', null,
 	 'section 1 (A): an arc section needs "radius"'),
