@@ -5,6 +5,7 @@ import {
 	confirmHolds,
 	currentBookings,
 	holdBestAvailable,
+	holdBestWheelchairSpace,
 	holdSeats,
 	listMyBookings,
 	releaseBookings
@@ -399,6 +400,79 @@ describe.each(ENGINES)("the app's own calls on %s", (engine) => {
 			cy.c,
 			best.data!.map((b) => b.id)
 		);
+	});
+
+	it('sends accessible seats in the seat map and holds a wheelchair space with its companion', async () => {
+		// Row A: 1 wheelchair, 2 companion, 3, 4 restricted view; row B: 1–3, 4 wheelchair.
+		const eventId = (
+			await t.db.query<{ id: number }>(
+				`select public.create_venue_event(slug => 'app-access', name => 'Access', venue => 'Hall',
+				   starts_at => now() + interval '5 days', max_seats_per_user => 2,
+				   sections => '[{"name": "Floor", "rows": 2, "seats": 4, "price_cents": 1500,
+				     "wheelchair": [{"row": "A", "seats": [1]}, {"row": "B", "seats": [4]}],
+				     "restricted_view": [{"row": "A", "seats": [4]}]}]') as id`
+			)
+		).rows[0].id;
+		const [dee, eve, fay] = await Promise.all(['Dee', 'Eve', 'Fay'].map(signedIn));
+		const layout = (await fetchSeatLayout(dee.c, eventId)).data!;
+		expect(layout.accessibility).toEqual([
+			'wheelchair',
+			'companion',
+			null,
+			null,
+			null,
+			null,
+			'companion',
+			'wheelchair'
+		]);
+		expect(layout.restrictedView).toEqual([false, false, false, true, false, false, false, false]);
+		const seatName = (id: number) => layout.seatName(layout.indexOf(id));
+
+		const first = await holdBestWheelchairSpace(dee.c, eventId, 'standard', 2);
+		expect(first.error).toBeNull();
+		expect(first.data!.map((b) => seatName(b.seat_id))).toEqual([
+			'Floor · Row A · Seat 1',
+			'Floor · Row A · Seat 2'
+		]);
+		const second = await holdBestWheelchairSpace(eve.c, eventId, 'standard', 2);
+		expect(second.data!.map((b) => seatName(b.seat_id))).toEqual([
+			'Floor · Row B · Seat 3',
+			'Floor · Row B · Seat 4'
+		]);
+		const none = await holdBestWheelchairSpace(fay.c, eventId, 'standard', 2);
+		expect(none.error).toMatchObject({
+			code: 'PT409',
+			status: 409,
+			message: 'No wheelchair space with 1 companion seat beside it is free in category "standard".'
+		});
+		// Ordinary best available leaves the spaces and companions alone.
+		const plain = await holdBestAvailable(fay.c, eventId, 'standard', 2);
+		expect(plain.data!.map((b) => seatName(b.seat_id))).toEqual([
+			'Floor · Row B · Seat 1',
+			'Floor · Row B · Seat 2'
+		]);
+		await releaseBookings(
+			fay.c,
+			plain.data!.map((b) => b.id)
+		);
+
+		// A companion seat alone is refused (400, with the rule's constraint in the message).
+		await releaseBookings(
+			eve.c,
+			second.data!.map((b) => b.id)
+		);
+		const alone = await holdSeats(fay.c, eventId, [layout.ids[6]]);
+		expect(alone.error).toMatchObject({
+			code: '23514',
+			status: 400,
+			message:
+				'Floor · Row B · Seat 3 is a companion seat, for someone who comes with a wheelchair user.'
+		});
+		// Releasing the wheelchair space releases its companion with it.
+		const space = first.data!.find((b) => b.seat_id === layout.ids[0])!;
+		const released = await releaseBookings(dee.c, [space.id]);
+		expect(released.error).toBeNull();
+		expect((await currentBookings(dee.c, [layout.ids[0], layout.ids[1]])).data).toEqual([]);
 	});
 
 	it('feeds the realtime channels of src/lib/live as they open them', async () => {
