@@ -115,11 +115,12 @@ async function bestAvailable(
 	count: number,
 	wheelchair: boolean
 ): Promise<Result<BookingChange[]>> {
+	// The ordinary call names three arguments, as it always has: p_wheelchair defaults to false.
 	const { data, error, status } = await supabase.rpc('best_available', {
 		p_event_id: eventId,
 		p_category: category,
 		p_count: count,
-		p_wheelchair: wheelchair
+		...(wheelchair ? { p_wheelchair: true } : {})
 	});
 	return error ? fail(error, status) : parseChanges(data);
 }
