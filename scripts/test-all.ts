@@ -103,6 +103,16 @@ const stages: [string, () => Tally][] = [
 				`${out}/playwright.json`
 			);
 		}
+	],
+	// The seat map's browser bench in its smallest form (one load, one change, the overview's
+	// gestures on one screen), against the build the browser stage made: it still runs end to end.
+	[
+		'map bench smoke',
+		() =>
+			single(
+				existsSync('build/handler.js') &&
+					run('node_modules/.bin/node', ['tests/bench/seat-map.ts', '--smoke'])
+			)
 	]
 ];
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { bigVenueDir, BIG_SLUG } from './big-venue.ts';
 import { createServer } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { TEST_KEYS, TEST_SERVER_ENV } from '../../backend/test-support/test-keys.ts';
@@ -88,8 +89,8 @@ export interface App {
 	stop(): Promise<void>;
 }
 
-/** `npm start` on an in-memory database, as a child process. */
-export async function startApp(): Promise<App> {
+/** `npm start` on an in-memory database (or the PGlite data directory `db`), as a child process. */
+export async function startApp(db = 'memory'): Promise<App> {
 	const port = await freePort();
 	const child = spawn(process.execPath, ['backend/serve-app.ts'], {
 		cwd: new URL('../../', import.meta.url),
@@ -98,7 +99,7 @@ export async function startApp(): Promise<App> {
 			...TEST_SERVER_ENV,
 			PORT: String(port),
 			HOST: '127.0.0.1',
-			SUPABASE_DB: 'memory'
+			SUPABASE_DB: db
 		},
 		stdio: ['ignore', 'ignore', 'pipe']
 	});
@@ -143,8 +144,13 @@ async function load(
 		height = 800,
 		dpr = 1,
 		throttle = 1,
-		profile
-	}: Partial<Screen> & { throttle?: number; profile?: (top: string[]) => void } = {},
+		profile,
+		slug = SLUG
+	}: Partial<Screen> & {
+		throttle?: number;
+		profile?: (top: string[]) => void;
+		slug?: string;
+	} = {},
 	profileDir = ''
 ) {
 	const context = await browser.newContext({
@@ -157,7 +163,7 @@ async function load(
 	const cdp = await context.newCDPSession(page);
 	if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
 	if (profile) await startProfile(cdp);
-	await page.goto(`${url}/events/${SLUG}`, { waitUntil: 'commit' });
+	await page.goto(`${url}/events/${slug}`, { waitUntil: 'commit' });
 	await page.waitForFunction(
 		() => (window as unknown as { __bench: Probe }).__bench.syncedAt > 0,
 		undefined,
@@ -320,6 +326,8 @@ export interface SeatMapOptions {
 	screens?: Screen[];
 	zooms?: [string, number][];
 	phoneLoads?: number;
+	/** The event to open (default: the seed's 54,000-seat stadium). */
+	slug?: string;
 	/** Write CPU profiles of a first render and of zoom gestures here (and summarize them). */
 	profile?: string;
 }
@@ -335,7 +343,13 @@ export async function seatMap(
 	loads: number,
 	changes: number,
 	started?: Promise<App>,
-	{ screens = SCREENS, zooms = ZOOMS, phoneLoads = loads, profile }: SeatMapOptions = {}
+	{
+		screens = SCREENS,
+		zooms = ZOOMS,
+		phoneLoads = loads,
+		profile,
+		slug = SLUG
+	}: SeatMapOptions = {}
 ): Promise<SeatMapResult> {
 	const app = await (started ?? startApp());
 	const browser = await chromium.launch({
@@ -352,14 +366,14 @@ export async function seatMap(
 		const phone: number[] = [];
 		let seats = 0;
 		for (let i = 0; i < phoneLoads; i++) {
-			const l = await load(browser, app.url, { width: 375, height: 812, throttle: 4 });
+			const l = await load(browser, app.url, { width: 375, height: 812, throttle: 4, slug });
 			phone.push(Math.max(l.times.synced, l.times.lastFrame));
 			await l.context.close();
 		}
 		let last: Awaited<ReturnType<typeof load>> | undefined;
 		for (let i = 0; i < loads; i++) {
 			if (last) await last.context.close();
-			last = await load(browser, app.url);
+			last = await load(browser, app.url, { slug });
 			const t = last.times;
 			if (!t.frames) errors.push('the canvas was never drawn');
 			complete.push(Math.max(t.synced, t.lastFrame));
@@ -372,7 +386,7 @@ export async function seatMap(
 
 		// Other users book seats spread over the whole map.
 		const reader = newClient(app.url);
-		const { data: ev } = await reader.from('events').select('id').eq('slug', SLUG).single();
+		const { data: ev } = await reader.from('events').select('id').eq('slug', slug).single();
 		const eventId = (ev as { id: number }).id;
 		const { data: map } = await reader.rpc('seat_map', { p_event_id: eventId });
 		const ids = (map as { id: number[] }).id;
@@ -399,11 +413,11 @@ export async function seatMap(
 		await last!.context.close();
 
 		const frames: FrameRun[] = [];
-		const open = async (screen: Screen) => (await load(browser, app.url, screen)).page;
+		const open = async (screen: Screen) => (await load(browser, app.url, { ...screen, slug })).page;
 		for (const screen of screens) frames.push(...(await frameRuns(browser, open, screen, zooms)));
 
 		return {
-			event: SLUG,
+			event: slug,
 			seats,
 			loads,
 			firstCompleteRender: summarize(complete),
@@ -482,13 +496,39 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		await app.stop();
 		process.exit();
 	}
-	const before = describeMachine(machine());
-	const result = await seatMap(quick ? 1 : 3, quick ? 3 : 20, undefined, {
-		screens: quick ? [SCREENS[0]] : SCREENS,
-		zooms: quick ? ZOOMS.slice(0, 2) : ZOOMS,
+	// --smoke: the workload runs end to end (as `npm test` checks), no figures worth quoting.
+	const smoke = process.argv.includes('--smoke');
+	const small = quick || smoke;
+	const results: SeatMapResult[] = [];
+	let before = describeMachine(machine());
+	const stadium = await seatMap(smoke ? 1 : quick ? 1 : 3, smoke ? 1 : quick ? 3 : 20, undefined, {
+		screens: small ? [SCREENS[0]] : SCREENS,
+		zooms: smoke ? ZOOMS.slice(0, 1) : quick ? ZOOMS.slice(0, 2) : ZOOMS,
+		phoneLoads: smoke ? 0 : undefined,
 		profile
 	});
-	console.log(describeSeatMap(result, before, describeMachine(machine())));
-	console.log(JSON.stringify(result));
-	process.exit();
+	console.log(describeSeatMap(stadium, before, describeMachine(machine())));
+	results.push(stadium);
+	if (!smoke && !process.argv.includes('--no-big')) {
+		// The 100,000-seat bowl: the two ends of the screens (smallest DPR 1, largest DPR 2).
+		before = describeMachine(machine());
+		const dir = await bigVenueDir();
+		try {
+			const big = await seatMap(quick ? 1 : 3, quick ? 3 : 12, startApp(dir), {
+				screens: quick ? [SCREENS[0]] : [SCREENS[0], SCREENS[3]],
+				zooms: quick ? ZOOMS.slice(0, 2) : ZOOMS,
+				slug: BIG_SLUG
+			});
+			console.log(describeSeatMap(big, before, describeMachine(machine())));
+			results.push(big);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	}
+	mkdirSync('test-output/bench', { recursive: true });
+	const file = `test-output/bench/seat-map-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+	writeFileSync(file, JSON.stringify(results, null, 1));
+	console.log(`Full results: ${file}`);
+	// Figures only: what went wrong is printed with them; a crash is what fails the run.
+	process.exit(0);
 }
