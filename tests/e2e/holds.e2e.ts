@@ -74,8 +74,9 @@ test('best available holds seats together; holds survive a reload and book in on
 	browser,
 	baseURL
 }) => {
+	// Room for 7 more after the first 3: the form offers no more than a person may still hold.
 	const { path } = await createEvent(baseURL!, {
-		maxSeats: 8,
+		maxSeats: 10,
 		sections: [
 			{ name: 'Front', rows: 2, seats: 6, category: 'front', priceCents: 4000 },
 			{ name: 'Back', rows: 2, seats: 10, category: 'back', priceCents: 1500 }

@@ -3,6 +3,7 @@ import type { SeatStatus } from '$lib/domain/seat-state';
 import type { Viewport } from '$lib/domain/viewport';
 import { formatPriceRange } from '$lib/domain/format';
 import type { Stage } from '$lib/map/stage';
+import { FEATURE } from '$lib/domain/seat-features';
 
 export const SEAT_STYLE = {
 	takenFill: '#e2e8f0',
@@ -13,6 +14,10 @@ export const SEAT_STYLE = {
 	mineMark: '#ffffff',
 	mineHeldFill: '#ffffff',
 	releaseRing: '#b91c1c',
+	/** Marks of what a seat is for: dark on a white halo, so they read on every state's shape. */
+	featureMark: '#0f172a',
+	featureHalo: '#ffffff',
+	wheelchairFill: '#1e3a8a',
 	label: '#334155',
 	labelBack: 'rgba(255, 255, 255, 0.85)',
 	number: '#ffffff'
@@ -85,7 +90,16 @@ export interface PaintSource {
 	layout: SeatLayout;
 	status: (i: number) => SeatStatus;
 	selected: (i: number) => boolean;
+	/** Its features as FEATURE bits; 0 for an ordinary seat. */
+	features: (i: number) => number;
+	/** Drawn faint: a filter is on and this seat is not what it looks for. */
+	dimmed: (i: number) => boolean;
 }
+
+/** How faint a dimmed seat is drawn. */
+const DIM_ALPHA = 0.22;
+/** Below this radius (CSS px) a seat is too small to carry a feature mark. */
+const MARK_RADIUS = 4;
 
 /** Seat radius in CSS px for a viewport. */
 export function seatRadius(layout: SeatLayout, view: Viewport): number {
@@ -105,6 +119,9 @@ export function seatReach(layout: SeatLayout, scale: number): number {
  * 50,000 seats zoomed out stay a handful of draw calls. Shapes carry the state without colour:
  * free = circle, taken = crossed square, held by someone = hexagon with pause bars, mine = diamond
  * with a check, held by me = outlined diamond with pause bars, picked to release = dashed ring.
+ * Features are marks over any of these: a wheelchair space has a badge with the wheelchair glyph
+ * at its upper right, a companion seat an open "C" ring, a restricted view an eye-slash badge at
+ * its lower left.
  */
 export class SeatPainter {
 	#ctx: CanvasRenderingContext2D;
@@ -192,29 +209,47 @@ export class SeatPainter {
 	#draw(source: PaintSource, view: Viewport, indices: number[], dpr: number): void {
 		const { layout } = source;
 		const r = seatRadius(layout, view);
-		// Group by look with a numeric key: (status, selected, category).
+		// Group by look with a numeric key: (status, selected, dimmed, category).
 		const groups = new Map<number, number[]>();
+		const marked = new Map<number, number[]>();
 		for (const i of indices) {
 			const status = source.status(i);
 			const code = STATUS_CODE[status];
+			const dim = source.dimmed(i) ? 1 : 0;
 			const key =
-				(code * 2 + (source.selected(i) ? 1 : 0)) * 65536 + (code === 0 ? layout.categoryOf[i] : 0);
+				((code * 2 + (source.selected(i) ? 1 : 0)) * 2 + dim) * 65536 +
+				(code === 0 ? layout.categoryOf[i] : 0);
 			let group = groups.get(key);
 			if (!group) groups.set(key, (group = []));
 			group.push(i);
+			const features = source.features(i);
+			if (features && r >= MARK_RADIUS) {
+				const markKey = features * 2 + dim;
+				let list = marked.get(markKey);
+				if (!list) marked.set(markKey, (list = []));
+				list.push(i);
+			}
 		}
 		const tiny = r < TINY_RADIUS;
 		// Selected seats last, so their rings are never painted over by a neighbour.
 		const ordered = [...groups].sort(
-			([a], [b]) => (Math.floor(a / 65536) % 2) - (Math.floor(b / 65536) % 2)
+			([a], [b]) => (Math.floor(a / 131072) % 2) - (Math.floor(b / 131072) % 2)
 		);
+		const ctx = this.#ctx;
 		for (const [key, group] of ordered) {
-			const selected = Math.floor(key / 65536) % 2 === 1;
-			const status = STATUSES[Math.floor(key / 131072)];
+			const look = Math.floor(key / 65536);
+			ctx.globalAlpha = look % 2 ? DIM_ALPHA : 1;
+			const selected = Math.floor(look / 2) % 2 === 1;
+			const status = STATUSES[Math.floor(look / 4)];
 			const colour = layout.category(group[0]).colour;
 			if (tiny) this.#tiny(layout, view, group, status, selected, colour, dpr);
 			else this.#shapes(layout, view, group, status, selected, colour, r);
 		}
+		for (const [key, group] of marked) {
+			ctx.globalAlpha = key % 2 ? DIM_ALPHA : 1;
+			this.#features(layout, view, group, Math.floor(key / 2), r);
+		}
+		ctx.globalAlpha = 1;
 	}
 
 	#tiny(
@@ -338,8 +373,8 @@ export class SeatPainter {
 			// Only my booked seats are selected (to release): a dashed red ring.
 			ctx.beginPath();
 			for (const [x, y] of points) {
-				ctx.moveTo(x + r * 1.4, y);
-				ctx.arc(x, y, r * 1.4, 0, Math.PI * 2);
+				ctx.moveTo(x + r * 1.7, y);
+				ctx.arc(x, y, r * 1.7, 0, Math.PI * 2);
 			}
 			ctx.lineWidth = Math.max(1.5, r * 0.3);
 			ctx.strokeStyle = SEAT_STYLE.releaseRing;
@@ -347,6 +382,63 @@ export class SeatPainter {
 			ctx.stroke();
 			ctx.setLineDash([]);
 		}
+	}
+
+	/** The marks of one kind of feature (FEATURE bits) on these seats, whatever their state. */
+	#features(
+		layout: SeatLayout,
+		view: Viewport,
+		group: number[],
+		features: number,
+		r: number
+	): void {
+		const ctx = this.#ctx;
+		const points = group.map(
+			(i) => [layout.x[i] * view.scale + view.tx, layout.y[i] * view.scale + view.ty] as const
+		);
+		const line = Math.max(1.2, r * 0.16);
+		if (features & FEATURE.companion) {
+			// An open ring, its gap to the right: a "C", outside the shape of every state.
+			const c = r * 1.3;
+			ctx.beginPath();
+			for (const [x, y] of points) {
+				ctx.moveTo(x + c * Math.cos(Math.PI * 0.22), y + c * Math.sin(Math.PI * 0.22));
+				ctx.arc(x, y, c, Math.PI * 0.22, Math.PI * 1.78);
+			}
+			ctx.lineCap = 'round';
+			ctx.lineWidth = line + 2.5;
+			ctx.strokeStyle = SEAT_STYLE.featureHalo;
+			ctx.stroke();
+			ctx.lineWidth = line;
+			ctx.strokeStyle = SEAT_STYLE.featureMark;
+			ctx.stroke();
+		}
+		const b = Math.max(2.5, r * 0.55);
+		if (features & FEATURE.wheelchair) {
+			const at = points.map(([x, y]) => [x + r * 0.9, y - r * 0.9] as const);
+			this.#badges(at, b, SEAT_STYLE.wheelchairFill);
+			if (r >= 7) wheelchairGlyph(ctx, at, b, SEAT_STYLE.featureHalo);
+		}
+		if (features & FEATURE.restrictedView) {
+			const at = points.map(([x, y]) => [x - r * 0.9, y + r * 0.9] as const);
+			this.#badges(at, b, SEAT_STYLE.featureHalo, SEAT_STYLE.featureMark);
+			eyeSlashGlyph(ctx, at, b, SEAT_STYLE.featureMark, r >= 7);
+		}
+	}
+
+	/** Round badges of radius `b` with a white rim (and a dark edge when `edge` is given). */
+	#badges(points: (readonly [number, number])[], b: number, fill: string, edge?: string): void {
+		const ctx = this.#ctx;
+		ctx.beginPath();
+		for (const [x, y] of points) {
+			ctx.moveTo(x + b, y);
+			ctx.arc(x, y, b, 0, Math.PI * 2);
+		}
+		ctx.fillStyle = fill;
+		ctx.fill();
+		ctx.lineWidth = 1.5;
+		ctx.strokeStyle = edge ?? SEAT_STYLE.featureHalo;
+		ctx.stroke();
 	}
 
 	#diamonds(points: (readonly [number, number])[], d: number): void {
@@ -390,7 +482,13 @@ export class SeatPainter {
 		width: number,
 		height: number,
 		dpr: number,
-		extras: { stage: Stage | null; mine: readonly number[]; held: readonly number[] }
+		extras: {
+			stage: Stage | null;
+			mine: readonly number[];
+			held: readonly number[];
+			/** Seats a filter looks for (free wheelchair spaces): badged however far out the map is. */
+			highlight?: readonly number[];
+		}
 	): void {
 		const ctx = this.#ctx;
 		const r = seatRadius(layout, view);
@@ -465,6 +563,17 @@ export class SeatPainter {
 				ctx.stroke();
 			}
 		}
+		// Too small for the tiles' marks: the seats looked for get a badge of readable size.
+		if (r < 7 && extras.highlight?.length) this.#highlight(layout, view, extras.highlight, r);
+	}
+
+	#highlight(layout: SeatLayout, view: Viewport, list: readonly number[], r: number): void {
+		const b = Math.max(6, r * 0.9);
+		const at = list.map(
+			(i) => [layout.x[i] * view.scale + view.tx, layout.y[i] * view.scale + view.ty] as const
+		);
+		this.#badges(at, b, SEAT_STYLE.wheelchairFill);
+		wheelchairGlyph(this.#ctx, at, b, SEAT_STYLE.featureHalo);
 	}
 
 	#stage(stage: Stage, view: Viewport): void {
@@ -489,6 +598,71 @@ export class SeatPainter {
 		ctx.fillStyle = SEAT_STYLE.label;
 		ctx.fillText(text, x + w / 2, y + h / 2, w - 8);
 	}
+}
+
+/**
+ * The international wheelchair symbol in a badge of radius `b` centred on each point: head, back
+ * and leg, and the wheel open where the body meets it.
+ */
+function wheelchairGlyph(
+	ctx: CanvasRenderingContext2D,
+	points: (readonly [number, number])[],
+	b: number,
+	colour: string
+): void {
+	ctx.beginPath();
+	for (const [x, y] of points) {
+		ctx.moveTo(x + b * 0.27, y - b * 0.62);
+		ctx.arc(x + b * 0.1, y - b * 0.62, b * 0.17, 0, Math.PI * 2);
+	}
+	ctx.fillStyle = colour;
+	ctx.fill();
+	ctx.beginPath();
+	for (const [x, y] of points) {
+		ctx.moveTo(x + b * 0.05, y - b * 0.32);
+		ctx.lineTo(x - b * 0.02, y + b * 0.12);
+		ctx.lineTo(x + b * 0.36, y + b * 0.12);
+		ctx.lineTo(x + b * 0.52, y + b * 0.55);
+		ctx.moveTo(x + b * 0.02, y - b * 0.12);
+		ctx.lineTo(x + b * 0.3, y - b * 0.12);
+		ctx.moveTo(
+			x - b * 0.12 + b * 0.42 * Math.cos(Math.PI * 0.15),
+			y + b * 0.3 + b * 0.42 * Math.sin(Math.PI * 0.15)
+		);
+		ctx.arc(x - b * 0.12, y + b * 0.3, b * 0.42, Math.PI * 0.15, Math.PI * 1.6);
+	}
+	ctx.lineCap = 'round';
+	ctx.lineJoin = 'round';
+	ctx.lineWidth = Math.max(1, b * 0.17);
+	ctx.strokeStyle = colour;
+	ctx.stroke();
+}
+
+/** An eye crossed out in a badge of radius `b`; only the slash when the badge is too small. */
+function eyeSlashGlyph(
+	ctx: CanvasRenderingContext2D,
+	points: (readonly [number, number])[],
+	b: number,
+	colour: string,
+	eye: boolean
+): void {
+	ctx.beginPath();
+	for (const [x, y] of points) {
+		if (eye) {
+			const w = b * 0.62;
+			ctx.moveTo(x - w, y);
+			ctx.quadraticCurveTo(x, y - w * 1.1, x + w, y);
+			ctx.quadraticCurveTo(x, y + w * 1.1, x - w, y);
+			ctx.moveTo(x + b * 0.2, y);
+			ctx.arc(x, y, b * 0.2, 0, Math.PI * 2);
+		}
+		ctx.moveTo(x - b * 0.6, y + b * 0.6);
+		ctx.lineTo(x + b * 0.6, y - b * 0.6);
+	}
+	ctx.lineCap = 'round';
+	ctx.lineWidth = Math.max(1, b * 0.16);
+	ctx.strokeStyle = colour;
+	ctx.stroke();
 }
 
 const STAGE_FILL = { stage: '#e2e8f0', screen: '#f1f5f9', pitch: '#bbf7d0' } as const;

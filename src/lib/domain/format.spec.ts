@@ -8,8 +8,10 @@ import {
 	formatSeat,
 	formatSeats,
 	plural,
+	seatFeatures,
 	seatsLeft,
-	timeZoneLongName
+	timeZoneLongName,
+	wheelchairSpacesFree
 } from './format.ts';
 
 describe('seatsLeft', () => {
@@ -136,5 +138,27 @@ describe('formatPriceRange', () => {
 	it('gives one price or the cheapest to the dearest', () => {
 		expect(formatPriceRange(2500, 12000)).toBe('€25.00–€120.00');
 		expect(formatPriceRange(2500, 2500)).toBe('€25.00');
+	});
+});
+
+describe('seatFeatures', () => {
+	it('names what a seat is for, access first, in words not colours', () => {
+		expect(seatFeatures({ accessibility: 'wheelchair', restrictedView: false })).toEqual([
+			'Wheelchair space'
+		]);
+		expect(seatFeatures({ accessibility: 'companion', restrictedView: true })).toEqual([
+			'Companion seat',
+			'Restricted view'
+		]);
+		expect(seatFeatures({ accessibility: null, restrictedView: true })).toEqual([
+			'Restricted view'
+		]);
+		expect(seatFeatures({ accessibility: null, restrictedView: false })).toEqual([]);
+	});
+
+	it('counts free wheelchair spaces, and says plainly when there are none', () => {
+		expect(wheelchairSpacesFree(1)).toBe('1 wheelchair space free');
+		expect(wheelchairSpacesFree(12)).toBe('12 wheelchair spaces free');
+		expect(wheelchairSpacesFree(0)).toBe('No wheelchair space free now');
 	});
 });

@@ -169,3 +169,30 @@ export function venueTime(iso: string, venueZone: string, readerZone: string): s
 	}).format(date);
 	return `${time} ${zonePlace(venueZone)}`;
 }
+
+/** What a seat is for, beyond its place and price. */
+export interface SeatFeatures {
+	accessibility: 'wheelchair' | 'companion' | null;
+	restrictedView: boolean;
+}
+
+const ACCESSIBILITY_TEXT = {
+	wheelchair: 'Wheelchair space',
+	companion: 'Companion seat'
+} as const;
+
+/**
+ * ["Wheelchair space", "Restricted view"]: the one wording of a seat's features, for the tooltip,
+ * the screen-reader label and the legend. Empty for an ordinary seat.
+ */
+export function seatFeatures(seat: SeatFeatures): string[] {
+	const features: string[] = [];
+	if (seat.accessibility) features.push(ACCESSIBILITY_TEXT[seat.accessibility]);
+	if (seat.restrictedView) features.push('Restricted view');
+	return features;
+}
+
+/** "2 wheelchair spaces free", "No wheelchair space free now". */
+export function wheelchairSpacesFree(free: number): string {
+	return free > 0 ? `${plural(free, 'wheelchair space')} free` : 'No wheelchair space free now';
+}
