@@ -170,11 +170,14 @@ export class SeatPainter {
 			Object.entries(TINY_FILL).map(([status, colour]) => [status, word(colour)])
 		) as Record<Exclude<SeatStatus, 'available'>, number>;
 		const ring = word(SEAT_STYLE.releaseRing);
-		return (i) => {
+		const faint = Math.round(DIM_ALPHA * 255) << 24;
+		const colour = (i: number) => {
 			if (source.selected(i)) return ring;
 			const status = source.status(i);
 			return status === 'available' ? categories[layout.categoryOf[i]] : states[status];
 		};
+		// A dimmed seat keeps its colour at the alpha the shapes are drawn with.
+		return (i) => (source.dimmed(i) ? ((colour(i) & 0xffffff) | faint) >>> 0 : colour(i));
 	}
 
 	/** Repaints only the neighbourhood of these seats: a remote change costs one seat, not the map. */
