@@ -75,7 +75,7 @@ test('the events list shows prices, "Only" when seats run out, and the venue\'s 
 	await expect(card.getByTestId('few-left')).toContainText('Only');
 	await expect(card).toContainText('Only 2 seats left');
 	await expect(card.getByTestId('venue-time')).toHaveText(
-		` · ${venueTime(nearlyFull.startsAt, 'Asia/Tokyo', 'Europe/Berlin')}`
+		`· ${venueTime(nearlyFull.startsAt, 'Asia/Tokyo', 'Europe/Berlin')}`
 	);
 	await expect(card.getByTestId('venue-time')).toContainText('in Tokyo');
 	// Plenty left: no "Only".
@@ -96,7 +96,7 @@ test('the events list shows prices, "Only" when seats run out, and the venue\'s 
 	await expect(page).toHaveURL(new RegExp(`${nearlyFull.path}$`));
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(/Test event/);
 	await expect(page.getByTestId('venue-time')).toHaveText(
-		` · ${venueTime(nearlyFull.startsAt, 'Asia/Tokyo', 'Europe/Berlin')}`
+		`· ${venueTime(nearlyFull.startsAt, 'Asia/Tokyo', 'Europe/Berlin')}`
 	);
 
 	for (const colorScheme of ['light', 'dark'] as const) {
