@@ -366,7 +366,14 @@ export async function seatMap(
 		const phone: number[] = [];
 		let seats = 0;
 		for (let i = 0; i < phoneLoads; i++) {
-			const l = await load(browser, app.url, { width: 375, height: 812, throttle: 4, slug });
+			// A phone load that never syncs is reported, and the rest of the run still measured.
+			const l = await load(browser, app.url, { width: 375, height: 812, throttle: 4, slug }).catch(
+				(e: Error) => {
+					errors.push(`375×812 load ${i + 1}: ${e.message.split('\n')[0]}`);
+					return null;
+				}
+			);
+			if (!l) continue;
 			phone.push(Math.max(l.times.synced, l.times.lastFrame));
 			await l.context.close();
 		}
