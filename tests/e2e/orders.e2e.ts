@@ -120,7 +120,8 @@ test('the printed ticket is the ticket alone, on one A4 page', async ({ browser,
 	await page.setViewportSize({ width: 794, height: 1123 });
 	await expect(page.getByTestId('print')).toBeHidden();
 	await expect(page.locator('.site-header')).toBeHidden();
-	// Black on white whatever the screen's theme.
+	// Black on white whatever the screen's theme, to the page's edges.
+	await expect(page.locator('html')).toHaveCSS('background-color', 'rgb(255, 255, 255)');
 	const ticket = page.getByTestId('order');
 	await expect(ticket).toHaveCSS('background-color', 'rgb(255, 255, 255)');
 	await expect(ticket).toHaveCSS('color', 'rgb(0, 0, 0)');
@@ -218,6 +219,7 @@ test('a hold released elsewhere leaves the review live; one it has not heard of 
 	await expect(page.getByTestId('review-seat')).toHaveCount(1);
 	await expect(page.getByTestId('review-lost-seat')).toHaveCount(2);
 	await expect(page.getByTestId('review-total')).toHaveText('€25.00');
+	await page.screenshot({ path: test.info().outputPath('review-refused.png'), fullPage: true });
 	const { data: booked } = await elsewhere
 		.from('bookings')
 		.select('id')
