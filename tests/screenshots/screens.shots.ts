@@ -5,17 +5,42 @@ const WIDTHS = [375, 768, 1280];
 const SCHEMES = ['light', 'dark'] as const;
 const OUT = 'test-output/screenshots';
 
+/** A mid-zoom: the wheel turned at a point of the map (fractions of its box) to zoom by `factor`. */
+interface Zoom {
+	at: [number, number];
+	factor: number;
+}
+
 /**
  * The screens, each reached by a logged-in person; the event pages with one seat held, the small
- * event's then booked through the review (its page and the order's are shot too).
+ * event's then booked through the review (its page and the order's are shot too). `zoom`: also
+ * shot zoomed in that far (seats big enough to click, section labels beside them).
  */
-const SCREENS: { name: string; path: string; hold?: boolean; timeout?: number }[] = [
+const SCREENS: { name: string; path: string; hold?: boolean; timeout?: number; zoom?: Zoom }[] = [
 	{ name: 'events', path: '/' },
 	{ name: 'small-event', path: '/events/jazz-night', hold: true },
-	{ name: 'hall', path: '/events/symphony-no-9', hold: true },
-	{ name: 'stadium', path: '/events/stadium-finale', timeout: 60_000 },
+	{ name: 'theatre', path: '/events/hamlet', zoom: { at: [0.5, 0.6], factor: 2.5 } },
+	{ name: 'hall', path: '/events/symphony-no-9', hold: true, zoom: { at: [0.3, 0.35], factor: 3 } },
+	{
+		name: 'stadium',
+		path: '/events/stadium-finale',
+		timeout: 60_000,
+		zoom: { at: [0.82, 0.3], factor: 10 }
+	},
 	{ name: 'my-bookings', path: '/me' }
 ];
+
+/** The map's wheel zoom turns e^(-deltaY · 0.0015) per event (SeatMap). */
+async function wheelZoom(page: Page, zoom: Zoom): Promise<void> {
+	const box = (await page.getByTestId('seat-canvas').boundingBox())!;
+	await page.mouse.move(box.x + box.width * zoom.at[0], box.y + box.height * zoom.at[1]);
+	const steps = Math.ceil(Math.log(zoom.factor) / 0.3);
+	for (let k = 0; k < steps; k++)
+		await page.mouse.wheel(0, -Math.log(zoom.factor) / steps / 0.0015);
+	await page.mouse.move(0, 0);
+	// At rest the map is redrawn sharp (SeatMap's settle time).
+	await page.waitForTimeout(300);
+}
 
 async function settle(page: Page, screen: (typeof SCREENS)[number]): Promise<void> {
 	await hydrated(page);
@@ -65,6 +90,14 @@ test('screenshots of every screen', async ({ browser }) => {
 						path: `${OUT}/${screen.name}-${width}-${colorScheme}-full.png`,
 						fullPage: true
 					});
+			}
+			if (screen.zoom) {
+				await wheelZoom(page, screen.zoom);
+				for (const colorScheme of SCHEMES) {
+					await page.emulateMedia({ colorScheme });
+					await page.screenshot({ path: `${OUT}/${screen.name}-${width}-${colorScheme}-zoom.png` });
+				}
+				await page.getByRole('button', { name: 'Show all' }).click();
 			}
 			await page.emulateMedia({ colorScheme: 'light' });
 			if (screen.hold && screen.name === 'small-event') {

@@ -1,7 +1,6 @@
 import type { SeatLayout } from '$lib/domain/seat-layout';
 import type { SeatStatus } from '$lib/domain/seat-state';
 import type { Viewport } from '$lib/domain/viewport';
-import { formatPriceRange } from '$lib/domain/format';
 import type { Stage } from '$lib/map/stage';
 import { FEATURE } from '$lib/domain/seat-features';
 
@@ -19,7 +18,6 @@ export const SEAT_STYLE = {
 	featureHalo: '#ffffff',
 	wheelchairFill: '#1e3a8a',
 	label: '#334155',
-	labelBack: 'rgba(255, 255, 255, 0.85)',
 	number: '#ffffff'
 } as const;
 
@@ -475,9 +473,9 @@ export class SeatPainter {
 	}
 
 	/**
-	 * What is drawn over the tiles each frame: the stage, section names (with their prices at
-	 * overview), row labels at both ends of each row once rows are apart, and a marker on my seats
-	 * that keeps a readable size however far out the map is.
+	 * What is drawn over the tiles each frame: the stage, row labels at both ends of each row once
+	 * rows are apart, and a marker on my seats that keeps a readable size however far out the map
+	 * is. Section labels are laid out apart from each other over the canvas (SectionLabels).
 	 */
 	overlay(
 		layout: SeatLayout,
@@ -497,34 +495,7 @@ export class SeatPainter {
 		const r = seatRadius(layout, view);
 		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
 		if (extras.stage) this.#stage(extras.stage, view);
-		ctx.textAlign = 'center';
-		const pill = (text: string, x: number, y: number, font: string) => {
-			ctx.font = font;
-			const w = ctx.measureText(text).width + 10;
-			ctx.fillStyle = SEAT_STYLE.labelBack;
-			ctx.fillRect(x - w / 2, y - 9, w, 18);
-			ctx.fillStyle = SEAT_STYLE.label;
-			ctx.fillText(text, x, y);
-		};
 		ctx.textBaseline = 'middle';
-		layout.sectionBoxes.forEach((box, s) => {
-			const x0 = box.minX * view.scale + view.tx;
-			const x1 = box.maxX * view.scale + view.tx;
-			const y0 = box.minY * view.scale + view.ty;
-			const y1 = box.maxY * view.scale + view.ty;
-			if (x1 < -100 || x0 > width + 100 || y1 < -40 || y0 > height + 40) return;
-			const cx = (x0 + x1) / 2;
-			if (r < 6) {
-				// Overview: the name and prices inside the section, where it is wide enough to read.
-				if (x1 - x0 < 56) return;
-				const cy = (y0 + y1) / 2;
-				const price = layout.sectionPrices[s];
-				pill(layout.sections[s], cx, cy - 10, '600 12px system-ui, sans-serif');
-				pill(formatPriceRange(price.min, price.max), cx, cy + 10, '12px system-ui, sans-serif');
-			} else {
-				pill(layout.sections[s], cx, y0 - r * 2.6 - 10, '600 14px system-ui, sans-serif');
-			}
-		});
 		if (r >= 4) {
 			ctx.fillStyle = SEAT_STYLE.label;
 			ctx.font = `${Math.min(14, Math.max(10, r * 1.2))}px system-ui, sans-serif`;

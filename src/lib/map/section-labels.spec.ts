@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import {
+	LABEL_METRICS,
+	boxOf,
+	importance,
+	overlaps,
+	placeLabels,
+	sectionAnchors,
+	type Box,
+	type LabelScene,
+	type LabelSection
+} from './section-labels.ts';
+
+/** Text 6 px a character, bold 7: enough to reason about sizes by hand. */
+const measure = (text: string, bold: boolean) => text.length * (bold ? 7 : 6);
+
+function section(name: string, x: number, y: number, half = 5): LabelSection {
+	return {
+		name,
+		anchor: { x, y },
+		box: { minX: x - half, minY: y - half, maxX: x + half, maxY: y + half },
+		free: '120 free',
+		prices: '€10.00–€20.00'
+	};
+}
+
+function scene(over: Partial<LabelScene> = {}): LabelScene {
+	return {
+		view: { scale: 1, tx: 0, ty: 0 },
+		width: 800,
+		height: 600,
+		mode: 'inside',
+		reach: 4,
+		rowLabelRoom: 20,
+		measure,
+		covered: () => false,
+		obstacles: [],
+		...over
+	};
+}
+
+function expectApart(labels: ReturnType<typeof placeLabels>, width: number, height: number) {
+	const boxes = labels.map(boxOf);
+	for (const b of boxes) {
+		expect(b.x0).toBeGreaterThanOrEqual(0);
+		expect(b.y0).toBeGreaterThanOrEqual(0);
+		expect(b.x1).toBeLessThanOrEqual(width);
+		expect(b.y1).toBeLessThanOrEqual(height);
+	}
+	for (let a = 0; a < boxes.length; a++)
+		for (let b = a + 1; b < boxes.length; b++) expect(overlaps(boxes[a], boxes[b])).toBe(false);
+}
+
+describe('overlaps', () => {
+	const a: Box = { x0: 0, y0: 0, x1: 10, y1: 10 };
+	it('sees boxes that share area, not boxes that only touch', () => {
+		expect(overlaps(a, { x0: 5, y0: 5, x1: 15, y1: 15 })).toBe(true);
+		expect(overlaps(a, { x0: 10, y0: 0, x1: 20, y1: 10 })).toBe(false);
+		expect(overlaps(a, { x0: 0, y0: 11, x1: 10, y1: 20 })).toBe(false);
+	});
+	it('with a gap, boxes closer than the gap count as overlapping', () => {
+		expect(overlaps(a, { x0: 12, y0: 0, x1: 20, y1: 10 }, 3)).toBe(true);
+		expect(overlaps(a, { x0: 13, y0: 0, x1: 20, y1: 10 }, 3)).toBe(false);
+	});
+});
+
+describe('placeLabels at overview', () => {
+	it('puts a lone section its full label, centred on its anchor', () => {
+		const [label] = placeLabels([section('Stalls', 400, 300)], [0], scene());
+		expect(label.lines).toEqual(['Stalls', '120 free', '€10.00–€20.00']);
+		expect([label.x, label.y]).toEqual([400, 300]);
+		// The widest line (13 characters at 6 px) and the padding; three lines.
+		expect(label.width).toBe(13 * 6 + LABEL_METRICS.padX * 2);
+		expect(label.height).toBe(3 * LABEL_METRICS.line + LABEL_METRICS.padY * 2);
+	});
+
+	it('gives a crowded section the shorter label, and drops one that still collides', () => {
+		// The three-line labels (49 px tall) of A and B would meet; their two-line ones (34 px) do not.
+		const sections = [section('A', 400, 300), section('B', 400, 340), section('C', 400, 320)];
+		const labels = placeLabels(sections, [0, 1, 2], scene());
+		expect(labels.map((l) => l.section)).toEqual([0, 1]);
+		expect(labels.map((l) => l.lines.length)).toEqual([2, 2]);
+		expectApart(labels, 800, 600);
+	});
+
+	it('places every section before growing any, so importance never costs a section its label', () => {
+		// A is first; its full label would cover B's short one. Both keep a short label.
+		const sections = [section('A', 400, 300), section('B', 400, 338)];
+		const labels = placeLabels(sections, [0, 1], scene());
+		expect(labels.map((l) => [l.section, l.lines.length])).toEqual([
+			[0, 2],
+			[1, 2]
+		]);
+	});
+
+	it('takes the more important section first when two cannot both be shown', () => {
+		const sections = [section('Small', 400, 300), section('Big', 404, 302)];
+		expect(placeLabels(sections, [1, 0], scene()).map((l) => l.section)).toEqual([1]);
+		expect(placeLabels(sections, [0, 1], scene()).map((l) => l.section)).toEqual([0]);
+	});
+
+	it('leaves out labels that would cross the map edge or an obstacle', () => {
+		const sections = [
+			section('Edge', 10, 300),
+			section('Under', 400, 300),
+			section('Ok', 600, 300)
+		];
+		const obstacles = [{ x0: 380, y0: 290, x1: 420, y1: 310 }];
+		const labels = placeLabels(sections, [0, 1, 2], scene({ obstacles }));
+		expect(labels.map((l) => l.section)).toEqual([2]);
+	});
+
+	it('follows the view: map units to pixels', () => {
+		const view = { scale: 2, tx: 100, ty: 50 };
+		const [label] = placeLabels([section('S', 100, 100)], [0], scene({ view }));
+		expect([label.x, label.y]).toEqual([300, 250]);
+	});
+
+	it('keeps any number of labels apart and inside the map', () => {
+		// A bowl of 24 stands, crowded at a phone's width.
+		const sections = Array.from({ length: 24 }, (_, k) => {
+			const a = (k * 15 * Math.PI) / 180;
+			return section(`Stand ${k + 1}`, 180 + 150 * Math.cos(a), 180 + 150 * Math.sin(a), 12);
+		});
+		const labels = placeLabels(
+			sections,
+			sections.map((_, s) => s),
+			scene({ width: 360, height: 360 })
+		);
+		expect(labels.length).toBeGreaterThan(4);
+		expect(labels.length).toBeLessThan(24);
+		expectApart(labels, 360, 360);
+	});
+});
+
+describe('placeLabels beside the seats', () => {
+	const aside = (covered: (b: Box) => boolean, over: Partial<LabelScene> = {}) =>
+		scene({ mode: 'aside', covered, ...over });
+
+	it('says the name and free seats on one line above the section when that is open ground', () => {
+		const [label] = placeLabels(
+			[section('Block A', 400, 300, 50)],
+			[0],
+			aside(() => false)
+		);
+		expect(label.lines).toEqual(['Block A · 120 free']);
+		const box = boxOf(label);
+		// Above the top seats' drawing (reach 4) with the gap between.
+		expect(box.y1).toBe(250 - 4 - LABEL_METRICS.gap);
+		expect(label.x).toBe(400);
+	});
+
+	it('goes below, then beside, wherever seats are not; never over one', () => {
+		const seatsAbove = (b: Box) => b.y1 < 250;
+		const [below] = placeLabels([section('S', 400, 300, 50)], [0], aside(seatsAbove));
+		expect(boxOf(below).y0).toBeGreaterThan(350);
+
+		const seatsAboveOrBelow = (b: Box) => b.y1 < 250 || b.y0 > 350;
+		const [side] = placeLabels([section('S', 600, 300, 50)], [0], aside(seatsAboveOrBelow));
+		// Right of the section (away from the middle), past the row labels.
+		expect(boxOf(side).x0).toBeGreaterThanOrEqual(650 + 4 + 20);
+
+		const everywhere = () => true;
+		expect(placeLabels([section('S', 400, 300, 50)], [0], aside(everywhere))).toEqual([]);
+	});
+
+	it('asks about the label with room for the seats drawn around their centres', () => {
+		const asked: Box[] = [];
+		const [label] = placeLabels(
+			[section('S', 400, 300, 50)],
+			[0],
+			aside((b) => (asked.push(b), false))
+		);
+		const box = boxOf(label);
+		expect(asked.at(-1)).toEqual({
+			x0: box.x0 - 4,
+			y0: box.y0 - 4,
+			x1: box.x1 + 4,
+			y1: box.y1 + 4
+		});
+	});
+
+	it('keeps the label of a section half off the map on the half that shows', () => {
+		// The section runs from x = -300 to 300; the map shows 0 to 800.
+		const wide = {
+			...section('Wide', 0, 300),
+			box: { minX: -300, minY: 250, maxX: 300, maxY: 350 }
+		};
+		const [label] = placeLabels(
+			[wide],
+			[0],
+			aside(() => false)
+		);
+		const box = boxOf(label);
+		expect(box.x0).toBeGreaterThanOrEqual(LABEL_METRICS.gap);
+		expect(box.x1).toBeLessThanOrEqual(300);
+	});
+
+	it('shortens to the name when the full line would meet a neighbour', () => {
+		// Two blocks side by side, 130 px apart: "Block A · 120 free" is 18 × 7 + 10 = 136 px wide.
+		// Seats everywhere but above them, so above is the only place.
+		const sections = [section('Block A', 300, 300, 40), section('Block B', 430, 300, 40)];
+		const labels = placeLabels(
+			sections,
+			[0, 1],
+			aside((b) => b.y1 > 260)
+		);
+		expect(labels.map((l) => l.lines)).toEqual([['Block A · 120 free'], ['Block B']]);
+		expectApart(labels, 800, 600);
+	});
+});
+
+describe('sectionAnchors', () => {
+	it('picks a seat of each section, inside an arc rather than in its hollow', () => {
+		// A half ring of radius 10–12 around (0, 0), and a second section of two seats.
+		const x: number[] = [];
+		const y: number[] = [];
+		const of: number[] = [];
+		for (let r = 10; r <= 12; r++)
+			for (let a = 0; a <= 180; a += 10) {
+				x.push(r * Math.cos((a * Math.PI) / 180));
+				y.push(r * Math.sin((a * Math.PI) / 180));
+				of.push(0);
+			}
+		x.push(50, 52);
+		y.push(0, 0);
+		of.push(1, 1);
+		const [arc, pair] = sectionAnchors(x, y, of, 2);
+		expect(Math.hypot(arc.x, arc.y)).toBeGreaterThanOrEqual(10 - 1e-9);
+		expect(x.some((v, i) => v === arc.x && y[i] === arc.y && of[i] === 0)).toBe(true);
+		expect([50, 52]).toContain(pair.x);
+	});
+});
+
+describe('importance', () => {
+	it('ranks bigger sections first, equals in venue order', () => {
+		expect(importance([10, 40, 10, 40])).toEqual([1, 3, 0, 2]);
+	});
+});
