@@ -118,14 +118,11 @@ test('the stadium bowl is seeded around the pitch and drawn all the way round', 
 	await context.close();
 });
 
-test('section labels never overlap: at overview on a desktop and a phone, and zoomed in', async ({
-	browser,
-	baseURL
-}) => {
-	for (const viewport of [
-		{ width: 1280, height: 800 },
-		{ width: 375, height: 812 }
-	]) {
+for (const viewport of [
+	{ width: 1280, height: 800 },
+	{ width: 375, height: 812 }
+]) {
+	test(`section labels at overview never overlap (${viewport.width} px)`, async ({ browser }) => {
 		const context = await browser.newContext({ viewport });
 		const page = await context.newPage();
 		await openMap(page, STADIUM);
@@ -143,14 +140,19 @@ test('section labels never overlap: at overview on a desktop and a phone, and zo
 			expect(box.x + box.width).toBeLessThanOrEqual(map.x + map.width);
 		}
 		await context.close();
-	}
+	});
+}
 
-	// Zoomed in until seats can be clicked, at the ring's right edge: the labels move off the seats.
+test('zoomed in until seats can be clicked, section labels move off the seats', async ({
+	browser,
+	baseURL
+}) => {
 	const seats = await seatColumns(baseURL!, STADIUM);
 	const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 	const page = await context.newPage();
 	await openMap(page, STADIUM);
 	const canvas = (await page.getByTestId('seat-canvas').boundingBox())!;
+	// At the ring's right edge, where open ground lies outside it.
 	await page.mouse.move(canvas.x + canvas.width * 0.87, canvas.y + canvas.height * 0.5);
 	for (let k = 0; k < 8; k++) await page.mouse.wheel(0, -200);
 	const aside = page.locator('[data-testid="section-label"][data-mode="aside"]');
