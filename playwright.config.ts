@@ -34,7 +34,8 @@ export default defineConfig({
 		// The holds, races and realtime feeds again with PostgreSQL 15 under the embedded back end.
 		{
 			name: 'postgres',
-			testMatch: /(booking|holds|live|channel-closed|my-bookings|orders|accessible|section-counts)\.e2e\.ts$/,
+			testMatch:
+				/(booking|holds|live|channel-closed|my-bookings|orders|accessible|section-counts)\.e2e\.ts$/,
 			use: { baseURL: server.url(postgresPort) }
 		}
 	],
