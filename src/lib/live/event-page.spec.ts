@@ -99,7 +99,7 @@ const SEAT_MAP = {
 	restricted_view: [false, false, false, false]
 };
 
-function fakeSupabase() {
+function fakeSupabase(layout: Promise<unknown> = Promise.resolve(SEAT_MAP)) {
 	const channels: FakeChannel[] = [];
 	const snapshots: ReturnType<typeof deferred<unknown>>[] = [];
 	const rest: { data: unknown; error: unknown; status: number }[] = [];
@@ -122,7 +122,7 @@ function fakeSupabase() {
 		);
 	const client = {
 		rpc(name: string, args: unknown) {
-			if (name === 'seat_map') return Promise.resolve({ data: SEAT_MAP, error: null, status: 200 });
+			if (name === 'seat_map') return layout.then((data) => ({ data, error: null, status: 200 }));
 			if (name === 'best_available') {
 				calls.push(`rpc(${name},${JSON.stringify(args)})`);
 				return Promise.resolve(rest.shift());
@@ -170,7 +170,7 @@ function goLive(channel: FakeChannel) {
 }
 
 describe('EventPage', () => {
-	it('loads the layout, then subscribes to its event before fetching the snapshot', async () => {
+	it('subscribes to its event and fetches the snapshot only once the subscription is live', async () => {
 		const { store, channel, fake } = await started();
 		expect(store.load).toBe('ready');
 		expect(store.layout?.size).toBe(4);
@@ -185,6 +185,30 @@ describe('EventPage', () => {
 		expect(store.connection).toBe('live');
 		expect(channel.tracked).toBe(1);
 		expect(fake.snapshots).toHaveLength(1);
+	});
+
+	it('joins and takes its snapshot while the layout loads, and applies both once it has', async () => {
+		const layout = deferred<unknown>();
+		const fake = fakeSupabase(layout.promise);
+		const page = new EventPage(fake.client, EVENT, ME);
+		const store = page.seats;
+		const starting = page.start();
+		for (let i = 0; i < 5; i++) await Promise.resolve();
+		const channel = fake.channels[0];
+		expect(channel.topic).toBe('event:1');
+		goLive(channel);
+		expect(fake.snapshots).toHaveLength(1);
+		channel.change({ id: 7, seat_id: 12, user_id: OTHER, status: 'booked' });
+		fake.snapshots[0].resolve({ booking_id: [3], seat_id: [11], user_id: [ME] });
+		await flush();
+		// Synced means the seats are whole: not before there are seats.
+		expect(store.load).toBe('loading');
+		expect(store.synced).toBe(false);
+		layout.resolve(SEAT_MAP);
+		await starting;
+		expect(statuses(store)).toEqual(['mine', 'taken', 'available', 'available']);
+		expect(store.synced).toBe(true);
+		expect(store.available).toBe(2);
 	});
 
 	it('keeps a change that arrives while the snapshot is in flight', async () => {

@@ -48,6 +48,9 @@ export class LiveSeats {
 	#seats: SeatState | null = null;
 	readonly #clock = new ServerClock();
 	#feed: EventFeed | null = null;
+	/** What the feed said before the layout loaded, to apply once it has. */
+	#pending: ((seats: SeatState) => void)[] = [];
+	#feedSynced = false;
 	// Plain callbacks, not state: repaints bypass Svelte's reactivity on purpose.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#listeners = new Set<SeatListener>();
@@ -105,8 +108,43 @@ export class LiveSeats {
 		this.#stopped = false;
 		this.load = 'loading';
 		this.loadError = null;
-		const { data: layout, error } = await fetchSeatLayout(this.#supabase, this.event.id);
+		this.#seats = null;
+		this.#pending = [];
+		const loading = fetchSeatLayout(this.#supabase, this.event.id);
+		// The channel joins and takes its snapshot while the layout loads: neither needs the other,
+		// and what the feed says before there are seats waits in #pending, in order.
+		const feed = new EventFeed(
+			this.#supabase,
+			this.event.id,
+			this.#presenceKey,
+			() => this.#clock.now(),
+			{
+				change: (change) => this.#withSeats(() => this.apply([change])),
+				resyncBegins: () => this.#withSeats((seats) => seats.beginResync()),
+				snapshot: (snapshot) =>
+					this.#withSeats((seats) => {
+						// The snapshot carries the server's clock: learn the offset before judging its holds.
+						this.#clock.sync(snapshot.server_time);
+						this.#expiry.clear();
+						this.#changed(seats.applySnapshot(snapshot));
+					}),
+				connection: (state, synced) => {
+					this.connection = state;
+					this.#feedSynced = synced;
+					this.synced = synced && this.#seats !== null;
+				},
+				viewers: (count) => (this.viewers = count)
+			}
+		);
+		this.#feed = feed;
+		feed.start();
+		const { data: layout, error } = await loading;
 		if (this.#stopped) return;
+		if (error || !layout.size) {
+			feed.stop();
+			this.#feed = null;
+			this.#pending = [];
+		}
 		if (error) {
 			this.loadError = error.message;
 			this.load = 'error';
@@ -122,35 +160,23 @@ export class LiveSeats {
 		this.layout = layout;
 		this.available = layout.size;
 		this.load = layout.size ? 'ready' : 'empty';
-		if (!layout.size) return;
-		this.#feed = new EventFeed(
-			this.#supabase,
-			this.event.id,
-			this.#presenceKey,
-			() => this.#clock.now(),
-			{
-				change: (change) => this.apply([change]),
-				resyncBegins: () => seats.beginResync(),
-				snapshot: (snapshot) => {
-					// The snapshot carries the server's clock: learn the offset before judging its holds.
-					this.#clock.sync(snapshot.server_time);
-					this.#expiry.clear();
-					this.#changed(seats.applySnapshot(snapshot));
-				},
-				connection: (state, synced) => {
-					this.connection = state;
-					this.synced = synced;
-				},
-				viewers: (count) => (this.viewers = count)
-			}
-		);
-		this.#feed.start();
+		const pending = this.#pending;
+		this.#pending = [];
+		for (const op of pending) op(seats);
+		this.synced = this.#feedSynced;
+	}
+
+	/** Runs `op` on the seats now, or once the layout has loaded. */
+	#withSeats(op: (seats: SeatState) => void): void {
+		if (this.#seats) op(this.#seats);
+		else this.#pending.push(op);
 	}
 
 	stop(): void {
 		this.#stopped = true;
 		this.#feed?.stop();
 		this.#feed = null;
+		this.#pending = [];
 		this.#expiry.clear();
 		this.#listeners.clear();
 	}
