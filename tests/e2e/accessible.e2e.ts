@@ -160,6 +160,39 @@ test('"Wheelchair spaces only" dims every other seat and counts the free spaces 
 	await context.close();
 });
 
+test('"Find seats together" holds a wheelchair space with companions, and says so when none is free', async ({
+	browser,
+	baseURL
+}) => {
+	const event = await accessibleEvent(baseURL!);
+	const { page, context } = await person(browser, 'Together', event.path, {
+		viewport: { width: 1280, height: 800 }
+	});
+	const form = page.getByTestId('best-available');
+	await form.getByLabel('A wheelchair space, with companion seats beside it').check();
+	await form.getByTestId('best-count').selectOption('3');
+	await form.getByRole('button', { name: 'Find seats' }).click();
+	await expect(page.getByTestId('outcome')).toContainText('Holding');
+	await expect(page.getByTestId('my-holds').getByRole('listitem')).toHaveCount(3);
+	await expect(page.getByTestId('outcome')).toContainText('Stalls · Row A · Seats 1–3');
+
+	// One more space with a companion: only A8 with A7 is left, and I may hold just one more seat.
+	await expect(form.getByTestId('best-count').getByRole('option')).toHaveCount(1);
+	await form.getByRole('button', { name: 'Find seats' }).click();
+	await expect(page.getByTestId('outcome')).toContainText('Holding');
+	await expect(page.getByTestId('my-holds')).toContainText('Seat 8');
+
+	// A second person finds no wheelchair space free, and is told so plainly.
+	const other = await person(browser, 'Late', event.path);
+	const otherForm = other.page.getByTestId('best-available');
+	await otherForm.getByLabel('A wheelchair space, with companion seats beside it').check();
+	await otherForm.getByTestId('best-count').selectOption('1');
+	await otherForm.getByRole('button', { name: 'Find seats' }).click();
+	await expect(other.page.getByTestId('outcome')).toContainText(/no wheelchair space/i);
+	await other.context.close();
+	await context.close();
+});
+
 test('"Find seats together" offers no more seats than the person may still hold', async ({
 	browser,
 	baseURL

@@ -1,6 +1,11 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { Supabase } from '$lib/api/client';
-import { holdBestAvailable, holdSeats, releaseBookings } from '$lib/api/bookings';
+import {
+	holdBestAvailable,
+	holdBestWheelchairSpace,
+	holdSeats,
+	releaseBookings
+} from '$lib/api/bookings';
 import {
 	bestAvailableFailure,
 	bookingFailure,
@@ -155,14 +160,14 @@ export class SeatActions {
 	}
 
 	/** Asks the database for the best `count` adjacent seats of a category and holds them. */
-	async bestAvailable(category: string, count: number): Promise<Outcome> {
+	async bestAvailable(category: string, count: number, wheelchair = false): Promise<Outcome> {
 		const live = this.#seats;
 		const layout = live.layout;
 		if (!layout) return say.mapLoading;
 		if (!live.userId) return say.logInToHold;
 		this.busy = true;
 		try {
-			const { data, error } = await holdBestAvailable(
+			const { data, error } = await (wheelchair ? holdBestWheelchairSpace : holdBestAvailable)(
 				this.#supabase,
 				live.event.id,
 				category,
