@@ -48,11 +48,22 @@ test('B sees A hold, book and release a seat live, and cannot take it meanwhile'
 	await focusSeat(a.page, seat, moves);
 	await expect(seatButton(a.page, seat)).toHaveAttribute('data-status', 'mine');
 
-	// A releases; B sees it free.
+	// A releases, after saying yes to a question that names the order; B sees it free.
 	await a.page
 		.getByTestId('my-seats')
 		.getByRole('button', { name: /Release/ })
 		.click();
+	const question = a.page.getByRole('alertdialog');
+	await expect(question.locator('p')).toHaveText(
+		/^Release .+ from order [0-9A-Z]{4}-[0-9A-Z]{4}\? This cannot be undone\./
+	);
+	await question.getByRole('button', { name: 'Keep it' }).click();
+	await expect(seatButton(a.page, seat)).toHaveAttribute('data-status', 'mine');
+	await a.page
+		.getByTestId('my-seats')
+		.getByRole('button', { name: /Release/ })
+		.click();
+	await question.getByRole('button', { name: 'Release seat' }).click();
 	await expect(a.page.getByTestId('outcome')).toContainText('Released 1 seat');
 	await expect(seatButton(b.page, seat)).toHaveAttribute('data-status', 'available', {
 		timeout: 1_000

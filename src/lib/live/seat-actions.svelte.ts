@@ -6,6 +6,7 @@ import {
 	holdSeats,
 	releaseBookings
 } from '$lib/api/bookings';
+import { listMyOrders } from '$lib/api/orders';
 import {
 	bestAvailableFailure,
 	bookingFailure,
@@ -112,6 +113,23 @@ export class SeatActions {
 		} finally {
 			this.#setPending(seats, false);
 		}
+	}
+
+	/**
+	 * What to ask before releasing these booked seats, naming their orders when they can be read:
+	 * "Release Floor · Row F · Seat 6 from order K7QM-3XPD? This cannot be undone."
+	 */
+	async releaseQuestion(seats: number[]): Promise<string> {
+		const live = this.#seats;
+		const ids = seats.map((i) => live.bookingId(i));
+		const { data: orders } = await listMyOrders(this.#supabase);
+		const references = (orders ?? [])
+			.filter((o) => o.seats.some((s) => ids.includes(s.bookingId) && s.releasedAt === null))
+			.map((o) => o.reference);
+		const from = references.length
+			? ` from ${references.length === 1 ? 'order' : 'orders'} ${references.join(', ')}`
+			: '';
+		return `Release ${live.names(seats)}${from}? This cannot be undone.`;
 	}
 
 	/** Lets go of my bookings or holds on these seats. */
