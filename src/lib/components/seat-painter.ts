@@ -33,7 +33,7 @@ const TINY_FILL = {
 const TINY_RADIUS = 2.5;
 
 /** Seats whose drawing reaches into a `size`×`size` CSS px tile drawn at `view`. */
-function tileSeats(layout: SeatLayout, view: Viewport, size: number): number[] {
+export function tileSeats(layout: SeatLayout, view: Viewport, size: number): number[] {
 	const seats: number[] = [];
 	const pad = seatReach(layout, view.scale);
 	layout.query(
@@ -46,11 +46,10 @@ function tileSeats(layout: SeatLayout, view: Viewport, size: number): number[] {
 	return seats;
 }
 
-/** How many seats a tile's drawing holds: what drawing it will cost. */
-export function tileCost(layout: SeatLayout, view: Viewport, size: number): number {
-	const seats = tileSeats(layout, view, size).length;
+/** What drawing a tile of these seats will cost, in seats drawn as shapes. */
+export function tileCost(layout: SeatLayout, view: Viewport, seats: number[]): number {
 	// Squares written as pixels cost a fraction of a seat drawn as a shape.
-	return seatRadius(layout, view) < TINY_RADIUS ? seats / 8 : seats;
+	return seatRadius(layout, view) < TINY_RADIUS ? seats.length / 8 : seats.length;
 }
 
 /** A seat's overview square in whole device pixels: left, top, side. */
@@ -132,9 +131,14 @@ export class SeatPainter {
 	 * Draws the seats that reach into a `size`×`size` CSS px tile of the map drawn at `view` (the
 	 * tile's origin at 0,0), on a cleared tile.
 	 */
-	tile(source: PaintSource, view: Viewport, size: number, dpr: number): number {
+	tile(
+		source: PaintSource,
+		view: Viewport,
+		size: number,
+		dpr: number,
+		seats = tileSeats(source.layout, view, size)
+	): number {
 		const ctx = this.#ctx;
-		const seats = tileSeats(source.layout, view, size);
 		if (seatRadius(source.layout, view) < TINY_RADIUS) {
 			// Zoomed out: squares of whole device pixels written straight into the bitmap, which
 			// costs a few array writes per seat instead of rasterizing a path of thousands.

@@ -1,5 +1,11 @@
 import type { Viewport } from '$lib/domain/viewport';
-import { SeatPainter, seatReach, tileCost, type PaintSource } from '$lib/components/seat-painter';
+import {
+	SeatPainter,
+	seatReach,
+	tileCost,
+	tileSeats,
+	type PaintSource
+} from '$lib/components/seat-painter';
 import {
 	TILE,
 	TileCache,
@@ -130,7 +136,9 @@ export class MapRenderer {
 		for (const id of wanted) {
 			const tile = this.#cache.get(id);
 			if (tile && !tile.dirty) continue;
-			const cost = tileCost(this.#source.layout, this.#view(id), TILE);
+			// The seats are looked up once: the cost is judged on them, and they are what is drawn.
+			const seats = tileSeats(this.#source.layout, this.#view(id), TILE);
+			const cost = tileCost(this.#source.layout, this.#view(id), seats);
 			// At least one tile a frame, so a view always gets complete.
 			const over =
 				stats.drawn > 0 && (spent + cost > seatBudget || performance.now() - start > budgetMs);
@@ -139,7 +147,7 @@ export class MapRenderer {
 				if (!tile) absent.push(id);
 				continue;
 			}
-			this.#draw(id, tile);
+			this.#draw(id, tile, seats);
 			spent += cost;
 			stats.drawn++;
 		}
@@ -164,11 +172,11 @@ export class MapRenderer {
 		return { scale: id.scale, tx: -id.col * TILE, ty: -id.row * TILE };
 	}
 
-	#draw(id: TileId, old: Tile<Bitmap> | undefined): void {
+	#draw(id: TileId, old: Tile<Bitmap> | undefined, seats: number[]): void {
 		const canvas = old?.bitmap ?? bitmap(Math.round(TILE * this.#dpr));
 		const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | null;
 		if (!ctx) return;
-		new SeatPainter(ctx).tile(this.#source, this.#view(id), TILE, this.#dpr);
+		new SeatPainter(ctx).tile(this.#source, this.#view(id), TILE, this.#dpr, seats);
 		this.#cache.set(id, canvas);
 	}
 
