@@ -149,6 +149,21 @@ test('works on a 375 px wide phone, turned or resized', async ({ browser, baseUR
 	await context.close();
 });
 
+test('an event page asks the API only for what its server render did not send', async ({
+	page
+}) => {
+	const asked: string[] = [];
+	page.on('request', (r) => {
+		const url = new URL(r.url());
+		if (url.pathname.startsWith('/rest/v1/')) asked.push(url.pathname.slice('/rest/v1/'.length));
+	});
+	await page.goto('/events/jazz-night');
+	await hydrated(page);
+	await mapSynced(page);
+	// The event row came with the page; the seats and who has them are the browser's to fetch.
+	expect(asked.sort()).toEqual(['rpc/seat_bookings', 'rpc/seat_map']);
+});
+
 test('a 50,000-seat event loads completely, and a remote change repaints one seat', async ({
 	page,
 	browser

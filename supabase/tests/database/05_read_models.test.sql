@@ -1,6 +1,6 @@
 -- The RPCs the app loads a venue with, the seed, and the venue builder seeds and testers use.
 begin;
-select plan(23);
+select plan(31);
 
 -- A small event with history: ann booked seats 3 and 1 and released 1, bob booked 1 and 2.
 insert into auth.users (id, aud, role, is_anonymous) values
@@ -128,6 +128,56 @@ select results_eq(
 	          ('A AB 1 10 86 standard 100'), ('A AB 2 12 86 standard 100'), ('B 1 1 0 0 free 0'),
 	          ('B 2 1 0 1 free 0') $$,
 	'Sections are laid out at x + (n - 1)·dx, y + (r - 1)·dy, tiers front first, rows A … Z, AA … or numbered');
+
+-- The stored maps: built as the transaction that changed the seats commits (SET CONSTRAINTS …
+-- IMMEDIATE stands in for the commit a test's rollback never reaches).
+select is(
+	(select count(*)::int from public.events e left join private.seat_maps m on m.event_id = e.id
+	 where e.slug not like 'tap-%' and m.layout::text is distinct from private.build_seat_map(e.id)::text),
+	0,
+	'Every seeded event''s map is stored, equal to the map built from its seats');
+select is(
+	(select count(*)::int from private.seat_maps m join public.events e on e.id = m.event_id
+	 where e.slug = 'tap-venue'),
+	0,
+	'A new event''s map is not stored before its transaction commits');
+select is(
+	(select json_array_length(public.seat_map(id) -> 'id') from public.events where slug = 'tap-venue'),
+	16,
+	'Before then, seat_map builds it from the seats the transaction laid out');
+set constraints private.stale_seat_maps_rebuild immediate;
+select is(
+	(select m.layout::text from private.seat_maps m join public.events e on e.id = m.event_id
+	 where e.slug = 'tap-venue'),
+	(select private.build_seat_map(id)::text from public.events where slug = 'tap-venue'),
+	'As it commits, the new event''s map is stored');
+set constraints private.stale_seat_maps_rebuild deferred;
+update public.seats set price_cents = 999
+where event_id = (select id from public.events where slug = 'tap-venue') and section = 'B';
+delete from public.seats
+where id = (select max(id) from public.seats where event_id = (select id from public.events where slug = 'tap-venue'));
+select is(
+	(select public.seat_map(id) -> 'price_cents' ->> 12 || ' of ' || json_array_length(public.seat_map(id) -> 'id')
+	 from public.events where slug = 'tap-venue'),
+	'999 of 15',
+	'seat_map answers edited and removed seats at once inside the transaction that changed them');
+select is(
+	(select array_agg(s.event_id) from private.stale_seat_maps s),
+	(select array[id] from public.events where slug = 'tap-venue'),
+	'Many statements on an event''s seats queue one rebuild of its map');
+set constraints private.stale_seat_maps_rebuild immediate;
+select is(
+	(select m.layout::text from private.seat_maps m join public.events e on e.id = m.event_id
+	 where e.slug = 'tap-venue'),
+	(select private.build_seat_map(id)::text from public.events where slug = 'tap-venue'),
+	'As it commits, the edited event''s stored map is rebuilt from its seats');
+delete from public.events where slug = 'tap-venue';
+select is(
+	(select count(*)::int from private.seat_maps m where not exists (select from public.events e where e.id = m.event_id)),
+	0,
+	'A deleted event takes its stored map with it');
+set constraints private.stale_seat_maps_rebuild deferred;
+
 select throws_ok(
 	$$ select public.create_venue_event('tap-bad', 'Bad', 'Hall', now(), '[{"name": "A", "rows": 0, "seats": 1, "price_cents": 1}]') $$,
 	'22023', null, 'A malformed section is refused');
