@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeatLayout } from './seat-layout.ts';
-import { centreSeat, neighbour, rowEnd } from './seat-navigation.ts';
+import { centreSeat, neighbour, rowEnd, type Direction } from './seat-navigation.ts';
 
 /** A grid of rows × cols seats, one unit apart, in two sections side by side. */
 function gridColumns(rows: number, cols: number) {
@@ -181,5 +181,89 @@ describe('SeatLayout sections and rows', () => {
 		const seen: number[] = [];
 		layout.query(0, 0, 1, 0, (i) => seen.push(i));
 		expect(seen.map((i) => layout.number[i]).sort()).toEqual([1, 2]);
+	});
+});
+
+describe('keyboard neighbours on an irregular venue', () => {
+	/** Curved rows with gaps and a second section off to the side: what a real venue has. */
+	function arcs() {
+		const c = {
+			...{ id: [] as number[], section: [] as string[], row_label: [] as string[] },
+			...{ number: [] as number[], x: [] as number[], y: [] as number[] },
+			...{ category: [] as string[], price_cents: [] as number[] },
+			...{ accessibility: [] as null[], restricted_view: [] as boolean[] }
+		};
+		let id = 1;
+		for (const [section, cx] of [
+			['Arc', 0],
+			['Side', 60]
+		] as const)
+			for (let r = 0; r < 12; r++)
+				for (let n = 0; n < 30; n++) {
+					if (n % 10 === 4 && r % 3 === 1) continue; // aisles that do not line up
+					const angle = -0.8 + (1.6 * n) / 29;
+					const radius = 20 + r * 1.1;
+					c.id.push(id++);
+					c.section.push(section);
+					c.row_label.push(String.fromCharCode(65 + r));
+					c.number.push(n + 1);
+					c.x.push(cx + radius * Math.sin(angle));
+					c.y.push(radius * Math.cos(angle));
+					c.category.push('std');
+					c.price_cents.push(100);
+					c.accessibility.push(null);
+					c.restricted_view.push(false);
+				}
+		return SeatLayout.parse(c);
+	}
+
+	/** The answer by looking at every seat, as the window's shortcut must agree with. */
+	function everySeat(layout: SeatLayout, from: number, direction: Direction): number {
+		const tolerance = layout.pitch * 0.45;
+		const horizontal = direction === 'left' || direction === 'right';
+		const sign = direction === 'left' || direction === 'up' ? -1 : 1;
+		let best = -1;
+		let bestCost = Infinity;
+		for (let i = 0; i < layout.size; i++) {
+			if (i === from) continue;
+			const along =
+				(horizontal ? layout.x[i] - layout.x[from] : layout.y[i] - layout.y[from]) * sign;
+			if (along <= tolerance * 0.5) continue;
+			const across = Math.abs(
+				horizontal ? layout.y[i] - layout.y[from] : layout.x[i] - layout.x[from]
+			);
+			const cost = horizontal
+				? (across <= tolerance ? 0 : 1e6 + across * 1e3) + along
+				: Math.round(along / tolerance) * 1e6 + across;
+			if (cost < bestCost) {
+				bestCost = cost;
+				best = i;
+			}
+		}
+		return best;
+	}
+
+	it('finds, from every seat in every direction, the seat a scan of all seats finds', () => {
+		const layout = arcs();
+		const directions: Direction[] = ['left', 'right', 'up', 'down'];
+		const wrong: string[] = [];
+		for (let i = 0; i < layout.size; i++)
+			for (const d of directions) {
+				const want = everySeat(layout, i, d);
+				const got = neighbour(layout, i, d);
+				if (got !== want) wrong.push(`${i} ${d}: ${got}, not ${want}`);
+			}
+		expect(wrong).toEqual([]);
+	});
+
+	it('goes to the ends of a curved row', () => {
+		const layout = arcs();
+		const row = [...Array(layout.size).keys()].filter(
+			(i) =>
+				layout.sectionOf[i] === layout.sectionOf[40] && layout.rowLabel[i] === layout.rowLabel[40]
+		);
+		const byX = row.sort((a, b) => layout.x[a] - layout.x[b]);
+		expect(rowEnd(layout, 40, 'start')).toBe(byX[0]);
+		expect(rowEnd(layout, 40, 'end')).toBe(byX.at(-1));
 	});
 });
