@@ -144,17 +144,27 @@ export class SeatPainter {
 			// costs a few array writes per seat instead of rasterizing a path of thousands.
 			const px = Math.round(size * dpr);
 			const image = pixels(px);
-			new Uint32Array(image.data.buffer).fill(0);
 			const words = new Uint32Array(image.data.buffer);
+			words.fill(0);
 			const colourOf = this.#tinyColours(source);
-			for (const pass of [false, true])
-				for (const i of seats) {
-					if (source.selected(i) !== pass) continue;
-					const [x0, y0, side] = tinySquare(source.layout, view, dpr, i);
-					const colour = colourOf(i);
-					for (let y = Math.max(0, y0); y < Math.min(px, y0 + side); y++)
-						words.fill(colour, y * px + Math.max(0, x0), y * px + Math.min(px, x0 + side));
-				}
+			const { layout } = source;
+			// tinySquare's arithmetic, inlined: this loop runs for every seat of the venue at overview.
+			const side = Math.max(1, Math.round(seatRadius(layout, view) * 2 * dpr));
+			const square = (i: number) => {
+				const x0 = Math.round((layout.x[i] * view.scale + view.tx) * dpr - side / 2);
+				const y0 = Math.round((layout.y[i] * view.scale + view.ty) * dpr - side / 2);
+				const colour = colourOf(i);
+				const left = Math.max(0, x0);
+				const right = Math.min(px, x0 + side);
+				for (let y = Math.max(0, y0); y < Math.min(px, y0 + side); y++)
+					words.fill(colour, y * px + left, y * px + right);
+			};
+			// Seats picked to release last, so their colour is never painted over by a neighbour.
+			const picked: number[] = [];
+			for (const i of seats)
+				if (source.selected(i)) picked.push(i);
+				else square(i);
+			for (const i of picked) square(i);
 			ctx.putImageData(image, 0, 0);
 			return seats.length;
 		}
