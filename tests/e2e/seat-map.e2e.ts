@@ -1,5 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createEvent, focusFreeSeat, focused, person, seatButton } from './helpers.ts';
+import {
+	createEvent,
+	expectNoSeriousViolations,
+	focusFreeSeat,
+	focused,
+	person,
+	seatButton
+} from './helpers.ts';
 
 /**
  * The seat map read before a click: the tooltip on hover and on keyboard focus, the flight to a
@@ -59,6 +66,39 @@ test('the tooltip names the seat under the mouse and in keyboard focus, with its
 	await page.mouse.move(box.x + 3, box.y + 3);
 	await expect(canvas).toHaveCSS('cursor', 'default');
 	await expect(tip).toContainText(otherName);
+	await context.close();
+});
+
+test('in the last minute of a hold the tooltip says to book soon, in words and a mark', async ({
+	browser,
+	baseURL
+}) => {
+	test.setTimeout(90_000);
+	// 66 seconds: a few before the last minute, then into it.
+	const { path } = await createEvent(baseURL!, { holdMinutes: 1.1, sections: SMALL });
+	const { page, context } = await person(browser, 'Soon', path, {
+		viewport: { width: 1280, height: 800 }
+	});
+	await focusFreeSeat(page, ['ArrowDown', 'ArrowDown']);
+	await page.keyboard.press('Enter');
+	await expect(focused(page)).toHaveAttribute('data-status', 'mine-held');
+	const state = page.getByTestId('seat-tip-state');
+	await expect(state).toHaveText(/^Held by you · 01:0\d left$/);
+	await expect(state).toHaveAttribute('data-urgent', 'false');
+	const plain = await state.evaluate((el) => getComputedStyle(el).color);
+
+	await expect(state).toHaveAttribute('data-urgent', 'true', { timeout: 20_000 });
+	await expect(state).toHaveText(/^Held by you · ⚠ 00:5\d left — book soon$/);
+	// The same moment as the holds panel's countdown, and set apart by more than its colour.
+	await expect(page.getByTestId('hold-countdown')).toHaveAttribute('data-urgent', 'true');
+	const left = state.locator('.left');
+	await expect(left).toHaveCSS('font-weight', '700');
+	expect(await left.evaluate((el) => getComputedStyle(el).color)).not.toBe(plain);
+	// The tooltip is dark in both themes; its urgent words read on it in both.
+	for (const colorScheme of ['light', 'dark'] as const) {
+		await page.emulateMedia({ colorScheme });
+		await expectNoSeriousViolations(page);
+	}
 	await context.close();
 });
 

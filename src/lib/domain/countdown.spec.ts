@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countdownAlert, formatCountdown, isUrgent } from './countdown.ts';
+import { countdownAlert, formatCountdown, holdTimeLeft, isUrgent } from './countdown.ts';
 import { formatMinutes } from './format.ts';
 
 describe('formatCountdown', () => {
@@ -41,6 +41,20 @@ describe('isUrgent', () => {
 		// Over: the page says the hold expired instead.
 		expect(isUrgent(0)).toBe(false);
 		expect(isUrgent(-5_000)).toBe(false);
+	});
+});
+
+describe('holdTimeLeft', () => {
+	it('says the time left, and in the last minute to book soon', () => {
+		expect(holdTimeLeft(252_000)).toBe('04:12 left');
+		expect(holdTimeLeft(60_000)).toBe('01:00 left');
+		expect(holdTimeLeft(45_000)).toBe('00:45 left — book soon');
+		expect(holdTimeLeft(1)).toBe('00:01 left — book soon');
+	});
+
+	it('asks for nothing once the hold is over', () => {
+		expect(holdTimeLeft(0)).toBe('00:00 left');
+		expect(holdTimeLeft(-3_000)).toBe('00:00 left');
 	});
 });
 

@@ -20,6 +20,15 @@ export function isUrgent(ms: number): boolean {
 	return seconds > 0 && seconds < URGENT_SECONDS;
 }
 
+/**
+ * A hold's time left as a seat's tooltip says it: "04:12 left", and in the last minute "00:45 left
+ * — book soon", so the urgency is in the words as well as in the style around them.
+ */
+export function holdTimeLeft(ms: number): string {
+	const text = `${formatCountdown(ms)} left`;
+	return isUrgent(ms) ? `${text} — book soon` : text;
+}
+
 /** Seconds left at which a screen reader hears how long is left (not every second). */
 const THRESHOLDS = [300, 120];
 

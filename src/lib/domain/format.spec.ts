@@ -11,7 +11,8 @@ import {
 	seatFeatures,
 	seatsLeft,
 	timeZoneLongName,
-	wheelchairSpacesFree
+	wheelchairSpacesFree,
+	wheelchairSpacesFreeShort
 } from './format.ts';
 
 describe('seatsLeft', () => {
@@ -160,5 +161,11 @@ describe('seatFeatures', () => {
 		expect(wheelchairSpacesFree(1)).toBe('1 wheelchair space free');
 		expect(wheelchairSpacesFree(12)).toBe('12 wheelchair spaces free');
 		expect(wheelchairSpacesFree(0)).toBe('No wheelchair space free now');
+	});
+
+	it('says the same in short beside the filter on a narrow map', () => {
+		expect(wheelchairSpacesFreeShort(1)).toBe('1 free');
+		expect(wheelchairSpacesFreeShort(1_200)).toBe('1,200 free');
+		expect(wheelchairSpacesFreeShort(0)).toBe('None free');
 	});
 });

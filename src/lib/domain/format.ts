@@ -196,3 +196,8 @@ export function seatFeatures(seat: SeatFeatures): string[] {
 export function wheelchairSpacesFree(free: number): string {
 	return free > 0 ? `${plural(free, 'wheelchair space')} free` : 'No wheelchair space free now';
 }
+
+/** The same beside the filter's label on a narrow map: "2 free", "None free". */
+export function wheelchairSpacesFreeShort(free: number): string {
+	return free > 0 ? `${countFormat.format(free)} free` : 'None free';
+}
