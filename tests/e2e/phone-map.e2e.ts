@@ -95,6 +95,26 @@ test('on a phone "More" shows the details whole over the page, and nothing under
 	await context.close();
 });
 
+test('zoomed in on a phone, where the map is shows over its corner', async ({ browser }) => {
+	const context = await browser.newContext({ viewport: PHONE });
+	const page = await context.newPage();
+	await open(page, 'stadium-finale', false);
+	// The toolbar's own line makes room for the wheelchair filter.
+	await expect(page.getByTestId('map-where')).toBeHidden();
+	const over = page.locator('.where-over');
+	await expect(over).toHaveCount(0);
+	await page.getByRole('button', { name: 'Zoom in' }).click();
+	await page.getByRole('button', { name: 'Zoom in' }).click();
+	await expect(over).toHaveText(/^Stand \d+ · Row \w+$/);
+	const box = (await over.boundingBox())!;
+	const map = (await page.locator('[data-map-viewport]').boundingBox())!;
+	expect(box.y + box.height).toBeLessThanOrEqual(map.y + map.height);
+	expect(box.x + box.width).toBeLessThanOrEqual(map.x + map.width);
+	await page.getByRole('button', { name: 'Show all' }).click();
+	await expect(over).toHaveCount(0);
+	await context.close();
+});
+
 test('at tablet and desktop widths the details stay whole and "More" is not offered', async ({
 	browser
 }) => {
@@ -106,8 +126,13 @@ test('at tablet and desktop widths the details stay whole and "More" is not offe
 		const page = await context.newPage();
 		await open(page, 'stadium-finale', false);
 		await expect(page.getByTestId('details-toggle')).toBeHidden();
-		await expect(page.getByTestId('wheelchair-free')).toBeVisible();
-		await expect(page.getByTestId('wheelchair-free')).toHaveText(/wheelchair spaces free$/);
+		await expect(page.getByLabel('Wheelchair spaces only')).toBeVisible();
+		// The label's words whole, not cut as on a phone.
+		const rest = (await page.getByTestId('wheelchair-filter').locator('.rest').boundingBox())!;
+		expect(rest.width).toBeGreaterThan(40);
+		await expect(page.getByTestId('wheelchair-free-short')).toHaveText('16 free');
+		await expect(page.getByTestId('map-where')).toHaveText('All 24 sections');
+		await expect(page.getByTestId('map-where')).toBeVisible();
 		const left = (await page.getByTestId('event-seats-left').boundingBox())!;
 		expect(left.x + left.width).toBeLessThanOrEqual(viewport.width);
 		await context.close();
