@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { createServer, get as httpGet, type IncomingHttpHeaders, type Server } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +63,55 @@ describe('node adapter', () => {
 				body: '{"a":41}'
 			});
 			expect(await res.json()).toBe(42);
+		} finally {
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
+	it('compresses big JSON answers as the client accepts (brotli, else gzip), not small ones', async () => {
+		await fixture.db.query(
+			`insert into public.notes (id, body) select g, repeat('seat ', 40) from generate_series(1000, 1099) g
+			 on conflict do nothing`
+		);
+		const server = createServer((_req, res) => res.end('app'));
+		attach(server, backend);
+		const url = await listen(server);
+		const get = (path: string, acceptEncoding?: string) =>
+			new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+				const h: Record<string, string> = { apikey: backend.keys.publishableKey };
+				if (acceptEncoding) h['accept-encoding'] = acceptEncoding;
+				httpGet(`${url}${path}`, { headers: h }, (res) => {
+					const chunks: Buffer[] = [];
+					res.on('data', (c: Buffer) => chunks.push(c));
+					res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+				}).on('error', reject);
+			});
+		try {
+			const many = '/rest/v1/notes?select=id,body&id=gte.1000&order=id';
+			const plain = await get(many);
+			expect(plain.headers['content-encoding']).toBeUndefined();
+			expect(JSON.parse(plain.body.toString())).toHaveLength(100);
+
+			const br = await get(many, 'gzip, deflate, br');
+			expect(br.headers['content-encoding']).toBe('br');
+			expect(br.headers.vary).toMatch(/Accept-Encoding/);
+			expect(Number(br.headers['content-length'])).toBe(br.body.length);
+			expect(br.body.length).toBeLessThan(plain.body.length / 5);
+			expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+
+			const gz = await get(many, 'gzip, deflate');
+			expect(gz.headers['content-encoding']).toBe('gzip');
+			expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+			// Refused by q=0: not sent that way.
+			expect((await get(many, 'br;q=0, gzip')).headers['content-encoding']).toBe('gzip');
+
+			const one = await get('/rest/v1/notes?select=id&id=eq.1', 'gzip, br');
+			expect(one.headers['content-encoding']).toBeUndefined();
+			expect(JSON.parse(one.body.toString())).toEqual([{ id: 1 }]);
+			// fetch (undici, under supabase-js in Node) asks for it and decodes it.
+			const viaFetch = await fetch(`${url}${many}`, { headers: headers() });
+			expect(await viaFetch.json()).toEqual(JSON.parse(plain.body.toString()));
 		} finally {
 			server.closeAllConnections();
 			await new Promise((resolve) => server.close(resolve));
