@@ -10,6 +10,9 @@ const config = {
 	},
 	kit: {
 		adapter: adapter(),
+		// A page's stylesheets are 4-15 KB in all: inside the page they cost no round trip, which
+		// its first paint and the app's start would otherwise both wait for.
+		inlineStyleThreshold: 16384,
 		typescript: {
 			// The embedded back end and the project scripts run on Node's type stripping, so they
 			// are type-checked with the app and limited to erasable syntax.
