@@ -62,6 +62,8 @@ export interface SeatMapResult {
 	commitToPaint: Summary;
 	/** Cold loads at 375×812 with the CPU throttled 4×. */
 	phoneRender: Summary;
+	/** Where a first render's time goes (p50 of each moment, ms from navigation start). */
+	phases: { desktop: Phases; phone: Phases };
 	/** Frame intervals per screen, zoom and gesture. */
 	frames: FrameRun[];
 	/** Realtime frame → painted, per zoom (1280×800). */
@@ -194,7 +196,26 @@ async function load(
 					const path = new URL(r.name).pathname.replace(/^\/(rest|auth)\/v1\//, '');
 					return `${path} ${r.startTime.toFixed(0)}–${r.responseEnd.toFixed(0)}`;
 				}),
-			firstFrame: b.frames[0] ?? NaN
+			firstFrame: b.frames[0] ?? NaN,
+			phases: (() => {
+				const entry = (rpc: string) =>
+					performance
+						.getEntriesByType('resource')
+						.find((e) => e.name.includes(`/rest/v1/rpc/${rpc}`)) as
+						PerformanceResourceTiming | undefined;
+				const map = entry('seat_map');
+				const taken = entry('seat_bookings');
+				return {
+					dcl: nav?.domContentLoadedEventEnd ?? NaN,
+					layoutAsked: map?.startTime ?? NaN,
+					layoutReceived: map?.responseEnd ?? NaN,
+					layoutWireBytes: map?.encodedBodySize ?? NaN,
+					layoutBytes: map?.decodedBodySize ?? NaN,
+					bookingsReceived: taken?.responseEnd ?? NaN,
+					synced: b.syncedAt,
+					drawn: b.frames.at(-1) ?? NaN
+				};
+			})()
 		};
 	});
 	if (profile)
@@ -364,6 +385,7 @@ export async function seatMap(
 		const synced: number[] = [];
 		const dcl: number[] = [];
 		const phone: number[] = [];
+		const phases: { desktop: Phases[]; phone: Phases[] } = { desktop: [], phone: [] };
 		let seats = 0;
 		for (let i = 0; i < phoneLoads; i++) {
 			// A phone load that never syncs is reported, and the rest of the run still measured.
@@ -375,6 +397,7 @@ export async function seatMap(
 			);
 			if (!l) continue;
 			phone.push(Math.max(l.times.synced, l.times.lastFrame));
+			phases.phone.push(l.times.phases);
 			await l.context.close();
 		}
 		let last: Awaited<ReturnType<typeof load>> | undefined;
@@ -386,6 +409,7 @@ export async function seatMap(
 			complete.push(Math.max(t.synced, t.lastFrame));
 			synced.push(t.synced);
 			dcl.push(t.dcl);
+			phases.desktop.push(t.phases);
 			seats = t.seats;
 		}
 		const page = last!.page;
@@ -431,6 +455,7 @@ export async function seatMap(
 			synced: summarize(synced),
 			domContentLoaded: summarize(dcl),
 			phoneRender: summarize(phone),
+			phases: { desktop: medianPhases(phases.desktop), phone: medianPhases(phases.phone) },
 			jsHeapUsedBytes: heap.used,
 			arrayBufferBytes: heap.backingStorage,
 			changes: receiveToPaint.length,
@@ -451,12 +476,45 @@ export async function seatMap(
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
+/** The moments of a first render, ms from navigation start. */
+export interface Phases {
+	dcl: number;
+	layoutAsked: number;
+	layoutReceived: number;
+	/** The seat map's size on the wire and decoded. */
+	layoutWireBytes: number;
+	layoutBytes: number;
+	bookingsReceived: number;
+	synced: number;
+	drawn: number;
+}
+
+function medianPhases(all: Phases[]): Phases {
+	const keys = ['dcl', 'layoutAsked', 'layoutReceived', 'layoutWireBytes', 'layoutBytes'] as const;
+	const rest = ['bookingsReceived', 'synced', 'drawn'] as const;
+	return Object.fromEntries(
+		[...keys, ...rest].map((k) => [k, all.length ? summarize(all.map((p) => p[k])).median : NaN])
+	) as unknown as Phases;
+}
+
+/** One line naming where a first render's time went, phase by phase. */
+function describePhases(p: Phases): string {
+	const gap = (from: number, to: number) => (to - from).toFixed(0);
+	return (
+		`page ready (DOMContentLoaded) ${p.dcl.toFixed(0)}, app started and asked for the seat map +${gap(p.dcl, p.layoutAsked)}, ` +
+		`its answer +${gap(p.layoutAsked, p.layoutReceived)} (${(p.layoutWireBytes / 1e6).toFixed(2)} MB on the wire, ${(p.layoutBytes / 1e6).toFixed(2)} MB of JSON), ` +
+		`parsed, laid out and synced +${gap(p.layoutReceived, p.synced)} (bookings snapshot in at ${p.bookingsReceived.toFixed(0)}), drawn +${gap(p.synced, Math.max(p.synced, p.drawn))}`
+	);
+}
+
 /** The map's figures as lines of text, with the machine and its load before and after. */
 export function describeSeatMap(r: SeatMapResult, before: string, after: string): string {
 	const lines = [
 		`Seat map, ${r.event} (${r.seats} seats). Machine before: ${before}`,
 		`  first synced render 1280×800: p50 ${ms(r.firstCompleteRender.median)}, max ${ms(r.firstCompleteRender.max)} (${r.loads} loads)`,
+		`    where it goes (p50, ms): ${describePhases(r.phases.desktop)}`,
 		`  first synced render 375×812, CPU 4× throttled: p50 ${ms(r.phoneRender.median)}, max ${ms(r.phoneRender.max)} (${r.phoneRender.n} loads)`,
+		...(r.phoneRender.n ? [`    where it goes (p50, ms): ${describePhases(r.phases.phone)}`] : []),
 		`  JS heap ${(r.jsHeapUsedBytes / 2 ** 20).toFixed(1)} MiB` +
 			(r.arrayBufferBytes === undefined
 				? ''
