@@ -156,6 +156,9 @@ export class SeatPainter {
 				const colour = colourOf(i);
 				const left = Math.max(0, x0);
 				const right = Math.min(px, x0 + side);
+				// Wholly beside the tile (its seats are looked up with a margin): `fill` would count
+				// a negative end from the buffer's end and paint the tile over.
+				if (right <= left) return;
 				for (let y = Math.max(0, y0); y < Math.min(px, y0 + side); y++)
 					words.fill(colour, y * px + left, y * px + right);
 			};
