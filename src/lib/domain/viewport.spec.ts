@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fit, resized, reveal, toScreen, toWorld, zoomAt } from './viewport.ts';
+import { fit, fitWithRoom, resized, reveal, toScreen, toWorld, zoomAt } from './viewport.ts';
+
+const bounds = { minX: 0, minY: 0, maxX: 100, maxY: 50 };
 
 describe('viewport', () => {
-	const bounds = { minX: 0, minY: 0, maxX: 100, maxY: 50 };
-
 	it('fits the bounds centred in the box', () => {
 		const view = fit(bounds, 220, 220, 10);
 		expect(view.scale).toBe(2);
@@ -55,5 +55,43 @@ describe('viewport', () => {
 		const [sx, sy] = toScreen(view, cx, cy);
 		expect(sx).toBeCloseTo(170);
 		expect(sy).toBeCloseTo(280);
+	});
+});
+
+describe('fitWithRoom', () => {
+	it('is fit when nothing needs room', () => {
+		const corners = [
+			{ x: 0, y: 0, rx: 0, ry: 0 },
+			{ x: 100, y: 50, rx: 0, ry: 0 }
+		];
+		expect(fitWithRoom(corners, 220, 220, 10)).toEqual(fit(bounds, 220, 220, 10));
+	});
+
+	it('shrinks the view just enough that every point’s room fits, and centres the whole', () => {
+		// A label 60 px wide centred on the map's left edge, one 20 px tall on its bottom.
+		const points = [
+			{ x: 0, y: 0, rx: 30, ry: 5 },
+			{ x: 100, y: 50, rx: 0, ry: 10 },
+			{ x: 100, y: 0, rx: 0, ry: 0 }
+		];
+		const view = fitWithRoom(points, 220, 220, 10);
+		// 100 · scale + 30 = 200 across; 50 · scale + 15 = 200 down: across binds.
+		expect(view.scale).toBeCloseTo(1.7, 12);
+		const left = toScreen(view, 0, 0)[0] - 30;
+		const right = toScreen(view, 100, 0)[0];
+		expect(left).toBeCloseTo(10, 9);
+		expect(right).toBeCloseTo(210, 9);
+		const top = toScreen(view, 0, 0)[1] - 5;
+		const bottom = toScreen(view, 100, 50)[1] + 10;
+		expect(top + bottom).toBeCloseTo(220, 9);
+	});
+
+	it('lets a small room inside the map’s extent cost nothing', () => {
+		const points = [
+			{ x: 0, y: 0, rx: 0, ry: 0 },
+			{ x: 100, y: 50, rx: 0, ry: 0 },
+			{ x: 50, y: 25, rx: 40, ry: 40 }
+		];
+		expect(fitWithRoom(points, 220, 220, 10).scale).toBe(2);
 	});
 });

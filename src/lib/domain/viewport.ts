@@ -24,6 +24,79 @@ export function fit(bounds: Bounds, width: number, height: number, margin: numbe
 	};
 }
 
+/** A map point that must show with `rx` by `ry` px of room around it (a label centred on it). */
+export interface Roomy {
+	x: number;
+	y: number;
+	rx: number;
+	ry: number;
+}
+
+/**
+ * The closest view that shows every point with its room inside a `width`×`height` box, `margin`
+ * px from its edges, the whole centred. Room in pixels does not grow with the zoom, so the scale
+ * is the largest at which each pair of points, with their rooms, still fits side by side: for two
+ * points `d` map units apart with rooms `r1` and `r2`, `d · scale + r1 + r2 ≤ width − 2·margin`.
+ */
+export function fitWithRoom(
+	points: readonly Roomy[],
+	width: number,
+	height: number,
+	margin: number
+): Viewport {
+	const axis = (at: (p: Roomy) => number, room: (p: Roomy) => number, size: number) => {
+		const free = size - 2 * margin;
+		let scale = Infinity;
+		// Only the points at the extremes of `at ± room / scale` can bind, but which those are
+		// depends on the scale: every pair is checked, once per resize.
+		for (const a of points)
+			for (const b of points) {
+				const d = at(a) - at(b);
+				if (d > 0) scale = Math.min(scale, (free - room(a) - room(b)) / d);
+			}
+		return scale;
+	};
+	const scale = Math.max(
+		1e-6,
+		Math.min(
+			axis(
+				(p) => p.x,
+				(p) => p.rx,
+				width
+			),
+			axis(
+				(p) => p.y,
+				(p) => p.ry,
+				height
+			)
+		)
+	);
+	const span = (at: (p: Roomy) => number, room: (p: Roomy) => number) => {
+		let lo = Infinity;
+		let hi = -Infinity;
+		for (const p of points) {
+			lo = Math.min(lo, at(p) * scale - room(p));
+			hi = Math.max(hi, at(p) * scale + room(p));
+		}
+		return (lo + hi) / 2;
+	};
+	return {
+		scale: Number.isFinite(scale) ? scale : 1,
+		tx:
+			width / 2 -
+			span(
+				(p) => p.x,
+				(p) => p.rx
+			),
+		ty:
+			height / 2 -
+			span(
+				(p) => p.y,
+				(p) => p.ry
+			)
+	};
+}
+
 /** Zooms by `factor` keeping the screen point (sx, sy) fixed, within the limits. */
 export function zoomAt(
 	view: Viewport,

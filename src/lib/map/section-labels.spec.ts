@@ -5,8 +5,12 @@ import {
 	importance,
 	overlaps,
 	placeLabels,
+	sectionAnchorSeats,
 	sectionAnchors,
+	sectionSides,
+	sidesOf,
 	type Box,
+	type Side,
 	type LabelScene,
 	type LabelSection
 } from './section-labels.ts';
@@ -14,11 +18,12 @@ import {
 /** Text 6 px a character, bold 7: enough to reason about sizes by hand. */
 const measure = (text: string, bold: boolean) => text.length * (bold ? 7 : 6);
 
+/** A square block of level rows, `half` each way from its anchor, in a venue centred at (400, 300). */
 function section(name: string, x: number, y: number, half = 5): LabelSection {
 	return {
 		name,
 		anchor: { x, y },
-		box: { minX: x - half, minY: y - half, maxX: x + half, maxY: y + half },
+		sides: sidesOf({ x, y }, 1, 0, [-half, half], [-half, half], { x: 400, y: 300 }),
 		free: '120 free',
 		prices: '€10.00–€20.00'
 	};
@@ -105,7 +110,8 @@ describe('placeLabels at overview', () => {
 			section('Under', 400, 300),
 			section('Ok', 600, 300)
 		];
-		const obstacles = [{ x0: 380, y0: 290, x1: 420, y1: 310 }];
+		// Over the middle section and all around it.
+		const obstacles = [{ x0: 340, y0: 200, x1: 460, y1: 400 }];
 		const labels = placeLabels(sections, [0, 1, 2], scene({ obstacles }));
 		expect(labels.map((l) => l.section)).toEqual([2]);
 	});
@@ -235,5 +241,136 @@ describe('sectionAnchors', () => {
 describe('importance', () => {
 	it('ranks bigger sections first, equals in venue order', () => {
 		expect(importance([10, 40, 10, 40])).toEqual([1, 3, 0, 2]);
+	});
+});
+
+/** Seats of a bowl's stands around (250, 250): rows of `seats` at radius 200 + row, angles clockwise from up. */
+function bowl(stands: [number, number][], rows = 10, seats = 15) {
+	const x: number[] = [];
+	const y: number[] = [];
+	const sectionOf: number[] = [];
+	const rowOf: number[] = [];
+	stands.forEach(([from, to], s) => {
+		for (let r = 0; r < rows; r++)
+			for (let k = 0; k < seats; k++) {
+				const a = ((from + ((to - from) * k) / (seats - 1)) * Math.PI) / 180;
+				x.push(250 + (200 + r) * Math.sin(a));
+				y.push(250 - (200 + r) * Math.cos(a));
+				sectionOf.push(s);
+				rowOf.push(s * rows + r);
+			}
+	});
+	const anchors = sectionAnchorSeats(x, y, sectionOf, stands.length);
+	const sides = sectionSides(x, y, sectionOf, rowOf, anchors, { x: 250, y: 250 });
+	return { x, y, sectionOf, anchors, sides };
+}
+
+describe('sectionSides', () => {
+	it('of a level block: beyond the back and front rows, then the rows’ ends, outward first', () => {
+		// 4 rows of 6 seats, 2 apart, above the venue's middle.
+		const x: number[] = [];
+		const y: number[] = [];
+		for (let r = 0; r < 4; r++)
+			for (let k = 0; k < 6; k++) {
+				x.push(100 + k * 2);
+				y.push(50 + r * 2);
+			}
+		const rowOf = x.map((_, i) => Math.floor(i / 6));
+		const of = x.map(() => 0);
+		const anchors = sectionAnchorSeats(x, y, of, 1);
+		const [sides] = sectionSides(x, y, of, rowOf, anchors, { x: 200, y: 200 });
+		// (+ 0: a direction's -0 and 0 are the same.)
+		const at = (s: Side) => ({ x: s.x, y: s.y, nx: s.nx + 0, ny: s.ny + 0, ends: s.ends });
+		const anchor = { x: x[anchors[0]], y: y[anchors[0]] };
+		expect(sides.map(at)).toEqual([
+			{ x: anchor.x, y: 50, nx: 0, ny: -1, ends: false },
+			{ x: anchor.x, y: 56, nx: 0, ny: 1, ends: false },
+			{ x: 100, y: anchor.y, nx: -1, ny: 0, ends: true },
+			{ x: 110, y: anchor.y, nx: 1, ny: 0, ends: true }
+		]);
+		// Along the back row, from one end of it to the other.
+		expect(anchor.x + sides[0].min).toBe(100);
+		expect(anchor.x + sides[0].max).toBe(110);
+	});
+
+	it('of a bowl’s stand whose rows run down the page: behind its back row, then in front', () => {
+		// East of the pitch: the rows are arcs from 75° to 89°, nearly vertical.
+		const { x, y, sides } = bowl([[75.5, 89.5]]);
+		const [back, front, ...ends] = sides[0];
+		expect(back.nx).toBeGreaterThan(0.95);
+		expect(front.nx).toBeLessThan(-0.95);
+		expect(ends.every((e) => e.ends && Math.abs(e.ny) > 0.95)).toBe(true);
+		// The back row's outermost seat, and the front row's innermost, lie on those sides' lines.
+		const along = (s: Side, i: number) => (x[i] - s.x) * s.nx + (y[i] - s.y) * s.ny;
+		const reach = (s: Side) => Math.max(...x.map((_, i) => along(s, i)));
+		expect(reach(back)).toBeCloseTo(0, 9);
+		expect(reach(front)).toBeCloseTo(0, 9);
+	});
+
+	it('puts a bowl stand’s label level, behind its own back row, on no seat', () => {
+		const { x, y, anchors, sides } = bowl([
+			[60.5, 74.5],
+			[75.5, 89.5],
+			[90.5, 104.5]
+		]);
+		const view = { scale: 8, tx: -3400, ty: -1700 };
+		const sections = sides.map((s, k) => ({
+			name: `Stand 0${k + 5}`,
+			anchor: { x: x[anchors[k]], y: y[anchors[k]] },
+			sides: s,
+			free: '150 free',
+			prices: ''
+		}));
+		const covered = (b: Box) =>
+			x.some((_, i) => {
+				const [sx, sy] = [x[i] * view.scale + view.tx, y[i] * view.scale + view.ty];
+				return sx >= b.x0 && sx <= b.x1 && sy >= b.y0 && sy <= b.y1;
+			});
+		const labels = placeLabels(
+			sections,
+			[1, 0, 2],
+			scene({ view, width: 600, height: 800, mode: 'aside', covered })
+		);
+		const middle = labels.find((l) => l.section === 1)!;
+		expect(middle.place).toBe('side0');
+		// Right of the stand's back row (its seats' greatest x), at the stand's middle height.
+		const seats = x.map((_, i) => i).filter((i) => i >= 150 && i < 300);
+		const right = Math.max(...seats.map((i) => x[i] * view.scale + view.tx));
+		expect(middle.x).toBeGreaterThan(right);
+		const ys = seats.map((i) => y[i] * view.scale + view.ty);
+		expect(middle.y).toBeGreaterThan(Math.min(...ys));
+		expect(middle.y).toBeLessThan(Math.max(...ys));
+		for (const label of labels) expect(covered(boxOf(label))).toBe(false);
+		expectApart(labels, 600, 800);
+	});
+});
+
+describe('placeLabels, where a label goes', () => {
+	it('at overview, moves off its seats past the back row when a neighbour’s label is there', () => {
+		// B's anchor lies under A's label; its back (above, away from the middle) is open.
+		const sections = [section('A', 400, 215, 10), section('B', 400, 200, 10)];
+		const labels = placeLabels(sections, [0, 1], scene());
+		expect(labels.map((l) => [l.section, l.place])).toEqual([
+			[0, 'on'],
+			[1, 'side0']
+		]);
+		expect(boxOf(labels[1]).y1).toBe(190 - 4 - LABEL_METRICS.gap);
+		expectApart(labels, 800, 600);
+	});
+
+	it('grows a label only where it already is', () => {
+		// A's full label fits only away from its seats: it stays short, on them.
+		const sections = [section('A', 400, 300), section('B', 400, 340)];
+		const [a] = placeLabels(sections, [0, 1], scene());
+		expect([a.place, a.lines.length]).toEqual(['on', 2]);
+	});
+
+	it('gives each section, mode and place its own key, so a move is a fade across', () => {
+		const s = [section('A', 400, 300, 50)];
+		const [on] = placeLabels(s, [0], scene());
+		const [above] = placeLabels(s, [0], scene({ mode: 'aside' }));
+		const [below] = placeLabels(s, [0], scene({ mode: 'aside', covered: (b) => b.y1 < 250 }));
+		expect(new Set([on.key, above.key, below.key]).size).toBe(3);
+		expect(above.key).toBe(placeLabels(s, [0], scene({ mode: 'aside' }))[0].key);
 	});
 });

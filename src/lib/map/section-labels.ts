@@ -1,14 +1,16 @@
-import type { Bounds } from '$lib/domain/seat-layout';
 import type { Viewport } from '$lib/domain/viewport';
 
 /**
  * Where the section labels go. At overview, while seats are too small to aim at, a section's label
  * sits on its own seats: name, free seats and prices, or name and free seats where that is all
- * that fits. Once seats are big enough to click, a label covering them would be in the way, so it
- * moves beside the section, onto ground no seat occupies (or goes). Labels never overlap: the
- * more important sections are placed first, each in its shortest form so that as many sections as
- * possible get one, then each grows to a fuller form where the room allows; a label that fits
- * nowhere is left out.
+ * that fits; where a neighbour's label is in the way, it sits just beyond the section's front or
+ * back row instead. Once seats are big enough to click, a label covering them would be in the
+ * way, so it moves beside the section, onto ground no seat occupies (or goes). Labels never
+ * overlap: the more important sections are placed first, each in its shortest form so that as
+ * many sections as possible get one, then each grows to a fuller form where the room allows; a
+ * label that fits nowhere is left out. Labels are always horizontal: "beside" is measured from
+ * the section's own rows (see `sectionSides`), so a stand of a bowl, whose rows run at any angle,
+ * keeps its label against its seats rather than against the corner of its bounding box.
  */
 
 /** A rectangle in screen pixels. */
@@ -19,12 +21,30 @@ export interface Box {
 	y1: number;
 }
 
+/**
+ * One edge of a section, in map units: the seats' outermost point `x`, `y` that way and the
+ * outward direction `nx`, `ny` (a unit vector). A label beside the section sits beyond it, free to
+ * slide along `dx`, `dy` (a unit vector) from `min` to `max` to stay in view.
+ */
+export interface Side {
+	x: number;
+	y: number;
+	nx: number;
+	ny: number;
+	dx: number;
+	dy: number;
+	min: number;
+	max: number;
+	/** Beyond the rows' ends (where the row labels are), not beyond the front or back row. */
+	ends: boolean;
+}
+
 export interface LabelSection {
 	name: string;
 	/** A seat of the section near its middle (map units): the overview label's centre. */
 	anchor: { x: number; y: number };
-	/** The extent of its seats' centres (map units). */
-	box: Bounds;
+	/** Its edges, preferred first: beyond the back or front row, then beyond the rows' ends. */
+	sides: Side[];
 	/** "2,250 free" */
 	free: string;
 	/** "€55.00–€95.00" */
@@ -53,6 +73,11 @@ export interface LabelScene {
 
 export interface PlacedLabel {
 	section: number;
+	/** Which of the section's places it took: a label that moves to another fades across. */
+	key: string;
+	mode: LabelMode;
+	/** `on` its seats, or `side0`… beyond `sides[0]`…. */
+	place: string;
 	lines: string[];
 	/** Centre, screen px. */
 	x: number;
@@ -102,39 +127,51 @@ function clamp(value: number, min: number, max: number): number {
 	return value < min ? min : value > max ? max : value;
 }
 
-/** Where a label of this size may go, best first (centres, screen px). */
+/** Where a label of this size may go, best first (centres, screen px), each with its key. */
 function candidates(
 	section: LabelSection,
 	scene: LabelScene,
 	w: number,
 	h: number
-): [number, number][] {
-	const { view, width, height } = scene;
-	const ax = section.anchor.x * view.scale + view.tx;
-	const ay = section.anchor.y * view.scale + view.ty;
-	if (scene.mode === 'inside') return [[ax, ay]];
-	const x0 = section.box.minX * view.scale + view.tx;
-	const x1 = section.box.maxX * view.scale + view.tx;
-	const y0 = section.box.minY * view.scale + view.ty;
-	const y1 = section.box.maxY * view.scale + view.ty;
+): [number, number, string][] {
+	const { view, width, height, mode } = scene;
 	const g = LABEL_METRICS.gap;
-	// Along an edge, the label slides into view but not past the section's ends: a section half
-	// off the screen keeps its label on the half that shows.
-	const slide = (centre: number, lo: number, hi: number, half: number, size: number) => {
-		const min = Math.max(lo, g + half);
-		const max = Math.min(hi, size - g - half);
-		return min > max ? centre : clamp(centre, min, max);
-	};
-	const cx = slide((x0 + x1) / 2, x0, x1, w / 2, width);
-	const cy = slide((y0 + y1) / 2, y0, y1, h / 2, height);
-	const above: [number, number] = [cx, y0 - scene.reach - g - h / 2];
-	const below: [number, number] = [cx, y1 + scene.reach + g + h / 2];
-	const side = scene.reach + scene.rowLabelRoom + g + w / 2;
-	const left: [number, number] = [x0 - side, cy];
-	const right: [number, number] = [x1 + side, cy];
-	// Away from the venue's middle first: that side of a ring's stand is open ground.
-	const outward = section.anchor.x * view.scale + view.tx > width / 2;
-	return [above, below, ...(outward ? [right, left] : [left, right])];
+	const out: [number, number, string][] = [];
+	if (mode === 'inside')
+		out.push([
+			section.anchor.x * view.scale + view.tx,
+			section.anchor.y * view.scale + view.ty,
+			'on'
+		]);
+	section.sides.forEach((side, k) => {
+		// Beyond the seats' drawing, and beyond the row labels at the rows' ends (drawn level).
+		const room = scene.reach + g + (side.ends ? scene.rowLabelRoom * Math.abs(side.nx) : 0);
+		// How far the label's box reaches towards the section from its centre.
+		const depth = Math.abs(side.nx) * (w / 2) + Math.abs(side.ny) * (h / 2);
+		const px = side.x * view.scale + view.tx + side.nx * (room + depth);
+		const py = side.y * view.scale + view.ty + side.ny * (room + depth);
+		// Along the edge, the label slides into view but not past the section's ends: a section
+		// half off the screen keeps its label on the half that shows.
+		let lo = side.min * view.scale;
+		let hi = side.max * view.scale;
+		for (const [p, d, size, half] of [
+			[px, side.dx, width, w / 2],
+			[py, side.dy, height, h / 2]
+		]) {
+			if (Math.abs(d) < 1e-9) continue;
+			const a = (g + half - p) / d;
+			const b = (size - g - half - p) / d;
+			lo = Math.max(lo, Math.min(a, b));
+			hi = Math.min(hi, Math.max(a, b));
+		}
+		const middle = ((side.min + side.max) / 2) * view.scale;
+		const t = lo > hi ? middle : clamp(middle, lo, hi);
+		// At overview, only the front and back: a label past a row's end is taken for the
+		// neighbour's.
+		if (mode === 'inside' && side.ends) return;
+		out.push([px + side.dx * t, py + side.dy * t, `side${k}`]);
+	});
+	return out;
 }
 
 /**
@@ -155,10 +192,22 @@ export function placeLabels(
 		height: lines.length * LABEL_METRICS.line + LABEL_METRICS.padY * 2
 	});
 	const placed = new Map<number, PlacedLabel>();
-	const fits = (s: number, lines: string[]): PlacedLabel | null => {
+	/** The first place the label fits, or only the place `at`. */
+	const fits = (s: number, lines: string[], at?: string): PlacedLabel | null => {
 		const { width: w, height: h } = sized(lines);
-		for (const [x, y] of candidates(sections[s], scene, w, h)) {
-			const label = { section: s, lines, x, y, width: w, height: h };
+		for (const [x, y, place] of candidates(sections[s], scene, w, h)) {
+			if (at !== undefined && place !== at) continue;
+			const label = {
+				section: s,
+				key: `${s} ${scene.mode} ${place}`,
+				mode: scene.mode,
+				place,
+				lines,
+				x,
+				y,
+				width: w,
+				height: h
+			};
 			const box = boxOf(label);
 			if (!visible(box)) continue;
 			if (obstacles.some((o) => overlaps(box, o))) continue;
@@ -180,12 +229,14 @@ export function placeLabels(
 		const label = fits(s, forms[forms.length - 1]);
 		if (label) placed.set(s, label);
 	}
-	// ...then each grows as far as the room around it allows.
+	// ...then each grows as far as the room around it allows, where it is: a label does not
+	// leave its seats for room to grow.
 	for (const s of order) {
-		if (!placed.has(s)) continue;
+		const short = placed.get(s);
+		if (!short) continue;
 		const forms = variants(sections[s], scene.mode);
 		for (const lines of forms.slice(0, -1)) {
-			const label = fits(s, lines);
+			const label = fits(s, lines, short.place);
 			if (label) {
 				placed.set(s, label);
 				break;
@@ -196,15 +247,15 @@ export function placeLabels(
 }
 
 /**
- * Each section's seat nearest the average of its seats: inside the section even when it is a
- * ring's arc, whose average may fall in the ring's hollow.
+ * Each section's seat nearest the average of its seats (an index): inside the section even when it
+ * is a ring's arc, whose average may fall in the ring's hollow.
  */
-export function sectionAnchors(
+export function sectionAnchorSeats(
 	x: ArrayLike<number>,
 	y: ArrayLike<number>,
 	sectionOf: ArrayLike<number>,
 	sections: number
-): { x: number; y: number }[] {
+): number[] {
 	const sx = new Float64Array(sections);
 	const sy = new Float64Array(sections);
 	const n = new Float64Array(sections);
@@ -214,16 +265,145 @@ export function sectionAnchors(
 		n[sectionOf[i]]++;
 	}
 	const best = new Float64Array(sections).fill(Infinity);
-	const anchors = Array.from({ length: sections }, () => ({ x: 0, y: 0 }));
+	const anchors = new Array<number>(sections).fill(-1);
 	for (let i = 0; i < sectionOf.length; i++) {
 		const s = sectionOf[i];
 		const d = (x[i] - sx[s] / n[s]) ** 2 + (y[i] - sy[s] / n[s]) ** 2;
 		if (d < best[s]) {
 			best[s] = d;
-			anchors[s] = { x: x[i], y: y[i] };
+			anchors[s] = i;
 		}
 	}
 	return anchors;
+}
+
+/** The anchors' positions (see `sectionAnchorSeats`); an empty section's is the origin. */
+export function sectionAnchors(
+	x: ArrayLike<number>,
+	y: ArrayLike<number>,
+	sectionOf: ArrayLike<number>,
+	sections: number
+): { x: number; y: number }[] {
+	return sectionAnchorSeats(x, y, sectionOf, sections).map((i) =>
+		i < 0 ? { x: 0, y: 0 } : { x: x[i], y: y[i] }
+	);
+}
+
+/**
+ * A section's four sides, from its frame: `anchor`, the direction its rows run (`ux`, `uy`, a
+ * unit vector) and how far its seats reach from the anchor along the rows (`along`) and across
+ * them (`across`, positive towards the rows' right-hand normal). Beyond the back or front row
+ * first, then beyond the rows' ends; of each pair the side facing away from the venue's `centre`
+ * first (open ground, and no neighbour claims it), else the one facing up.
+ */
+export function sidesOf(
+	anchor: { x: number; y: number },
+	ux: number,
+	uy: number,
+	along: [number, number],
+	across: [number, number],
+	centre: { x: number; y: number }
+): Side[] {
+	const [vx, vy] = [-uy, ux];
+	const side = (
+		n: [number, number],
+		reach: number,
+		d: [number, number],
+		range: [number, number],
+		ends: boolean
+	): Side => ({
+		x: anchor.x + n[0] * reach,
+		y: anchor.y + n[1] * reach,
+		nx: n[0],
+		ny: n[1],
+		dx: d[0],
+		dy: d[1],
+		min: range[0],
+		max: range[1],
+		ends
+	});
+	const outward = (a: Side) => (a.x - centre.x) * a.nx + (a.y - centre.y) * a.ny;
+	const rank = (a: Side, b: Side) => {
+		const d = outward(b) - outward(a);
+		return Math.abs(d) > 1e-6 * (1 + Math.abs(outward(a))) ? d : a.ny - b.ny;
+	};
+	const rows = [
+		side([vx, vy], across[1], [ux, uy], along, false),
+		side([-vx, -vy], -across[0], [ux, uy], along, false)
+	].sort(rank);
+	const ends = [
+		side([ux, uy], along[1], [vx, vy], across, true),
+		side([-ux, -uy], -along[0], [vx, vy], across, true)
+	].sort(rank);
+	return [...rows, ...ends];
+}
+
+/**
+ * Every section's sides (see `sidesOf`), measured from its own rows: the direction of its anchor's
+ * row (the main axis of that row's seats, so a curved row counts as its chord), and its seats'
+ * reach along and across it.
+ */
+export function sectionSides(
+	x: ArrayLike<number>,
+	y: ArrayLike<number>,
+	sectionOf: ArrayLike<number>,
+	rowOf: ArrayLike<number>,
+	anchors: readonly number[],
+	centre: { x: number; y: number }
+): Side[][] {
+	const sections = anchors.length;
+	const rowOfAnchor = new Map<number, number>();
+	anchors.forEach((i, s) => {
+		if (i >= 0) rowOfAnchor.set(rowOf[i], s);
+	});
+	// The anchor rows' second moments, then their main axes.
+	const m = Array.from({ length: sections }, () => [0, 0, 0, 0, 0, 0]);
+	for (let i = 0; i < rowOf.length; i++) {
+		const s = rowOfAnchor.get(rowOf[i]);
+		if (s === undefined) continue;
+		const [dx, dy] = [x[i] - x[anchors[s]], y[i] - y[anchors[s]]];
+		const k = m[s];
+		k[0]++;
+		k[1] += dx;
+		k[2] += dy;
+		k[3] += dx * dx;
+		k[4] += dx * dy;
+		k[5] += dy * dy;
+	}
+	const axes = m.map(([n, sx, sy, sxx, sxy, syy]) => {
+		if (n < 2) return [1, 0];
+		const cxx = sxx / n - (sx / n) ** 2;
+		const cxy = sxy / n - (sx / n) * (sy / n);
+		const cyy = syy / n - (sy / n) ** 2;
+		const angle =
+			Math.abs(cxy) < 1e-12 ? (cxx >= cyy ? 0 : Math.PI / 2) : Math.atan2(2 * cxy, cxx - cyy) / 2;
+		return [Math.cos(angle), Math.sin(angle)];
+	});
+	const reach = Array.from({ length: sections }, () => [Infinity, -Infinity, Infinity, -Infinity]);
+	for (let i = 0; i < sectionOf.length; i++) {
+		const s = sectionOf[i];
+		const [ux, uy] = axes[s];
+		const [dx, dy] = [x[i] - x[anchors[s]], y[i] - y[anchors[s]]];
+		const u = dx * ux + dy * uy;
+		const v = dy * ux - dx * uy;
+		const r = reach[s];
+		if (u < r[0]) r[0] = u;
+		if (u > r[1]) r[1] = u;
+		if (v < r[2]) r[2] = v;
+		if (v > r[3]) r[3] = v;
+	}
+	return anchors.map((i, s) =>
+		i < 0
+			? []
+			: sidesOf(
+					{ x: x[i], y: y[i] },
+					axes[s][0],
+					axes[s][1],
+					[reach[s][0], reach[s][1]],
+					[reach[s][2], reach[s][3]],
+					centre
+				)
+	);
 }
 
 /** Sections by importance: more seats first, then in the venue's order. */
