@@ -18,12 +18,32 @@ import {
 /** Text 6 px a character, bold 7: enough to reason about sizes by hand. */
 const measure = (text: string, bold: boolean) => text.length * (bold ? 7 : 6);
 
-/** A square block of level rows, `half` each way from its anchor, in a venue centred at (400, 300). */
+/** The sides of a block of level rows from (x0, y0) to (x1, y1), in a venue centred at (400, 300). */
+function block(x0: number, y0: number, x1: number, y1: number) {
+	const corners = [
+		{ x: x0, y: y0 },
+		{ x: x1, y: y0 },
+		{ x: x0, y: y1 },
+		{ x: x1, y: y1 }
+	];
+	return sidesOf(
+		[
+			{ x0, y0: y1, x1, y1, nx: 0, ny: 1, ends: false },
+			{ x0, y0, x1, y1: y0, nx: 0, ny: -1, ends: false },
+			{ x0: x1, y0, x1, y1, nx: 1, ny: 0, ends: true },
+			{ x0, y0, x1: x0, y1, nx: -1, ny: 0, ends: true }
+		],
+		corners,
+		{ x: 400, y: 300 }
+	);
+}
+
+/** A square block of level rows, `half` each way from its anchor. */
 function section(name: string, x: number, y: number, half = 5): LabelSection {
 	return {
 		name,
 		anchor: { x, y },
-		sides: sidesOf({ x, y }, 1, 0, [-half, half], [-half, half], { x: 400, y: 300 }),
+		sides: block(x - half, y - half, x + half, y + half),
 		free: '120 free',
 		prices: '€10.00–€20.00'
 	};
@@ -190,7 +210,7 @@ describe('placeLabels beside the seats', () => {
 		// The section runs from x = -300 to 300; the map shows 0 to 800.
 		const wide = {
 			...section('Wide', 0, 300),
-			box: { minX: -300, minY: 250, maxX: 300, maxY: 350 }
+			sides: block(-300, 250, 300, 350)
 		};
 		const [label] = placeLabels(
 			[wide],
@@ -281,16 +301,14 @@ describe('sectionSides', () => {
 		const [sides] = sectionSides(x, y, of, rowOf, anchors, { x: 200, y: 200 });
 		// (+ 0: a direction's -0 and 0 are the same.)
 		const at = (s: Side) => ({ x: s.x, y: s.y, nx: s.nx + 0, ny: s.ny + 0, ends: s.ends });
-		const anchor = { x: x[anchors[0]], y: y[anchors[0]] };
 		expect(sides.map(at)).toEqual([
-			{ x: anchor.x, y: 50, nx: 0, ny: -1, ends: false },
-			{ x: anchor.x, y: 56, nx: 0, ny: 1, ends: false },
-			{ x: 100, y: anchor.y, nx: -1, ny: 0, ends: true },
-			{ x: 110, y: anchor.y, nx: 1, ny: 0, ends: true }
+			{ x: 105, y: 50, nx: 0, ny: -1, ends: false },
+			{ x: 105, y: 56, nx: 0, ny: 1, ends: false },
+			{ x: 100, y: 53, nx: -1, ny: 0, ends: true },
+			{ x: 110, y: 53, nx: 1, ny: 0, ends: true }
 		]);
 		// Along the back row, from one end of it to the other.
-		expect(anchor.x + sides[0].min).toBe(100);
-		expect(anchor.x + sides[0].max).toBe(110);
+		expect([sides[0].x + sides[0].min, sides[0].x + sides[0].max]).toEqual([100, 110]);
 	});
 
 	it('of a bowl’s stand whose rows run down the page: behind its back row, then in front', () => {
@@ -305,6 +323,20 @@ describe('sectionSides', () => {
 		const reach = (s: Side) => Math.max(...x.map((_, i) => along(s, i)));
 		expect(reach(back)).toBeCloseTo(0, 9);
 		expect(reach(front)).toBeCloseTo(0, 9);
+	});
+
+	it('of a bowl’s stand, wider at the back: its ends slant along the aisles', () => {
+		// Rows from 90.5° to 104.5°: the end towards 90° runs along the aisle, nearly level.
+		const { x, y, sides } = bowl([[90.5, 104.5]]);
+		const end = sides[0].find((s) => s.ends && s.ny < 0)!;
+		const behind = (i: number) => (x[i] - end.x) * end.nx + (y[i] - end.y) * end.ny;
+		// The first seat of the front row and of the back row, both on the aisle, lie on the side.
+		expect(behind(0)).toBeCloseTo(0, 9);
+		expect(behind(9 * 15)).toBeCloseTo(0, 9);
+		expect(Math.max(...x.map((_, i) => behind(i)))).toBeCloseTo(0, 9);
+		// Along the aisle (radial at 90.5°), not along the stand's middle (97.5°).
+		const a = (90.5 * Math.PI) / 180;
+		expect(Math.abs(end.dx * Math.sin(a) - end.dy * Math.cos(a))).toBeCloseTo(1, 9);
 	});
 
 	it('puts a bowl stand’s label level, behind its own back row, on no seat', () => {

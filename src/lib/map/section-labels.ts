@@ -289,59 +289,69 @@ export function sectionAnchors(
 	);
 }
 
+/** An edge of a section's seats, from `x0`, `y0` to `x1`, `y1` (map units), facing about `nx`, `ny`. */
+export interface Edge {
+	x0: number;
+	y0: number;
+	x1: number;
+	y1: number;
+	nx: number;
+	ny: number;
+	ends: boolean;
+}
+
 /**
- * A section's four sides, from its frame: `anchor`, the direction its rows run (`ux`, `uy`, a
- * unit vector) and how far its seats reach from the anchor along the rows (`along`) and across
- * them (`across`, positive towards the rows' right-hand normal). Beyond the back or front row
- * first, then beyond the rows' ends; of each pair the side facing away from the venue's `centre`
- * first (open ground, and no neighbour claims it), else the one facing up.
+ * A section's sides from its edges (back row, front row, the rows' two ends), each moved out to
+ * the last of `seats` that way: beyond the back or front row first, then beyond the rows' ends; of
+ * each pair the side facing away from the venue's `centre` first (open ground, and no neighbour
+ * claims it), else the one facing up.
  */
 export function sidesOf(
-	anchor: { x: number; y: number },
-	ux: number,
-	uy: number,
-	along: [number, number],
-	across: [number, number],
+	edges: Edge[],
+	seats: { x: number; y: number }[],
 	centre: { x: number; y: number }
 ): Side[] {
-	const [vx, vy] = [-uy, ux];
-	const side = (
-		n: [number, number],
-		reach: number,
-		d: [number, number],
-		range: [number, number],
-		ends: boolean
-	): Side => ({
-		x: anchor.x + n[0] * reach,
-		y: anchor.y + n[1] * reach,
-		nx: n[0],
-		ny: n[1],
-		dx: d[0],
-		dy: d[1],
-		min: range[0],
-		max: range[1],
-		ends
+	const sides = edges.map((e): Side => {
+		const length = Math.hypot(e.x1 - e.x0, e.y1 - e.y0);
+		// A row of one seat, or a section of one row: the frame's direction stands in.
+		let [dx, dy] = length > 1e-9 ? [(e.x1 - e.x0) / length, (e.y1 - e.y0) / length] : [-e.ny, e.nx];
+		let [nx, ny] = [-dy, dx];
+		if (nx * e.nx + ny * e.ny < 0) [nx, ny] = [-nx, -ny];
+		if (Math.abs(nx) < 1e-12) nx = 0;
+		if (Math.abs(ny) < 1e-12) ny = 0;
+		if (Math.abs(dx) < 1e-12) dx = 0;
+		if (Math.abs(dy) < 1e-12) dy = 0;
+		const mx = (e.x0 + e.x1) / 2;
+		const my = (e.y0 + e.y1) / 2;
+		// A curved row bulges past its chord: the side is the line every seat stays behind.
+		let out = 0;
+		for (const p of seats) out = Math.max(out, (p.x - mx) * nx + (p.y - my) * ny);
+		return {
+			x: mx + nx * out,
+			y: my + ny * out,
+			nx,
+			ny,
+			dx,
+			dy,
+			min: -length / 2,
+			max: length / 2,
+			ends: e.ends
+		};
 	});
 	const outward = (a: Side) => (a.x - centre.x) * a.nx + (a.y - centre.y) * a.ny;
 	const rank = (a: Side, b: Side) => {
 		const d = outward(b) - outward(a);
 		return Math.abs(d) > 1e-6 * (1 + Math.abs(outward(a))) ? d : a.ny - b.ny;
 	};
-	const rows = [
-		side([vx, vy], across[1], [ux, uy], along, false),
-		side([-vx, -vy], -across[0], [ux, uy], along, false)
-	].sort(rank);
-	const ends = [
-		side([ux, uy], along[1], [vx, vy], across, true),
-		side([-ux, -uy], -along[0], [vx, vy], across, true)
-	].sort(rank);
-	return [...rows, ...ends];
+	return [...sides.filter((e) => !e.ends).sort(rank), ...sides.filter((e) => e.ends).sort(rank)];
 }
 
 /**
- * Every section's sides (see `sidesOf`), measured from its own rows: the direction of its anchor's
- * row (the main axis of that row's seats, so a curved row counts as its chord), and its seats'
- * reach along and across it.
+ * Every section's sides (see `sidesOf`), found from its own rows: the direction its anchor's row
+ * runs (the main axis of that row's seats, so a curved row counts as its chord) orders its seats
+ * into a back and a front row; the back row runs between its end seats, the front row likewise,
+ * and each end of the rows from the front row's end seat to the back row's, so a stand of a bowl,
+ * wider at the back, has slanting ends.
  */
 export function sectionSides(
 	x: ArrayLike<number>,
@@ -379,31 +389,54 @@ export function sectionSides(
 			Math.abs(cxy) < 1e-12 ? (cxx >= cyy ? 0 : Math.PI / 2) : Math.atan2(2 * cxy, cxx - cyy) / 2;
 		return [Math.cos(angle), Math.sin(angle)];
 	});
-	const reach = Array.from({ length: sections }, () => [Infinity, -Infinity, Infinity, -Infinity]);
+	const u = (s: number, i: number) => x[i] * axes[s][0] + y[i] * axes[s][1];
+	const v = (s: number, i: number) => y[i] * axes[s][0] - x[i] * axes[s][1];
+	// The seats furthest across the rows: the front and the back row.
+	const front = new Array<number>(sections).fill(-1);
+	const back = new Array<number>(sections).fill(-1);
+	const members = Array.from({ length: sections }, () => [] as { x: number; y: number }[]);
 	for (let i = 0; i < sectionOf.length; i++) {
 		const s = sectionOf[i];
-		const [ux, uy] = axes[s];
-		const [dx, dy] = [x[i] - x[anchors[s]], y[i] - y[anchors[s]]];
-		const u = dx * ux + dy * uy;
-		const v = dy * ux - dx * uy;
-		const r = reach[s];
-		if (u < r[0]) r[0] = u;
-		if (u > r[1]) r[1] = u;
-		if (v < r[2]) r[2] = v;
-		if (v > r[3]) r[3] = v;
+		members[s].push({ x: x[i], y: y[i] });
+		if (front[s] < 0 || v(s, i) < v(s, front[s])) front[s] = i;
+		if (back[s] < 0 || v(s, i) > v(s, back[s])) back[s] = i;
 	}
-	return anchors.map((i, s) =>
-		i < 0
-			? []
-			: sidesOf(
-					{ x: x[i], y: y[i] },
-					axes[s][0],
-					axes[s][1],
-					[reach[s][0], reach[s][1]],
-					[reach[s][2], reach[s][3]],
-					centre
-				)
-	);
+	// Those rows' end seats along the rows.
+	const ends = new Map<number, [number, number]>();
+	for (let s = 0; s < sections; s++)
+		if (front[s] >= 0) for (const i of [front[s], back[s]]) ends.set(rowOf[i], [i, i]);
+	for (let i = 0; i < rowOf.length; i++) {
+		const e = ends.get(rowOf[i]);
+		if (!e) continue;
+		const s = sectionOf[i];
+		if (u(s, i) < u(s, e[0])) e[0] = i;
+		if (u(s, i) > u(s, e[1])) e[1] = i;
+	}
+	return anchors.map((anchor, s) => {
+		if (anchor < 0) return [];
+		const [ux, uy] = axes[s];
+		const [f0, f1] = ends.get(rowOf[front[s]])!;
+		const [b0, b1] = ends.get(rowOf[back[s]])!;
+		const edge = (a: number, b: number, nx: number, ny: number, end: boolean): Edge => ({
+			x0: x[a],
+			y0: y[a],
+			x1: x[b],
+			y1: y[b],
+			nx,
+			ny,
+			ends: end
+		});
+		return sidesOf(
+			[
+				edge(b0, b1, -uy, ux, false),
+				edge(f0, f1, uy, -ux, false),
+				edge(f1, b1, ux, uy, true),
+				edge(f0, b0, -ux, -uy, true)
+			],
+			members[s],
+			centre
+		);
+	});
 }
 
 /** Sections by importance: more seats first, then in the venue's order. */
