@@ -294,12 +294,28 @@ async function watchBookings(
 	return { receiveToPaint, commitToPaint };
 }
 
-/** Seat ids of the focused seat and its keyboard neighbours: seats in view at any zoom. */
-async function seatsInView(page: Page): Promise<number[]> {
-	return page.evaluate(() =>
-		[...document.querySelectorAll<HTMLElement>('.seat-focus[data-status="available"]')].map((b) =>
-			Number(b.dataset.seatId)
-		)
+/**
+ * `count` seats spread over what the map shows now (by its data-view transform and the layout's
+ * coordinates), none of them in `taken`: seats in view at any zoom.
+ */
+async function seatsInView(
+	page: Page,
+	map: { id: number[]; x: number[]; y: number[] },
+	taken: Set<number>,
+	count: number
+): Promise<number[]> {
+	const { view, width, height } = await page.getByTestId('seat-canvas').evaluate((c) => {
+		const [scale, tx, ty] = (c.getAttribute('data-view') ?? '1 0 0').split(' ').map(Number);
+		const box = c.getBoundingClientRect();
+		return { view: { scale, tx, ty }, width: box.width, height: box.height };
+	});
+	const inView = map.id.filter((id, k) => {
+		const [sx, sy] = [map.x[k] * view.scale + view.tx, map.y[k] * view.scale + view.ty];
+		return !taken.has(id) && sx > 8 && sy > 8 && sx < width - 8 && sy < height - 8;
+	});
+	return Array.from(
+		{ length: Math.min(count, inView.length) },
+		(_, k) => inView[Math.floor(((k + 0.5) * inView.length) / count)]
 	);
 }
 
@@ -420,7 +436,8 @@ export async function seatMap(
 		const { data: ev } = await reader.from('events').select('id').eq('slug', slug).single();
 		const eventId = (ev as { id: number }).id;
 		const { data: map } = await reader.rpc('seat_map', { p_event_id: eventId });
-		const ids = (map as { id: number[] }).id;
+		const layout = map as { id: number[]; x: number[]; y: number[] };
+		const ids = layout.id;
 		const perZoom = Math.max(2, Math.ceil(changes / 4));
 		const booker: Booker = {
 			eventId,
@@ -432,11 +449,13 @@ export async function seatMap(
 			(_, k) => ids[Math.floor(((k + 0.5) * ids.length) / changes)]
 		);
 		const { receiveToPaint, commitToPaint } = await watchBookings(page, booker, spread, errors);
+		const booked = new Set(spread);
 
 		const changeByZoom: SeatMapResult['changeByZoom'] = [];
 		for (const [zoom, steps] of zooms) {
 			await zoomTo(page, steps);
-			const near = (await seatsInView(page)).slice(0, perZoom);
+			const near = await seatsInView(page, layout, booked, perZoom);
+			for (const id of near) booked.add(id);
 			const seen = await watchBookings(page, booker, near, errors);
 			changeByZoom.push({ zoom, receiveToPaint: summarize(seen.receiveToPaint) });
 			await settle(page);

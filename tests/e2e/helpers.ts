@@ -388,3 +388,10 @@ export async function expectNoSeriousViolations(page: Page): Promise<void> {
 		.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 	expect(serious).toEqual([]);
 }
+
+/** Three stacked sections with small seats at overview, so each label names its free seats. */
+export const STACKED_SECTIONS = [
+	{ name: 'Lower', rows: 30, seats: 60, category: 'lower', priceCents: 6000 },
+	{ name: 'Middle', rows: 30, seats: 60, category: 'middle', priceCents: 4500 },
+	{ name: 'Upper', rows: 30, seats: 60, category: 'upper', priceCents: 3000 }
+];
