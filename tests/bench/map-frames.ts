@@ -65,10 +65,25 @@ async function canvasBox(page: Page) {
 	return box;
 }
 
-/** Zoom steps by the map's own buttons from the overview: 0 = overview. */
-export async function zoomTo(page: Page, steps: number): Promise<void> {
+/** A point of the page over seats to zoom at (a bowl's middle, where the buttons zoom, is its pitch). */
+export type Aim = (page: Page) => Promise<{ x: number; y: number }>;
+
+/** The map's own zoom step, as one wheel notch: exp(270.3 × 0.0015) = 1.5, the Zoom in button's. */
+const WHEEL_STEP = Math.log(1.5) / 0.0015;
+
+/**
+ * `steps` zoom steps of 1.5 from the overview: 0 = overview. With `aim`, by the wheel at that point
+ * (it stays under the pointer, so the view ends over seats); else by the Zoom in button.
+ */
+export async function zoomTo(page: Page, steps: number, aim?: Aim): Promise<void> {
 	await page.getByRole('button', { name: 'Show all' }).click();
-	for (let k = 0; k < steps; k++) await page.getByRole('button', { name: 'Zoom in' }).click();
+	if (aim && steps) {
+		await settle(page);
+		const { x, y } = await aim(page);
+		await page.mouse.move(x, y);
+		for (let k = 0; k < steps; k++) await page.mouse.wheel(0, -WHEEL_STEP);
+	} else
+		for (let k = 0; k < steps; k++) await page.getByRole('button', { name: 'Zoom in' }).click();
 	await settle(page);
 }
 
@@ -161,22 +176,23 @@ export async function frameRuns(
 	browser: Browser,
 	open: (screen: Screen) => Promise<Page>,
 	screen: Screen,
-	zooms = ZOOMS
+	zooms = ZOOMS,
+	aim?: Aim
 ): Promise<FrameRun[]> {
 	const page = await open(screen);
 	const runs: FrameRun[] = [];
 	const name = screenName(screen);
 	try {
 		for (const [zoom, steps] of zooms) {
-			await zoomTo(page, steps);
+			await zoomTo(page, steps, aim);
 			runs.push({ screen: name, zoom, gesture: 'drag', interval: await drag(page) });
-			await zoomTo(page, steps);
+			await zoomTo(page, steps, aim);
 			runs.push({ screen: name, zoom, gesture: 'wheel', interval: await wheel(page) });
-			await zoomTo(page, steps);
+			await zoomTo(page, steps, aim);
 			runs.push({ screen: name, zoom, gesture: 'buttons', interval: await buttons(page) });
-			await zoomTo(page, steps);
+			await zoomTo(page, steps, aim);
 			runs.push({ screen: name, zoom, gesture: 'pinch', interval: await pinch(page) });
-			await zoomTo(page, steps);
+			await zoomTo(page, steps, aim);
 			runs.push({ screen: name, zoom, gesture: 'hover', interval: await hover(page) });
 		}
 	} finally {

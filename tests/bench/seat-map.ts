@@ -15,6 +15,7 @@ import {
 	wheel,
 	zoomTo,
 	ZOOMS,
+	type Aim,
 	type FrameRun,
 	type Screen
 } from './map-frames.ts';
@@ -294,6 +295,25 @@ async function watchBookings(
 	return { receiveToPaint, commitToPaint };
 }
 
+/** Zooming aims at the seat nearest a point left of the map's middle: on a stand, not the pitch. */
+function aimAtSeats(map: { x: number[]; y: number[] }): Aim {
+	return async (page) => {
+		const canvas = page.getByTestId('seat-canvas');
+		const box = (await canvas.boundingBox())!;
+		const [scale, tx, ty] = ((await canvas.getAttribute('data-view')) ?? '1 0 0')
+			.split(' ')
+			.map(Number);
+		const [gx, gy] = [box.width * 0.3, box.height * 0.5];
+		let best = 0;
+		let bestD = Infinity;
+		for (let k = 0; k < map.x.length; k++) {
+			const d = (map.x[k] * scale + tx - gx) ** 2 + (map.y[k] * scale + ty - gy) ** 2;
+			if (d < bestD) [best, bestD] = [k, d];
+		}
+		return { x: box.x + map.x[best] * scale + tx, y: box.y + map.y[best] * scale + ty };
+	};
+}
+
 /**
  * `count` seats spread over what the map shows now (by its data-view transform and the layout's
  * coordinates), none of them in `taken`: seats in view at any zoom.
@@ -438,6 +458,7 @@ export async function seatMap(
 		const { data: map } = await reader.rpc('seat_map', { p_event_id: eventId });
 		const layout = map as { id: number[]; x: number[]; y: number[] };
 		const ids = layout.id;
+		const aim = aimAtSeats(layout);
 		const perZoom = Math.max(2, Math.ceil(changes / 4));
 		const booker: Booker = {
 			eventId,
@@ -453,7 +474,7 @@ export async function seatMap(
 
 		const changeByZoom: SeatMapResult['changeByZoom'] = [];
 		for (const [zoom, steps] of zooms) {
-			await zoomTo(page, steps);
+			await zoomTo(page, steps, aim);
 			const near = await seatsInView(page, layout, booked, perZoom);
 			for (const id of near) booked.add(id);
 			const seen = await watchBookings(page, booker, near, errors);
@@ -464,7 +485,8 @@ export async function seatMap(
 
 		const frames: FrameRun[] = [];
 		const open = async (screen: Screen) => (await load(browser, app.url, { ...screen, slug })).page;
-		for (const screen of screens) frames.push(...(await frameRuns(browser, open, screen, zooms)));
+		for (const screen of screens)
+			frames.push(...(await frameRuns(browser, open, screen, zooms, aim)));
 
 		return {
 			event: slug,
