@@ -6,7 +6,7 @@ export interface FrameRun {
 	screen: string;
 	zoom: string;
 	gesture: 'drag' | 'wheel' | 'buttons' | 'pinch' | 'hover';
-	interval: Summary;
+	interval: Measured;
 }
 
 export interface Screen {
@@ -87,14 +87,25 @@ export async function zoomTo(page: Page, steps: number, aim?: Aim): Promise<void
 	await settle(page);
 }
 
-async function measure(page: Page, gesture: () => Promise<void>): Promise<Summary> {
+/** Frame intervals while a gesture ran, and how long the map's own frames ran (script). */
+export type Measured = Summary & { paint: Summary };
+
+async function measure(page: Page, gesture: () => Promise<void>): Promise<Measured> {
 	await settle(page);
+	const from = await page.evaluate(
+		() => (window as unknown as { __bench: { spans: number[] } }).__bench.spans.length
+	);
 	await startFrames(page);
 	await gesture();
-	return summarize(await stopFrames(page));
+	const interval = summarize(await stopFrames(page));
+	const spans = await page.evaluate(
+		(k) => (window as unknown as { __bench: { spans: number[] } }).__bench.spans.slice(k),
+		from
+	);
+	return { ...interval, paint: summarize(spans) };
 }
 
-export async function drag(page: Page, steps = 40): Promise<Summary> {
+export async function drag(page: Page, steps = 40): Promise<Measured> {
 	const box = await canvasBox(page);
 	const cx = box.x + box.width / 2;
 	const cy = box.y + box.height / 2;
@@ -110,7 +121,7 @@ export async function drag(page: Page, steps = 40): Promise<Summary> {
 	});
 }
 
-export async function wheel(page: Page, steps = 20): Promise<Summary> {
+export async function wheel(page: Page, steps = 20): Promise<Measured> {
 	const box = await canvasBox(page);
 	await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.55);
 	return measure(page, async () => {
@@ -118,7 +129,7 @@ export async function wheel(page: Page, steps = 20): Promise<Summary> {
 	});
 }
 
-export async function buttons(page: Page): Promise<Summary> {
+export async function buttons(page: Page): Promise<Measured> {
 	return measure(page, async () => {
 		for (const name of ['Zoom in', 'Zoom in', 'Zoom out', 'Zoom out'])
 			await page.getByRole('button', { name }).click();
@@ -126,7 +137,7 @@ export async function buttons(page: Page): Promise<Summary> {
 }
 
 /** Two touch points moving apart then together, through CDP touch events (pointer events). */
-export async function pinch(page: Page, steps = 20): Promise<Summary> {
+export async function pinch(page: Page, steps = 20): Promise<Measured> {
 	const box = await canvasBox(page);
 	const cx = box.x + box.width / 2;
 	const cy = box.y + box.height / 2;
@@ -153,7 +164,7 @@ export async function pinch(page: Page, steps = 20): Promise<Summary> {
 }
 
 /** Hover moves over the map without a button: hit-testing and the tooltip. */
-export async function hover(page: Page, steps = 40): Promise<Summary> {
+export async function hover(page: Page, steps = 40): Promise<Measured> {
 	const box = await canvasBox(page);
 	return measure(page, async () => {
 		for (let k = 0; k < steps; k++)
@@ -171,30 +182,40 @@ export const ZOOMS: [string, number][] = [
 	['×38', 9]
 ];
 
-/** Every gesture at every zoom on one screen. */
+export const GESTURES = {
+	drag,
+	wheel,
+	buttons,
+	pinch,
+	hover
+} satisfies Record<FrameRun['gesture'], (page: Page) => Promise<Measured>>;
+
+/**
+ * Runs one gesture, inside `around` when given (a profiler or a trace started before it and
+ * stopped after it, say).
+ */
+export type Around = (name: string, run: () => Promise<Measured>) => Promise<Measured>;
+
+/** Every gesture (or those in `gestures`) at every zoom on one screen. */
 export async function frameRuns(
 	browser: Browser,
 	open: (screen: Screen) => Promise<Page>,
 	screen: Screen,
 	zooms = ZOOMS,
-	aim?: Aim
+	aim?: Aim,
+	gestures = Object.keys(GESTURES) as FrameRun['gesture'][],
+	around: Around = (_, run) => run()
 ): Promise<FrameRun[]> {
 	const page = await open(screen);
 	const runs: FrameRun[] = [];
 	const name = screenName(screen);
 	try {
-		for (const [zoom, steps] of zooms) {
-			await zoomTo(page, steps, aim);
-			runs.push({ screen: name, zoom, gesture: 'drag', interval: await drag(page) });
-			await zoomTo(page, steps, aim);
-			runs.push({ screen: name, zoom, gesture: 'wheel', interval: await wheel(page) });
-			await zoomTo(page, steps, aim);
-			runs.push({ screen: name, zoom, gesture: 'buttons', interval: await buttons(page) });
-			await zoomTo(page, steps, aim);
-			runs.push({ screen: name, zoom, gesture: 'pinch', interval: await pinch(page) });
-			await zoomTo(page, steps, aim);
-			runs.push({ screen: name, zoom, gesture: 'hover', interval: await hover(page) });
-		}
+		for (const [zoom, steps] of zooms)
+			for (const gesture of gestures) {
+				await zoomTo(page, steps, aim);
+				const interval = await around(`${name}-${zoom}-${gesture}`, () => GESTURES[gesture](page));
+				runs.push({ screen: name, zoom, gesture, interval });
+			}
 	} finally {
 		await page.context().close();
 	}

@@ -4,6 +4,8 @@ export interface Probe {
 	syncedAt: number;
 	/** End of every animation frame in which the canvas was drawn. */
 	frames: number[];
+	/** How long each of those animation-frame callbacks ran (ms), in the same order. */
+	spans: number[];
 	/** Realtime frames carrying seat changes (broadcast or postgres_changes), at arrival. */
 	msgs: { t: number; text: string }[];
 	drawing: boolean;
@@ -15,7 +17,7 @@ export interface Probe {
  * the map draws and when changes arrive, and watches the map's synced marker.
  */
 export function pageProbe(): void {
-	const bench: Probe = { frames: [], msgs: [], syncedAt: 0, drawing: false };
+	const bench: Probe = { frames: [], spans: [], msgs: [], syncedAt: 0, drawing: false };
 	(window as unknown as { __bench: Probe }).__bench = bench;
 
 	const proto = CanvasRenderingContext2D.prototype as unknown as Record<
@@ -34,10 +36,15 @@ export function pageProbe(): void {
 	window.requestAnimationFrame = (callback) =>
 		raf((ts) => {
 			bench.drawing = false;
+			const start = performance.now();
 			try {
 				callback(ts);
 			} finally {
-				if (bench.drawing) bench.frames.push(performance.now());
+				if (bench.drawing) {
+					const end = performance.now();
+					bench.frames.push(end);
+					bench.spans.push(end - start);
+				}
 				bench.drawing = false;
 			}
 		});

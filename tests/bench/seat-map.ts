@@ -10,16 +10,19 @@ import { summarize, timestamptzMs, type Summary } from './stats.ts';
 import { describeMachine, machine } from './machine.ts';
 import {
 	frameRuns,
+	GESTURES,
 	pinch,
 	settle,
 	wheel,
 	zoomTo,
 	ZOOMS,
 	type Aim,
+	type Around,
 	type FrameRun,
 	type Screen
 } from './map-frames.ts';
 import { startProfile, stopProfile, topSelf } from './cpu-profile.ts';
+import { TRACE_CATEGORIES, traceFrames, traceSelf } from './chrome-trace.ts';
 
 export const BUILD_HANDLER = new URL('../../build/handler.js', import.meta.url);
 export const hasBuild = () => existsSync(BUILD_HANDLER);
@@ -360,6 +363,7 @@ export async function profileMap(
 		await l.context.close();
 	}
 	if (!parts.zoom) return profiles;
+	const aim = aimAtSeats((await venueMap(url, SLUG)).layout);
 	const l = await load(browser, url, SCREENS[3]);
 	const cdp = await l.context.newCDPSession(l.page);
 	for (const [zoom, steps] of ZOOMS) {
@@ -367,7 +371,7 @@ export async function profileMap(
 			['wheel', wheel],
 			['pinch', pinch]
 		] as const) {
-			await zoomTo(l.page, steps);
+			await zoomTo(l.page, steps, aim);
 			await startProfile(cdp);
 			const interval = await run(l.page);
 			const p = await stopProfile(cdp, dir, `${gesture}-${steps}`);
@@ -376,6 +380,77 @@ export async function profileMap(
 	}
 	await l.context.close();
 	return profiles;
+}
+
+/** The event's id and its seats' ids and coordinates, as the page gets them. */
+async function venueMap(url: string, slug: string) {
+	const reader = newClient(url);
+	const { data: ev } = await reader.from('events').select('id').eq('slug', slug).single();
+	const eventId = (ev as { id: number }).id;
+	const { data: map } = await reader.rpc('seat_map', { p_event_id: eventId });
+	return { eventId, layout: map as { id: number[]; x: number[]; y: number[] } };
+}
+
+export interface FrameOptions {
+	screens: Screen[];
+	zooms: [string, number][];
+	gestures: FrameRun['gesture'][];
+	slug: string;
+	/** Write a Chromium trace (`trace`) or a CPU profile (`profile`) of each gesture to `dir`. */
+	record?: { kind: 'trace' | 'profile'; dir: string };
+}
+
+/**
+ * The pan/zoom frame runs alone, for chosen screens, zooms and gestures: what to iterate on when
+ * the frames are the question. With `record`, each gesture's trace or profile is summarized too.
+ */
+export async function framesOnly(
+	app: App,
+	{ screens, zooms, gestures, slug, record }: FrameOptions
+): Promise<{ frames: FrameRun[]; profiles: SeatMapResult['profiles'] }> {
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: CHROMIUM_ARGS
+	});
+	const profiles: SeatMapResult['profiles'] = [];
+	const frames: FrameRun[] = [];
+	try {
+		const aim = aimAtSeats((await venueMap(app.url, slug)).layout);
+		for (const screen of screens) {
+			let page: Page | undefined;
+			const open = async (s: Screen) =>
+				(page = (await load(browser, app.url, { ...s, slug })).page);
+			const around: Around = async (name, run) => {
+				if (!record || !page) return run();
+				const file = `${record.dir}/${name.replace(/[^\w@.-]+/g, '_')}`;
+				mkdirSync(record.dir, { recursive: true });
+				if (record.kind === 'trace') {
+					await browser.startTracing(page, {
+						path: `${file}.json`,
+						categories: TRACE_CATEGORIES
+					});
+					const interval = await run();
+					await browser.stopTracing();
+					profiles.push({
+						phase: `${name}, p95 ${ms(interval.p95)}`,
+						top: [...traceFrames(`${file}.json`), ...traceSelf(`${file}.json`, 12)]
+					});
+					return interval;
+				}
+				const cdp = await page.context().newCDPSession(page);
+				await startProfile(cdp);
+				const interval = await run();
+				const p = await stopProfile(cdp, record.dir, name);
+				await cdp.detach();
+				profiles.push({ phase: `${name}, p95 ${ms(interval.p95)}`, top: topSelf(p) });
+				return interval;
+			};
+			frames.push(...(await frameRuns(browser, open, screen, zooms, aim, gestures, around)));
+		}
+	} finally {
+		await browser.close().catch(() => {});
+	}
+	return { frames, profiles };
 }
 
 export interface SeatMapOptions {
@@ -452,11 +527,7 @@ export async function seatMap(
 		const heap = await heapUsed(page);
 
 		// Other users book seats spread over the whole map.
-		const reader = newClient(app.url);
-		const { data: ev } = await reader.from('events').select('id').eq('slug', slug).single();
-		const eventId = (ev as { id: number }).id;
-		const { data: map } = await reader.rpc('seat_map', { p_event_id: eventId });
-		const layout = map as { id: number[]; x: number[]; y: number[] };
+		const { eventId, layout } = await venueMap(app.url, slug);
 		const ids = layout.id;
 		const aim = aimAtSeats(layout);
 		const perZoom = Math.max(2, Math.ceil(changes / 4));
@@ -517,6 +588,28 @@ export async function seatMap(
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
+/** One frame run as a line: intervals, and the script time of the frames the map drew. */
+const describeFrames = (f: FrameRun) =>
+	`    ${f.screen.padEnd(14)} ${f.zoom.padEnd(9)} ${f.gesture.padEnd(8)} ${ms(f.interval.median)} / ${ms(f.interval.p95)} / ${ms(f.interval.p99)} / ${ms(f.interval.max)}, ${f.interval.n}` +
+	(f.interval.paint?.n
+		? `; map frames' script p50 ${ms(f.interval.paint.median)}, max ${ms(f.interval.paint.max)} (${f.interval.paint.n})`
+		: '');
+
+/** "1920x1080@2,1280x800@1" (`--screens`) as screens. */
+function parseScreens(arg: string): Screen[] {
+	return arg.split(',').map((s) => {
+		const m = /^(\d+)x(\d+)(?:@(\d+(?:\.\d+)?))?$/.exec(s.trim());
+		if (!m) throw new Error(`--screens: "${s}" is not WIDTHxHEIGHT@DPR`);
+		return { width: Number(m[1]), height: Number(m[2]), dpr: Number(m[3] ?? 1) };
+	});
+}
+
+/** The value after `--name`, if given. */
+function option(name: string): string | undefined {
+	const k = process.argv.indexOf(name);
+	return k >= 0 ? process.argv[k + 1] : undefined;
+}
+
 /** The moments of a first render, ms from navigation start. */
 export interface Phases {
 	dcl: number;
@@ -566,10 +659,7 @@ export function describeSeatMap(r: SeatMapResult, before: string, after: string)
 				`  remote change → painted at ${z.zoom}: p50 ${ms(z.receiveToPaint.median)}, max ${ms(z.receiveToPaint.max)} (${z.receiveToPaint.n})`
 		),
 		'  frame interval (screen, zoom, gesture: p50 / p95 / p99 / max, frames):',
-		...r.frames.map(
-			(f) =>
-				`    ${f.screen.padEnd(14)} ${f.zoom.padEnd(9)} ${f.gesture.padEnd(8)} ${ms(f.interval.median)} / ${ms(f.interval.p95)} / ${ms(f.interval.p99)} / ${ms(f.interval.max)}, ${f.interval.n}`
-		),
+		...r.frames.map(describeFrames),
 		...r.profiles.flatMap((p) => [
 			`  CPU profile, ${p.phase} (self time):`,
 			...p.top.map((l) => `    ${l}`)
@@ -601,6 +691,53 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		await browser.close();
 		await app.stop();
 		process.exit();
+	}
+	if (process.argv.includes('--frames-only')) {
+		// The frame runs alone: `--screens 1920x1080@2 --gestures wheel,pinch --zooms overview,×3.4
+		// --no-big`, and `--trace` (Chromium trace) or `--profile` (CPU profile) of each gesture.
+		const screens = option('--screens') ? parseScreens(option('--screens')!) : SCREENS;
+		const gestures = (option('--gestures')?.split(',') ?? Object.keys(GESTURES)).map((g) => {
+			if (!(g in GESTURES)) throw new Error(`--gestures: no gesture "${g}"`);
+			return g as FrameRun['gesture'];
+		});
+		const named = option('--zooms')?.split(',');
+		const zooms = named ? ZOOMS.filter(([z]) => named.includes(z)) : ZOOMS;
+		const dir = 'test-output/bench/profiles/frames';
+		const record = process.argv.includes('--trace')
+			? ({ kind: 'trace', dir } as const)
+			: profile
+				? ({ kind: 'profile', dir } as const)
+				: undefined;
+		type Venue = [string, () => Promise<{ app: App; done: () => void }>];
+		const venues: Venue[] = [[SLUG, async () => ({ app: await startApp(), done: () => {} })]];
+		if (!process.argv.includes('--no-big'))
+			venues.push([
+				BIG_SLUG,
+				async () => {
+					const db = await bigVenueDir();
+					const done = () => rmSync(db, { recursive: true, force: true });
+					return { app: await startApp(db), done };
+				}
+			]);
+		for (const [slug, start] of venues) {
+			const before = describeMachine(machine());
+			const { app, done } = await start();
+			try {
+				const r = await framesOnly(app, { screens, zooms, gestures, slug, record });
+				console.log(
+					[
+						`Frames, ${slug}. Machine before: ${before}`,
+						...r.frames.map(describeFrames),
+						...r.profiles.flatMap((p) => [`  ${p.phase}:`, ...p.top.map((l) => `    ${l}`)]),
+						`  machine after: ${describeMachine(machine())}`
+					].join('\n')
+				);
+			} finally {
+				await app.stop();
+				done();
+			}
+		}
+		process.exit(0);
 	}
 	// --smoke: the workload runs end to end (as `npm test` checks), no figures worth quoting.
 	const smoke = process.argv.includes('--smoke');

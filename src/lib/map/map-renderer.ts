@@ -155,6 +155,10 @@ export class MapRenderer {
 		const ctx = this.#ctx;
 		ctx.setTransform(1, 0, 0, 1, 0, 0);
 		ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+		// A tile shown at another scale than its own is a stand-in for a frame or a few: sampled
+		// nearest, which a software raster does in a third of the time of filtering it, and which
+		// bounds a zoom's frame on a 3840×2160 canvas (at rest every tile is copied 1:1).
+		ctx.imageSmoothingEnabled = false;
 		const stale = this.#drawn;
 		// Where a tile is not drawn yet, the level drawn before stands in, clipped to that tile.
 		if (stale !== null && stale !== level) for (const id of absent) this.#standIn(id, stale, view);
@@ -162,6 +166,7 @@ export class MapRenderer {
 			const tile = this.#cache.peek(id);
 			if (tile) this.#blit(tile, view);
 		}
+		ctx.imageSmoothingEnabled = true;
 		if (!stats.missing) this.#drawn = level;
 		this.#cache.capacity = Math.max(64, wanted.length * 3);
 		this.#cache.trim((id) => id.scale === level);

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SeatLayout } from '$lib/domain/seat-layout';
+import type { PaintSource } from '$lib/components/seat-painter';
+import { MapRenderer } from './map-renderer';
+
+/** What the renderer did to the screen's canvas: each image copy, scaled or not, and how sampled. */
+interface Copy {
+	scaled: boolean;
+	smoothing: boolean;
+}
+
+/**
+ * A 2D context that draws nothing: every method is a no-op, every property keeps what was set,
+ * and drawImage is recorded with the smoothing in force. Enough for the renderer and the painter.
+ */
+function fakeContext(canvas: { width: number; height: number }, copies: Copy[] = []) {
+	const state: Record<string | symbol, unknown> = { canvas, imageSmoothingEnabled: true };
+	return new Proxy(state, {
+		get(target, key) {
+			if (key in target) return target[key];
+			if (key === 'drawImage')
+				return (...args: unknown[]) =>
+					copies.push({
+						scaled: args.length > 3,
+						smoothing: target.imageSmoothingEnabled as boolean
+					});
+			if (key === 'measureText') return () => ({ width: 10 });
+			return () => {};
+		},
+		set(target, key, value) {
+			target[key] = value;
+			return true;
+		}
+	}) as unknown as CanvasRenderingContext2D;
+}
+
+class FakeCanvas {
+	width: number;
+	height: number;
+	constructor(width: number, height: number) {
+		this.width = width;
+		this.height = height;
+	}
+	getContext() {
+		return fakeContext(this);
+	}
+}
+
+class FakeImageData {
+	readonly width: number;
+	readonly height: number;
+	readonly data: Uint8ClampedArray;
+	constructor(width: number, height: number) {
+		this.width = width;
+		this.height = height;
+		this.data = new Uint8ClampedArray(width * height * 4);
+	}
+}
+
+/** rows × cols seats one unit apart. */
+function grid(rows: number, cols: number): SeatLayout {
+	const n = rows * cols;
+	const k = Array.from({ length: n }, (_, i) => i);
+	return SeatLayout.parse({
+		id: k.map((i) => i + 1),
+		section: k.map(() => 'A'),
+		row_label: k.map((i) => String(Math.floor(i / cols))),
+		number: k.map((i) => (i % cols) + 1),
+		x: k.map((i) => i % cols),
+		y: k.map((i) => Math.floor(i / cols)),
+		category: k.map(() => 'Standard'),
+		price_cents: k.map(() => 2000),
+		accessibility: k.map(() => null),
+		restricted_view: k.map(() => false)
+	});
+}
+
+const globals = globalThis as unknown as Record<string, unknown>;
+const saved = { OffscreenCanvas: globals.OffscreenCanvas, ImageData: globals.ImageData };
+beforeAll(() => {
+	globals.OffscreenCanvas = FakeCanvas;
+	globals.ImageData = FakeImageData;
+});
+afterAll(() => Object.assign(globals, saved));
+
+function renderer(layout: SeatLayout) {
+	const copies: Copy[] = [];
+	const screen = { width: 800 * 2, height: 600 * 2 };
+	const ctx = fakeContext(screen, copies);
+	const source: PaintSource = {
+		layout,
+		status: () => 'available',
+		selected: () => false,
+		features: () => 0,
+		dimmed: () => false
+	};
+	return { map: new MapRenderer(ctx, source), copies, ctx };
+}
+
+describe('MapRenderer', () => {
+	it('copies tiles 1:1 at rest, and samples the nearest pixel where a gesture scales them', () => {
+		const { map, copies, ctx } = renderer(grid(60, 80));
+		const view = { scale: 10, tx: 0, ty: 0 };
+		// At rest: the view's own scale, every tile copied unscaled.
+		while (map.frame(view, 800, 600, 2, true, 1000).missing);
+		copies.length = 0;
+		map.frame(view, 800, 600, 2, true, 1000);
+		expect(copies.length).toBeGreaterThan(0);
+		expect(copies.every((c) => !c.scaled)).toBe(true);
+		// Zoomed by 1.2 in a gesture: the level drawn stands in, scaled, sampled nearest.
+		copies.length = 0;
+		map.frame({ scale: 12, tx: -40, ty: -30 }, 800, 600, 2, false, 1000);
+		expect(copies.length).toBeGreaterThan(0);
+		expect(copies.every((c) => c.scaled && !c.smoothing)).toBe(true);
+		// What is drawn over the tiles afterwards (labels, markers) is smoothed as before.
+		expect(ctx.imageSmoothingEnabled).toBe(true);
+	});
+});
