@@ -85,6 +85,23 @@ test('in the last minute of a hold the tooltip says to book soon, in words and a
 	const state = page.getByTestId('seat-tip-state');
 	await expect(state).toHaveText(/^Held by you · 01:0\d left$/);
 	await expect(state).toHaveAttribute('data-urgent', 'false');
+	// The tooltip and the holds panel count down the same hold: at any instant, the same second,
+	// also when the tooltip comes back to the seat at another moment of the second.
+	await page.keyboard.press('ArrowRight');
+	await page.waitForTimeout(500);
+	await page.keyboard.press('ArrowLeft');
+	await expect(state).toHaveText(/^Held by you · 01:0\d left$/);
+	const shown = () =>
+		page.evaluate(() =>
+			['[data-testid="seat-tip-state"] .left', '[data-testid="hold-countdown"] .time'].map(
+				(css) => document.querySelector(css)?.textContent?.match(/\d\d:\d\d/)?.[0]
+			)
+		);
+	for (let k = 0; k < 12; k++) {
+		const [tip, panel] = await shown();
+		expect(tip, `sample ${k}`).toBe(panel);
+		await page.waitForTimeout(170);
+	}
 	const plain = await state.evaluate((el) => getComputedStyle(el).color);
 
 	await expect(state).toHaveAttribute('data-urgent', 'true', { timeout: 20_000 });
