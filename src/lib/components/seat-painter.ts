@@ -46,10 +46,15 @@ export function tileSeats(layout: SeatLayout, view: Viewport, size: number): num
 	return seats;
 }
 
-/** What drawing a tile of these seats will cost, in seats drawn as shapes. */
-export function tileCost(layout: SeatLayout, view: Viewport, seats: number[]): number {
+/**
+ * What drawing a tile of these seats at `dpr` hands the raster, in seats drawn as shapes on a
+ * screen of one device pixel per CSS pixel: a seat covers dpr² device pixels per CSS pixel, and the
+ * raster's time goes with the pixels it fills (at DPR 2 a seat costs 2.5–3× its DPR 1 time).
+ */
+export function tileCost(layout: SeatLayout, view: Viewport, seats: number[], dpr = 1): number {
 	// Squares written as pixels cost a fraction of a seat drawn as a shape.
-	return seatRadius(layout, view) < TINY_RADIUS ? seats.length / 8 : seats.length;
+	const each = seatRadius(layout, view) < TINY_RADIUS ? 1 / 8 : 1;
+	return seats.length * each * dpr * dpr;
 }
 
 /** A seat's overview square in whole device pixels: left, top, side. */
@@ -86,11 +91,21 @@ const STATUS_CODE: Record<SeatStatus, number> = {
 export interface PaintSource {
 	layout: SeatLayout;
 	status: (i: number) => SeatStatus;
-	selected: (i: number) => boolean;
+	/**
+	 * Seats picked (to release). Read once per drawing into a plain set: a reactive set's `has`,
+	 * asked for each of 50,000 seats, costs more than drawing them.
+	 */
+	selection: Iterable<number>;
 	/** Its features as FEATURE bits; 0 for an ordinary seat. */
 	features: (i: number) => number;
 	/** Drawn faint: a filter is on and this seat is not what it looks for. */
 	dimmed: (i: number) => boolean;
+}
+
+/** Whether a seat is picked, from a plain copy of the source's selection (a few seats at most). */
+function pickedIn(source: PaintSource): (i: number) => boolean {
+	const picked = new Set(source.selection);
+	return picked.size ? (i) => picked.has(i) : () => false;
 }
 
 /** How faint a dimmed seat is drawn. */
@@ -146,7 +161,8 @@ export class SeatPainter {
 			const image = pixels(px);
 			const words = new Uint32Array(image.data.buffer);
 			words.fill(0);
-			const colourOf = this.#tinyColours(source);
+			const selected = pickedIn(source);
+			const colourOf = this.#tinyColours(source, selected);
 			const { layout } = source;
 			// tinySquare's arithmetic, inlined: this loop runs for every seat of the venue at overview.
 			const side = Math.max(1, Math.round(seatRadius(layout, view) * 2 * dpr));
@@ -165,7 +181,7 @@ export class SeatPainter {
 			// Seats picked to release last, so their colour is never painted over by a neighbour.
 			const picked: number[] = [];
 			for (const i of seats)
-				if (source.selected(i)) picked.push(i);
+				if (selected(i)) picked.push(i);
 				else square(i);
 			for (const i of picked) square(i);
 			ctx.putImageData(image, 0, 0);
@@ -173,12 +189,12 @@ export class SeatPainter {
 		}
 		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
 		ctx.clearRect(0, 0, size, size);
-		this.#draw(source, view, seats, dpr);
+		this.#draw(source, view, seats, dpr, pickedIn(source));
 		return seats.length;
 	}
 
 	/** The overview colour of a seat as a pixel word (RGBA bytes in memory order). */
-	#tinyColours(source: PaintSource): (i: number) => number {
+	#tinyColours(source: PaintSource, selected: (i: number) => boolean): (i: number) => number {
 		const { layout } = source;
 		const categories = layout.categories.map((c) => word(c.colour));
 		const states = Object.fromEntries(
@@ -187,7 +203,7 @@ export class SeatPainter {
 		const ring = word(SEAT_STYLE.releaseRing);
 		const faint = Math.round(DIM_ALPHA * 255) << 24;
 		const colour = (i: number) => {
-			if (source.selected(i)) return ring;
+			if (selected(i)) return ring;
 			const status = source.status(i);
 			return status === 'available' ? categories[layout.categoryOf[i]] : states[status];
 		};
@@ -201,6 +217,7 @@ export class SeatPainter {
 		const { layout } = source;
 		const r = seatRadius(layout, view);
 		const half = reachPx(r);
+		const selected = pickedIn(source);
 		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
 		for (const i of indices) {
 			const sx = layout.x[i] * view.scale + view.tx;
@@ -219,12 +236,18 @@ export class SeatPainter {
 				layout.y[i] + reach,
 				(k) => near.push(k)
 			);
-			this.#draw(source, view, near, dpr);
+			this.#draw(source, view, near, dpr, selected);
 			ctx.restore();
 		}
 	}
 
-	#draw(source: PaintSource, view: Viewport, indices: number[], dpr: number): void {
+	#draw(
+		source: PaintSource,
+		view: Viewport,
+		indices: number[],
+		dpr: number,
+		selected: (i: number) => boolean
+	): void {
 		const { layout } = source;
 		const r = seatRadius(layout, view);
 		// Group by look with a numeric key: (status, selected, dimmed, category).
@@ -235,7 +258,7 @@ export class SeatPainter {
 			const code = STATUS_CODE[status];
 			const dim = source.dimmed(i) ? 1 : 0;
 			const key =
-				((code * 2 + (source.selected(i) ? 1 : 0)) * 2 + dim) * 65536 +
+				((code * 2 + (selected(i) ? 1 : 0)) * 2 + dim) * 65536 +
 				(code === 0 ? layout.categoryOf[i] : 0);
 			let group = groups.get(key);
 			if (!group) groups.set(key, (group = []));

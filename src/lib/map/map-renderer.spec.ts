@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeatLayout } from '$lib/domain/seat-layout';
-import type { PaintSource } from '$lib/components/seat-painter';
-import { MapRenderer } from './map-renderer';
+import { tileCost, tileSeats, type PaintSource } from '$lib/components/seat-painter';
+import { TILE } from './tiles';
+import { MapRenderer, RASTER_PER_FRAME } from './map-renderer';
 
 /** What the renderer did to the screen's canvas: each image copy, scaled or not, and how sampled. */
 interface Copy {
@@ -83,14 +84,14 @@ beforeAll(() => {
 });
 afterAll(() => Object.assign(globals, saved));
 
-function renderer(layout: SeatLayout) {
+function renderer(layout: SeatLayout, selection: Iterable<number> = []) {
 	const copies: Copy[] = [];
 	const screen = { width: 800 * 2, height: 600 * 2 };
 	const ctx = fakeContext(screen, copies);
 	const source: PaintSource = {
 		layout,
 		status: () => 'available',
-		selected: () => false,
+		selection,
 		features: () => 0,
 		dimmed: () => false
 	};
@@ -114,5 +115,49 @@ describe('MapRenderer', () => {
 		expect(copies.every((c) => c.scaled && !c.smoothing)).toBe(true);
 		// What is drawn over the tiles afterwards (labels, markers) is smoothed as before.
 		expect(ctx.imageSmoothingEnabled).toBe(true);
+	});
+
+	it('a frame at DPR 2 draws a quarter of the seats one at DPR 1 does: the budget is in device pixels', () => {
+		const layout = grid(80, 120);
+		const tilesDrawn = (dpr: number) => {
+			const { map } = renderer(layout);
+			const rest = { scale: 20, tx: -400, ty: -300 };
+			while (map.frame(rest, 1600, 1200, dpr, true, 1000).missing);
+			// Zoomed ×2 in a gesture: past √2, so a new level is drawn, within the moving budget.
+			const stats = map.frame({ scale: 40, tx: -800, ty: -600 }, 1600, 1200, dpr, false, 1000);
+			expect(stats.missing).toBeGreaterThan(0);
+			// Beyond its first tile (one inside the grid, as many seats as any), the frame stays
+			// within the budget, counted in device pixels.
+			const inside = { scale: 2 ** 5.5, tx: -5 * TILE, ty: -5 * TILE };
+			const first = tileCost(layout, inside, tileSeats(layout, inside, TILE), dpr);
+			expect(stats.raster).toBeLessThanOrEqual(RASTER_PER_FRAME.moving + first);
+			expect(stats.raster).toBeGreaterThan(RASTER_PER_FRAME.moving - first);
+			return stats.drawn;
+		};
+		// Tiles inside the grid hold as many seats each: a quarter of the tiles, a quarter the seats.
+		const [one, two] = [tilesDrawn(1), tilesDrawn(2)];
+		expect(two).toBeLessThan(one / 3);
+	});
+
+	it('reads the selection once per tile drawn, not once per seat (a reactive set is slow to ask)', () => {
+		let reads = 0;
+		const selection = {
+			*[Symbol.iterator]() {
+				reads++;
+				yield 5;
+			}
+		};
+		for (const scale of [1, 10]) {
+			reads = 0;
+			const { map } = renderer(grid(60, 80), selection);
+			let drawn = 0;
+			for (;;) {
+				const stats = map.frame({ scale, tx: 0, ty: 0 }, 800, 600, 1, true, 1000);
+				drawn += stats.drawn;
+				if (!stats.missing) break;
+			}
+			expect(drawn).toBeGreaterThan(0);
+			expect(reads).toBe(drawn);
+		}
 	});
 });

@@ -29,17 +29,21 @@ export interface FrameStats {
 	patched: number;
 	/** Tiles still to draw: another frame is needed. */
 	missing: number;
+	/** The raster handed over for the tiles drawn, in `tileCost`'s units. */
+	raster: number;
 }
 
 /** A change to more seats than this redraws the tiles it touches whole. */
 const MANY = 2000;
 
 /**
- * Seats drawn per frame at most (see `tileCost`), while the view moves and at rest. The canvas
- * records a tile's paths at once but rasterizes them later, outside any time JavaScript can
- * measure, so the bound is on the work handed over, not on the time it took to hand it over.
+ * New raster per frame at most, beyond a frame's first tile, while the view moves and at rest: in
+ * `tileCost`'s units, seats at one device pixel per CSS pixel, so a frame at DPR 2 draws a quarter
+ * of the seats (each of four times the pixels). The canvas records a tile's paths at once but
+ * rasterizes them later, outside any time JavaScript can measure, so the bound is on the work
+ * handed over, not on the time it took to hand it over.
  */
-export const SEATS_PER_FRAME = { moving: 1200, settled: 4000 };
+export const RASTER_PER_FRAME = { moving: 1200, settled: 4000 };
 
 function bitmap(size: number): Bitmap {
 	if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(size, size);
@@ -120,7 +124,7 @@ export class MapRenderer {
 		const level = settled ? view.scale : gestureLevel(this.#drawn, view.scale);
 		const range = visibleTiles(view, width, height, level);
 		const wanted = nearestFirst([...each(range, level)], view, width, height);
-		const stats: FrameStats = { drawn: 0, patched: 0, missing: 0 };
+		const stats: FrameStats = { drawn: 0, patched: 0, missing: 0, raster: 0 };
 		const blank = this.#drawn === null;
 		// Changed seats first: patching a tile is cheap and is what a remote change waits for.
 		for (const id of wanted) {
@@ -131,24 +135,23 @@ export class MapRenderer {
 			}
 		}
 		const absent: TileId[] = [];
-		const seatBudget = settled ? SEATS_PER_FRAME.settled : SEATS_PER_FRAME.moving;
-		let spent = 0;
+		const budget = settled ? RASTER_PER_FRAME.settled : RASTER_PER_FRAME.moving;
 		for (const id of wanted) {
 			const tile = this.#cache.get(id);
 			if (tile && !tile.dirty) continue;
 			// The seats are looked up once: the cost is judged on them, and they are what is drawn.
 			const seats = tileSeats(this.#source.layout, this.#view(id), TILE);
-			const cost = tileCost(this.#source.layout, this.#view(id), seats);
+			const cost = tileCost(this.#source.layout, this.#view(id), seats, this.#dpr);
 			// At least one tile a frame, so a view always gets complete.
 			const over =
-				stats.drawn > 0 && (spent + cost > seatBudget || performance.now() - start > budgetMs);
+				stats.drawn > 0 && (stats.raster + cost > budget || performance.now() - start > budgetMs);
 			if (!blank && over) {
 				stats.missing++;
 				if (!tile) absent.push(id);
 				continue;
 			}
 			this.#draw(id, tile, seats);
-			spent += cost;
+			stats.raster += cost;
 			stats.drawn++;
 		}
 
