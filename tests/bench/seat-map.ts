@@ -232,6 +232,50 @@ async function load(
 	return { context, page, times };
 }
 
+/**
+ * Cold loads of the event page until its map is complete: `phoneLoads` at 375×812 with the CPU
+ * throttled 4×, then `loads` at 1280×800 (the last one left open).
+ */
+async function coldLoads(
+	browser: Browser,
+	url: string,
+	{ loads, phoneLoads, slug }: { loads: number; phoneLoads: number; slug: string },
+	errors: string[]
+) {
+	const complete: number[] = [];
+	const synced: number[] = [];
+	const dcl: number[] = [];
+	const phone: number[] = [];
+	const phases: { desktop: Phases[]; phone: Phases[] } = { desktop: [], phone: [] };
+	let seats = 0;
+	for (let i = 0; i < phoneLoads; i++) {
+		// A phone load that never syncs is reported, and the rest of the run still measured.
+		const l = await load(browser, url, { width: 375, height: 812, throttle: 4, slug }).catch(
+			(e: Error) => {
+				errors.push(`375×812 load ${i + 1}: ${e.message.split('\n')[0]}`);
+				return null;
+			}
+		);
+		if (!l) continue;
+		phone.push(Math.max(l.times.synced, l.times.lastFrame));
+		phases.phone.push(l.times.phases);
+		await l.context.close();
+	}
+	let last: Awaited<ReturnType<typeof load>> | undefined;
+	for (let i = 0; i < loads; i++) {
+		if (last) await last.context.close();
+		last = await load(browser, url, { slug });
+		const t = last.times;
+		if (!t.frames) errors.push('the canvas was never drawn');
+		complete.push(Math.max(t.synced, t.lastFrame));
+		synced.push(t.synced);
+		dcl.push(t.dcl);
+		phases.desktop.push(t.phases);
+		seats = t.seats;
+	}
+	return { complete, synced, dcl, phone, phases, seats, last };
+}
+
 /** After a forced GC: the JS heap, and ArrayBuffer backing stores (typed arrays live there). */
 async function heapUsed(page: Page): Promise<{ used: number; backingStorage?: number }> {
 	const cdp = await page.context().newCDPSession(page);
@@ -492,37 +536,12 @@ export async function seatMap(
 	const profiles: SeatMapResult['profiles'] = [];
 	try {
 		if (profile) profiles.push(...(await profileMap(browser, app.url, profile)));
-		const complete: number[] = [];
-		const synced: number[] = [];
-		const dcl: number[] = [];
-		const phone: number[] = [];
-		const phases: { desktop: Phases[]; phone: Phases[] } = { desktop: [], phone: [] };
-		let seats = 0;
-		for (let i = 0; i < phoneLoads; i++) {
-			// A phone load that never syncs is reported, and the rest of the run still measured.
-			const l = await load(browser, app.url, { width: 375, height: 812, throttle: 4, slug }).catch(
-				(e: Error) => {
-					errors.push(`375×812 load ${i + 1}: ${e.message.split('\n')[0]}`);
-					return null;
-				}
-			);
-			if (!l) continue;
-			phone.push(Math.max(l.times.synced, l.times.lastFrame));
-			phases.phone.push(l.times.phases);
-			await l.context.close();
-		}
-		let last: Awaited<ReturnType<typeof load>> | undefined;
-		for (let i = 0; i < loads; i++) {
-			if (last) await last.context.close();
-			last = await load(browser, app.url, { slug });
-			const t = last.times;
-			if (!t.frames) errors.push('the canvas was never drawn');
-			complete.push(Math.max(t.synced, t.lastFrame));
-			synced.push(t.synced);
-			dcl.push(t.dcl);
-			phases.desktop.push(t.phases);
-			seats = t.seats;
-		}
+		const { complete, synced, dcl, phone, phases, seats, last } = await coldLoads(
+			browser,
+			app.url,
+			{ loads, phoneLoads, slug },
+			errors
+		);
 		const page = last!.page;
 		const heap = await heapUsed(page);
 
@@ -737,6 +756,39 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 				done();
 			}
 		}
+		process.exit(0);
+	}
+	// --render-only [--loads N]: cold first renders of the stadium alone, phase by phase (1280×800,
+	// and 375×812 at 4× CPU), interleaved with nothing else: quick to compare before and after.
+	if (process.argv.includes('--render-only')) {
+		const loads = Number(option('--loads') ?? 5);
+		const before = describeMachine(machine());
+		const app = await startApp();
+		const browser = await chromium.launch({
+			executablePath: '/usr/bin/chromium',
+			args: CHROMIUM_ARGS
+		});
+		const errors: string[] = [];
+		const r = await coldLoads(browser, app.url, { loads, phoneLoads: loads, slug: SLUG }, errors);
+		await r.last?.context.close();
+		await browser.close();
+		await app.stop();
+		const line = (name: string, all: number[], phases: Phases[]) => {
+			const t = summarize(all);
+			return [
+				`  first synced render ${name}: p50 ${ms(t.median)}, p95 ${ms(t.p95)}, max ${ms(t.max)} (${t.n} loads)`,
+				...(t.n ? [`    where it goes (p50, ms): ${describePhases(medianPhases(phases))}`] : [])
+			];
+		};
+		console.log(
+			[
+				`Seat map first render, ${SLUG} (${r.seats} seats). Machine before: ${before}`,
+				...line('1280×800', r.complete, r.phases.desktop),
+				...line('375×812, CPU 4× throttled', r.phone, r.phases.phone),
+				...errors.map((e) => `  error: ${e}`),
+				`  machine after: ${describeMachine(machine())}`
+			].join('\n')
+		);
 		process.exit(0);
 	}
 	// --smoke: the workload runs end to end (as `npm test` checks), no figures worth quoting.

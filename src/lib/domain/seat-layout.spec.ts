@@ -267,3 +267,80 @@ describe('keyboard neighbours on an irregular venue', () => {
 		expect(rowEnd(layout, 40, 'end')).toBe(byX.at(-1));
 	});
 });
+
+describe('SeatLayout, built in one pass', () => {
+	/** A small deterministic random number generator (mulberry32), so a failure can be replayed. */
+	function random(seed: number): () => number {
+		return () => {
+			seed = (seed + 0x6d2b79f5) | 0;
+			let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+			t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+			return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+		};
+	}
+
+	it('finds the extents, prices, categories and row ends that a plain scan finds', () => {
+		for (let seed = 1; seed <= 200; seed++) {
+			const rnd = random(seed);
+			const c = gridColumns(0, 0);
+			const n = 1 + Math.floor(rnd() * 300);
+			// Sections, rows and categories in runs, and now and then one that comes back later.
+			let [section, row, category] = [0, 0, 0];
+			for (let i = 0; i < n; i++) {
+				if (rnd() < 0.05) section = Math.floor(rnd() * 5);
+				if (rnd() < 0.15) row = Math.floor(rnd() * 6);
+				if (rnd() < 0.1) category = Math.floor(rnd() * 4);
+				c.id.push(i * 3 + 7);
+				c.section.push(`S${section}`);
+				c.row_label.push(rnd() < 0.02 ? '' : `R${row}`);
+				c.number.push(i + 1);
+				c.x.push(Math.round(rnd() * 1000) / 10);
+				c.y.push(Math.round(rnd() * 1000) / 10);
+				c.category.push(`C${category}`);
+				c.price_cents.push(500 + Math.floor(rnd() * 20) * 250);
+				c.accessibility.push(null);
+				c.restricted_view.push(false);
+			}
+			const layout = SeatLayout.parse(c);
+			const sections = [...new Set(c.section)];
+			const categories = [...new Set(c.category)];
+			expect(layout.sections, `venue ${seed}`).toEqual(sections);
+			sections.forEach((name, s) => {
+				const of = c.section.map((v, i) => (v === name ? i : -1)).filter((i) => i >= 0);
+				const xs = of.map((i) => layout.x[i]);
+				const ys = of.map((i) => layout.y[i]);
+				const prices = of.map((i) => c.price_cents[i]);
+				expect(layout.sectionBoxes[s], `venue ${seed}`).toEqual({
+					minX: Math.min(...xs),
+					minY: Math.min(...ys),
+					maxX: Math.max(...xs),
+					maxY: Math.max(...ys)
+				});
+				expect(layout.sectionPrices[s]).toEqual({
+					min: Math.min(...prices),
+					max: Math.max(...prices)
+				});
+			});
+			expect(layout.categories.map((k) => k.name)).toEqual(categories);
+			categories.forEach((name, k) => {
+				const prices = c.price_cents.filter((_, i) => c.category[i] === name);
+				expect(layout.categories[k]).toMatchObject({
+					minPrice: Math.min(...prices),
+					maxPrice: Math.max(...prices),
+					count: prices.length
+				});
+			});
+			// Every row's first and last seat: the lowest and highest x among the seats in it.
+			for (let r = 0; r < layout.rowEnds.length; r++) {
+				const seats = [...layout.rowOf.keys()].filter((i) => layout.rowOf[i] === r);
+				const xs = seats.map((i) => layout.x[i]);
+				const { first, last } = layout.rowEnds[r];
+				expect(layout.x[first], `venue ${seed}`).toBe(Math.min(...xs));
+				expect(layout.x[last], `venue ${seed}`).toBe(Math.max(...xs));
+				expect(seats[xs.indexOf(Math.min(...xs))]).toBe(first);
+				expect(seats[xs.indexOf(Math.max(...xs))]).toBe(last);
+			}
+			for (let i = 0; i < n; i++) expect(layout.indexOf(c.id[i])).toBe(i);
+		}
+	});
+});

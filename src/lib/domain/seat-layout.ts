@@ -46,11 +46,13 @@ export function parseSeatMapColumns(json: unknown): SeatMapColumns {
 				throw new Error(`seat_map: column ${name}[${i}] is not a string`);
 	}
 	const accessibility = column('accessibility');
-	for (let i = 0; i < n; i++)
-		if (!ACCESSIBILITY.includes(accessibility[i] as Accessibility))
+	for (let i = 0; i < n; i++) {
+		const a = accessibility[i];
+		if (a !== null && a !== 'wheelchair' && a !== 'companion')
 			throw new Error(
 				`seat_map: column accessibility[${i}] is not one of ${ACCESSIBILITY.join(', ')}`
 			);
+	}
 	const restricted = column('restricted_view');
 	for (let i = 0; i < n; i++)
 		if (typeof restricted[i] !== 'boolean')
@@ -121,141 +123,252 @@ export class SeatLayout {
 		const n = columns.id.length;
 		this.size = n;
 		// `new` copies an array directly; `from` would go through its iterator.
-		this.ids = new Float64Array(columns.id);
-		this.x = new Float32Array(columns.x);
-		this.y = new Float32Array(columns.y);
+		const ids = (this.ids = new Float64Array(columns.id));
+		const x = (this.x = new Float32Array(columns.x));
+		const y = (this.y = new Float32Array(columns.y));
 		this.number = new Int32Array(columns.number);
-		this.priceCents = new Int32Array(columns.price_cents);
+		const priceCents = (this.priceCents = new Int32Array(columns.price_cents));
 		this.rowLabel = columns.row_label;
 		this.accessibility = columns.accessibility;
 		this.restrictedView = columns.restricted_view;
-		this.sectionOf = new Uint16Array(n);
-		this.categoryOf = new Uint16Array(n);
-		this.rowOf = new Int32Array(n);
-		const { x, y, ids, priceCents } = this;
+		const sectionOf = (this.sectionOf = new Uint16Array(n));
+		const categoryOf = (this.categoryOf = new Uint16Array(n));
+		const rowOf = (this.rowOf = new Int32Array(n));
+		const sectionNames = columns.section;
+		const rowNames = columns.row_label;
+		const categoryNames = columns.category;
 
+		// One pass over the seats into typed arrays; the per-section, per-row and per-category
+		// objects are made once at the end, not touched per seat.
+		const sections: string[] = [];
+		const categoryNamesSeen: string[] = [];
 		const sectionIndex = new Map<string, number>();
 		const categoryIndex = new Map<string, number>();
 		const rowIndex = new Map<string, number>();
-		this.sections = [];
-		this.categories = [];
-		this.sectionBoxes = [];
-		this.sectionPrices = [];
-		this.rowEnds = [];
+		// Per section: extent and prices; per category: prices and count; per row: its end seats.
+		let sectionStats = new Float64Array(6 * 16);
+		let categoryStats = new Float64Array(3 * 8);
+		const rowFirst = new Int32Array(n);
+		const rowLast = new Int32Array(n);
+		let rows = 0;
 		let minX = Infinity,
 			minY = Infinity,
 			maxX = -Infinity,
 			maxY = -Infinity,
 			minId = Infinity,
 			maxId = -Infinity;
-		// Neighbouring seats share their section, row and category: the last lookup is reused.
+		// Neighbouring seats share their section, row and category: the last lookup is reused, and
+		// the current one's figures are kept in locals, written back when the next one starts (a
+		// first view waits for this loop, run once and cold: each array access in it counts).
 		let lastSection = '',
 			s = -1,
 			lastCategory = '',
 			c = -1,
 			lastRow = '',
 			row = -1;
+		let boxMinX = 0,
+			boxMinY = 0,
+			boxMaxX = 0,
+			boxMaxY = 0,
+			sectionMin = 0,
+			sectionMax = 0;
+		let first = 0,
+			last = 0,
+			firstX = 0,
+			lastX = 0;
+		let categoryMin = 0,
+			categoryMax = 0,
+			categoryCount = 0;
 		for (let i = 0; i < n; i++) {
-			const sectionName = columns.section[i];
+			const xi = x[i],
+				yi = y[i],
+				price = priceCents[i];
+			const sectionName = sectionNames[i];
 			if (s < 0 || sectionName !== lastSection) {
+				if (s >= 0) {
+					const b = s * 6;
+					sectionStats[b] = boxMinX;
+					sectionStats[b + 1] = boxMinY;
+					sectionStats[b + 2] = boxMaxX;
+					sectionStats[b + 3] = boxMaxY;
+					sectionStats[b + 4] = sectionMin;
+					sectionStats[b + 5] = sectionMax;
+				}
 				lastSection = sectionName;
 				lastRow = '';
 				let found = sectionIndex.get(sectionName);
 				if (found === undefined) {
-					found = this.sections.push(sectionName) - 1;
+					found = sections.push(sectionName) - 1;
 					sectionIndex.set(sectionName, found);
-					this.sectionBoxes.push({
-						minX: Infinity,
-						minY: Infinity,
-						maxX: -Infinity,
-						maxY: -Infinity
-					});
-					this.sectionPrices.push({ min: Infinity, max: -Infinity });
+					if (sectionStats.length < sections.length * 6) {
+						const grown = new Float64Array(sectionStats.length * 2);
+						grown.set(sectionStats);
+						sectionStats = grown;
+					}
+					sectionStats.set(
+						[Infinity, Infinity, -Infinity, -Infinity, Infinity, -Infinity],
+						found * 6
+					);
 				}
 				s = found;
+				const b = s * 6;
+				boxMinX = sectionStats[b];
+				boxMinY = sectionStats[b + 1];
+				boxMaxX = sectionStats[b + 2];
+				boxMaxY = sectionStats[b + 3];
+				sectionMin = sectionStats[b + 4];
+				sectionMax = sectionStats[b + 5];
 			}
-			this.sectionOf[i] = s;
-			const rowName = this.rowLabel[i];
+			sectionOf[i] = s;
+			if (xi < boxMinX) boxMinX = xi;
+			if (yi < boxMinY) boxMinY = yi;
+			if (xi > boxMaxX) boxMaxX = xi;
+			if (yi > boxMaxY) boxMaxY = yi;
+			if (price < sectionMin) sectionMin = price;
+			if (price > sectionMax) sectionMax = price;
+
+			const rowName = rowNames[i];
 			if (row < 0 || rowName !== lastRow || lastRow === '') {
+				if (row >= 0) {
+					rowFirst[row] = first;
+					rowLast[row] = last;
+				}
 				lastRow = rowName;
 				const key = `${s}\u0000${rowName}`;
 				let found = rowIndex.get(key);
 				if (found === undefined) {
-					found = this.rowEnds.push({ first: i, last: i }) - 1;
+					found = rows++;
+					rowFirst[found] = rowLast[found] = i;
 					rowIndex.set(key, found);
 				}
 				row = found;
+				first = rowFirst[row];
+				last = rowLast[row];
+				firstX = x[first];
+				lastX = x[last];
 			}
-			this.rowOf[i] = row;
-			const ends = this.rowEnds[row];
-			if (x[i] < x[ends.first]) ends.first = i;
-			if (x[i] > x[ends.last]) ends.last = i;
+			rowOf[i] = row;
+			if (xi < firstX) {
+				first = i;
+				firstX = xi;
+			}
+			if (xi > lastX) {
+				last = i;
+				lastX = xi;
+			}
 
-			const xi = x[i],
-				yi = y[i];
-			const box = this.sectionBoxes[s];
-			if (xi < box.minX) box.minX = xi;
-			if (xi > box.maxX) box.maxX = xi;
-			if (yi < box.minY) box.minY = yi;
-			if (yi > box.maxY) box.maxY = yi;
-			const price = priceCents[i];
-			const range = this.sectionPrices[s];
-			if (price < range.min) range.min = price;
-			if (price > range.max) range.max = price;
-			const categoryName = columns.category[i];
+			const categoryName = categoryNames[i];
 			if (c < 0 || categoryName !== lastCategory) {
+				if (c >= 0) {
+					categoryStats[c * 3] = categoryMin;
+					categoryStats[c * 3 + 1] = categoryMax;
+					categoryStats[c * 3 + 2] = categoryCount;
+				}
 				lastCategory = categoryName;
 				let found = categoryIndex.get(categoryName);
 				if (found === undefined) {
-					found = this.categories.length;
-					this.categories.push({
-						name: categoryName,
-						colour: CATEGORY_COLOURS[found % CATEGORY_COLOURS.length],
-						minPrice: price,
-						maxPrice: price,
-						count: 0
-					});
+					found = categoryNamesSeen.push(categoryName) - 1;
 					categoryIndex.set(categoryName, found);
+					if (categoryStats.length < categoryNamesSeen.length * 3) {
+						const grown = new Float64Array(categoryStats.length * 2);
+						grown.set(categoryStats);
+						categoryStats = grown;
+					}
+					categoryStats[found * 3] = price;
+					categoryStats[found * 3 + 1] = price;
 				}
 				c = found;
+				categoryMin = categoryStats[c * 3];
+				categoryMax = categoryStats[c * 3 + 1];
+				categoryCount = categoryStats[c * 3 + 2];
 			}
-			const category = this.categories[c];
-			if (price < category.minPrice) category.minPrice = price;
-			if (price > category.maxPrice) category.maxPrice = price;
-			category.count++;
-			this.categoryOf[i] = c;
+			if (price < categoryMin) categoryMin = price;
+			if (price > categoryMax) categoryMax = price;
+			categoryCount++;
+			categoryOf[i] = c;
+
 			if (xi < minX) minX = xi;
 			if (xi > maxX) maxX = xi;
 			if (yi < minY) minY = yi;
 			if (yi > maxY) maxY = yi;
-			if (ids[i] < minId) minId = ids[i];
-			if (ids[i] > maxId) maxId = ids[i];
+			const id = ids[i];
+			if (id < minId) minId = id;
+			if (id > maxId) maxId = id;
 		}
+		if (s >= 0) {
+			const b = s * 6;
+			sectionStats[b] = boxMinX;
+			sectionStats[b + 1] = boxMinY;
+			sectionStats[b + 2] = boxMaxX;
+			sectionStats[b + 3] = boxMaxY;
+			sectionStats[b + 4] = sectionMin;
+			sectionStats[b + 5] = sectionMax;
+		}
+		if (row >= 0) {
+			rowFirst[row] = first;
+			rowLast[row] = last;
+		}
+		if (c >= 0) {
+			categoryStats[c * 3] = categoryMin;
+			categoryStats[c * 3 + 1] = categoryMax;
+			categoryStats[c * 3 + 2] = categoryCount;
+		}
+		this.sections = sections;
+		this.sectionBoxes = [];
+		this.sectionPrices = [];
+		for (let t = 0; t < sections.length; t++) {
+			const b = t * 6;
+			this.sectionBoxes.push({
+				minX: sectionStats[b],
+				minY: sectionStats[b + 1],
+				maxX: sectionStats[b + 2],
+				maxY: sectionStats[b + 3]
+			});
+			this.sectionPrices.push({ min: sectionStats[b + 4], max: sectionStats[b + 5] });
+		}
+		this.categories = categoryNamesSeen.map((name, t) => ({
+			name,
+			colour: CATEGORY_COLOURS[t % CATEGORY_COLOURS.length],
+			minPrice: categoryStats[t * 3],
+			maxPrice: categoryStats[t * 3 + 1],
+			count: categoryStats[t * 3 + 2]
+		}));
+		this.rowEnds = new Array(rows);
+		for (let r = 0; r < rows; r++) this.rowEnds[r] = { first: rowFirst[r], last: rowLast[r] };
+
 		this.bounds = n ? { minX, minY, maxX, maxY } : { minX: 0, minY: 0, maxX: 1, maxY: 1 };
 		this.#idBase = n ? minId : 0;
 		const dense = n > 0 && Number.isInteger(minId) && maxId - minId < n * 4 + 64;
-		this.#idTable = dense ? new Int32Array(maxId - minId + 1).fill(-1) : null;
-		this.#idMap = dense ? null : new Map();
+		const idTable = (this.#idTable = dense ? new Int32Array(maxId - minId + 1).fill(-1) : null);
+		const idMap = (this.#idMap = dense ? null : new Map<number, number>());
 		for (let i = 0; i < n; i++) {
-			if (this.#idTable && Number.isInteger(ids[i])) this.#idTable[ids[i] - minId] = i;
-			else this.#idMap?.set(ids[i], i);
+			if (idTable && Number.isInteger(ids[i])) idTable[ids[i] - minId] = i;
+			else idMap?.set(ids[i], i);
 		}
 		this.pitch = estimatePitch(this);
 
-		this.#cellSize = this.pitch * 2;
-		this.#cols = Math.max(1, Math.ceil((this.bounds.maxX - this.bounds.minX) / this.#cellSize) + 1);
-		this.#rows = Math.max(1, Math.ceil((this.bounds.maxY - this.bounds.minY) / this.#cellSize) + 1);
+		// The grid, as a counting sort of the seats by cell.
+		const cellSize = (this.#cellSize = this.pitch * 2);
+		const { minX: x0, minY: y0 } = this.bounds;
+		const cols = (this.#cols = Math.max(1, Math.ceil((this.bounds.maxX - x0) / cellSize) + 1));
+		const gridRows = (this.#rows = Math.max(1, Math.ceil((this.bounds.maxY - y0) / cellSize) + 1));
 		const cellOf = new Int32Array(n);
-		const counts = new Int32Array(this.#cols * this.#rows + 1);
+		const counts = new Int32Array(cols * gridRows + 1);
 		for (let i = 0; i < n; i++) {
-			cellOf[i] = this.#cell(this.x[i], this.y[i]);
-			counts[cellOf[i] + 1]++;
+			// Seats lie at or past the bounds' corner: truncation is the floor.
+			let col = ((x[i] - x0) / cellSize) | 0;
+			let r = ((y[i] - y0) / cellSize) | 0;
+			if (col >= cols) col = cols - 1;
+			if (r >= gridRows) r = gridRows - 1;
+			const cell = r * cols + col;
+			cellOf[i] = cell;
+			counts[cell + 1]++;
 		}
-		for (let c = 1; c < counts.length; c++) counts[c] += counts[c - 1];
+		for (let k = 1; k < counts.length; k++) counts[k] += counts[k - 1];
 		this.#cellStart = counts;
-		this.#cellItems = new Int32Array(n);
+		const items = (this.#cellItems = new Int32Array(n));
 		const fill = counts.slice(0, -1);
-		for (let i = 0; i < n; i++) this.#cellItems[fill[cellOf[i]]++] = i;
+		for (let i = 0; i < n; i++) items[fill[cellOf[i]]++] = i;
 	}
 
 	static parse(json: unknown): SeatLayout {
@@ -325,12 +438,6 @@ export class SeatLayout {
 			}
 		});
 		return best;
-	}
-
-	#cell(x: number, y: number): number {
-		const c = Math.floor((x - this.bounds.minX) / this.#cellSize);
-		const r = Math.floor((y - this.bounds.minY) / this.#cellSize);
-		return clamp(r, 0, this.#rows - 1) * this.#cols + clamp(c, 0, this.#cols - 1);
 	}
 }
 

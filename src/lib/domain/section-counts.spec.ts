@@ -32,6 +32,17 @@ describe('SectionCounts', () => {
 		expect(counts(c)).toEqual([3, 2, 1]);
 	});
 
+	it('recounts every seat in one pass, as updating them all would', () => {
+		const c = new SectionCounts(SECTION_OF, 3);
+		const taken = new Set([0, 4, 6]);
+		c.recount((i) => !taken.has(i));
+		expect(counts(c)).toEqual([2, 1, 1]);
+		taken.delete(4);
+		c.recount((i) => !taken.has(i));
+		expect(counts(c)).toEqual([2, 2, 1]);
+		expect(c.update([4, 6], (i) => !taken.has(i))).toBe(false);
+	});
+
 	it('asks only about the seats it is given', () => {
 		const c = new SectionCounts(SECTION_OF, 3);
 		const asked: number[] = [];

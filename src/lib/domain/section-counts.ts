@@ -22,6 +22,19 @@ export class SectionCounts {
 		return this.#counts[s] ?? 0;
 	}
 
+	/** Looks at every seat again (a plain pass: the map's first view waits for it). */
+	recount(isFree: (i: number) => boolean): void {
+		const free = this.#free;
+		const counts = this.#counts;
+		const sectionOf = this.#sectionOf;
+		for (let i = 0; i < free.length; i++) {
+			const now = isFree(i) ? 1 : 0;
+			if (now === free[i]) continue;
+			free[i] = now;
+			counts[sectionOf[i]] += now ? 1 : -1;
+		}
+	}
+
 	/** Looks at these seats again; true if any section's count moved. */
 	update(seats: Iterable<number>, isFree: (i: number) => boolean): boolean {
 		let moved = false;

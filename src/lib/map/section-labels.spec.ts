@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SeatLayout } from '$lib/domain/seat-layout';
 import {
 	LABEL_METRICS,
 	boxOf,
@@ -10,6 +11,7 @@ import {
 	sectionSides,
 	sidesOf,
 	type Box,
+	type Edge,
 	type Side,
 	type LabelScene,
 	type LabelSection
@@ -404,5 +406,173 @@ describe('placeLabels, where a label goes', () => {
 		const [below] = placeLabels(s, [0], scene({ mode: 'aside', covered: (b) => b.y1 < 250 }));
 		expect(new Set([on.key, above.key, below.key]).size).toBe(3);
 		expect(above.key).toBe(placeLabels(s, [0], scene({ mode: 'aside' }))[0].key);
+	});
+});
+
+/**
+ * sectionSides as first written, a seat at a time, with lookups and objects per seat: what the
+ * typed-array passes must give exactly.
+ */
+function plainSectionSides(
+	x: ArrayLike<number>,
+	y: ArrayLike<number>,
+	sectionOf: ArrayLike<number>,
+	rowOf: ArrayLike<number>,
+	anchors: readonly number[],
+	centre: { x: number; y: number }
+): Side[][] {
+	const sections = anchors.length;
+	const rowOfAnchor = new Map<number, number>();
+	anchors.forEach((i, s) => {
+		if (i >= 0) rowOfAnchor.set(rowOf[i], s);
+	});
+	const m = Array.from({ length: sections }, () => [0, 0, 0, 0, 0, 0]);
+	for (let i = 0; i < rowOf.length; i++) {
+		const s = rowOfAnchor.get(rowOf[i]);
+		if (s === undefined) continue;
+		const [dx, dy] = [x[i] - x[anchors[s]], y[i] - y[anchors[s]]];
+		const k = m[s];
+		k[0]++;
+		k[1] += dx;
+		k[2] += dy;
+		k[3] += dx * dx;
+		k[4] += dx * dy;
+		k[5] += dy * dy;
+	}
+	const axes = m.map(([n, sx, sy, sxx, sxy, syy]) => {
+		if (n < 2) return [1, 0];
+		const cxx = sxx / n - (sx / n) ** 2;
+		const cxy = sxy / n - (sx / n) * (sy / n);
+		const cyy = syy / n - (sy / n) ** 2;
+		const angle =
+			Math.abs(cxy) < 1e-12 ? (cxx >= cyy ? 0 : Math.PI / 2) : Math.atan2(2 * cxy, cxx - cyy) / 2;
+		return [Math.cos(angle), Math.sin(angle)];
+	});
+	const u = (s: number, i: number) => x[i] * axes[s][0] + y[i] * axes[s][1];
+	const v = (s: number, i: number) => y[i] * axes[s][0] - x[i] * axes[s][1];
+	const front = new Array<number>(sections).fill(-1);
+	const back = new Array<number>(sections).fill(-1);
+	const members = Array.from({ length: sections }, () => [] as { x: number; y: number }[]);
+	for (let i = 0; i < sectionOf.length; i++) {
+		const s = sectionOf[i];
+		members[s].push({ x: x[i], y: y[i] });
+		if (front[s] < 0 || v(s, i) < v(s, front[s])) front[s] = i;
+		if (back[s] < 0 || v(s, i) > v(s, back[s])) back[s] = i;
+	}
+	const ends = new Map<number, [number, number]>();
+	for (let s = 0; s < sections; s++)
+		if (front[s] >= 0) for (const i of [front[s], back[s]]) ends.set(rowOf[i], [i, i]);
+	for (let i = 0; i < rowOf.length; i++) {
+		const e = ends.get(rowOf[i]);
+		if (!e) continue;
+		const s = sectionOf[i];
+		if (u(s, i) < u(s, e[0])) e[0] = i;
+		if (u(s, i) > u(s, e[1])) e[1] = i;
+	}
+	return anchors.map((anchor, s) => {
+		if (anchor < 0) return [];
+		const [ux, uy] = axes[s];
+		const [f0, f1] = ends.get(rowOf[front[s]])!;
+		const [b0, b1] = ends.get(rowOf[back[s]])!;
+		const edge = (a: number, b: number, nx: number, ny: number, end: boolean): Edge => ({
+			x0: x[a],
+			y0: y[a],
+			x1: x[b],
+			y1: y[b],
+			nx,
+			ny,
+			ends: end
+		});
+		return sidesOf(
+			[
+				edge(b0, b1, -uy, ux, false),
+				edge(f0, f1, uy, -ux, false),
+				edge(f1, b1, ux, uy, true),
+				edge(f0, b0, -ux, -uy, true)
+			],
+			members[s],
+			centre
+		);
+	});
+}
+
+/** A small deterministic random number generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+	return () => {
+		seed = (seed + 0x6d2b79f5) | 0;
+		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/**
+ * A venue of blocks and bowl stands at random: rows level, slanted, curved or uneven, of one seat
+ * or many, sections of one row, seats listed in or out of order; through SeatLayout, as the map
+ * gets them.
+ */
+function randomVenue(seed: number): SeatLayout {
+	const rnd = random(seed);
+	const columns = {
+		id: [] as number[],
+		section: [] as string[],
+		row_label: [] as string[],
+		number: [] as number[],
+		x: [] as number[],
+		y: [] as number[],
+		category: [] as string[],
+		price_cents: [] as number[],
+		accessibility: [] as null[],
+		restricted_view: [] as boolean[]
+	};
+	const seats: [string, string, number, number, number][] = [];
+	const sections = 1 + Math.floor(rnd() * 8);
+	for (let s = 0; s < sections; s++) {
+		const rows = 1 + Math.floor(rnd() * 6);
+		const [cx, cy] = [rnd() * 400, rnd() * 300];
+		const angle = rnd() < 0.3 ? 0 : rnd() * Math.PI * 2;
+		const bend = rnd() < 0.5 ? 0 : (rnd() - 0.5) * 0.2;
+		for (let r = 0; r < rows; r++) {
+			const length = 1 + Math.floor(rnd() * 12) + (rnd() < 0.5 ? r : 0);
+			for (let k = 0; k < length; k++) {
+				const along = (k - length / 2) * 2;
+				const across = r * 3 + bend * along * along;
+				seats.push([
+					`S${s}`,
+					String.fromCharCode(65 + r),
+					k + 1,
+					Math.round((cx + along * Math.cos(angle) - across * Math.sin(angle)) * 100) / 100,
+					Math.round((cy + along * Math.sin(angle) + across * Math.cos(angle)) * 100) / 100
+				]);
+			}
+		}
+	}
+	if (rnd() < 0.3) seats.sort(() => rnd() - 0.5);
+	seats.forEach(([section, row, number, x, y], i) => {
+		columns.id.push(i + 1);
+		columns.section.push(section);
+		columns.row_label.push(row);
+		columns.number.push(number);
+		columns.x.push(x);
+		columns.y.push(y);
+		columns.category.push('Standard');
+		columns.price_cents.push(1000);
+		columns.accessibility.push(null);
+		columns.restricted_view.push(false);
+	});
+	return SeatLayout.parse(columns);
+}
+
+describe('sectionSides, in passes over typed arrays', () => {
+	it('finds exactly the sides a seat-by-seat scan finds, on venues of every shape', () => {
+		for (let seed = 1; seed <= 300; seed++) {
+			const layout = randomVenue(seed);
+			const { x, y, sectionOf, rowOf, bounds: b } = layout;
+			const anchors = sectionAnchorSeats(x, y, sectionOf, layout.sections.length);
+			const centre = { x: (b.minX + b.maxX) / 2, y: (b.minY + b.maxY) / 2 };
+			expect(sectionSides(x, y, sectionOf, rowOf, anchors, centre), `venue ${seed}`).toEqual(
+				plainSectionSides(x, y, sectionOf, rowOf, anchors, centre)
+			);
+		}
 	});
 });

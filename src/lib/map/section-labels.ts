@@ -300,6 +300,52 @@ export interface Edge {
 	ends: boolean;
 }
 
+/** Where an edge's side starts (its middle), which way it faces and runs, and how long it is. */
+interface Frame {
+	mx: number;
+	my: number;
+	nx: number;
+	ny: number;
+	dx: number;
+	dy: number;
+	length: number;
+	ends: boolean;
+}
+
+function frameOf(e: Edge): Frame {
+	const length = Math.hypot(e.x1 - e.x0, e.y1 - e.y0);
+	// A row of one seat, or a section of one row: the frame's direction stands in.
+	let [dx, dy] = length > 1e-9 ? [(e.x1 - e.x0) / length, (e.y1 - e.y0) / length] : [-e.ny, e.nx];
+	let [nx, ny] = [-dy, dx];
+	if (nx * e.nx + ny * e.ny < 0) [nx, ny] = [-nx, -ny];
+	if (Math.abs(nx) < 1e-12) nx = 0;
+	if (Math.abs(ny) < 1e-12) ny = 0;
+	if (Math.abs(dx) < 1e-12) dx = 0;
+	if (Math.abs(dy) < 1e-12) dy = 0;
+	return { mx: (e.x0 + e.x1) / 2, my: (e.y0 + e.y1) / 2, nx, ny, dx, dy, length, ends: e.ends };
+}
+
+/** The sides of `frames`, the k-th moved out by `out[k]`, in order of preference (see sidesOf). */
+function rankSides(frames: Frame[], out: ArrayLike<number>, centre: { x: number; y: number }) {
+	const sides = frames.map((f, k): Side => ({
+		x: f.mx + f.nx * out[k],
+		y: f.my + f.ny * out[k],
+		nx: f.nx,
+		ny: f.ny,
+		dx: f.dx,
+		dy: f.dy,
+		min: -f.length / 2,
+		max: f.length / 2,
+		ends: f.ends
+	}));
+	const outward = (a: Side) => (a.x - centre.x) * a.nx + (a.y - centre.y) * a.ny;
+	const rank = (a: Side, b: Side) => {
+		const d = outward(b) - outward(a);
+		return Math.abs(d) > 1e-6 * (1 + Math.abs(outward(a))) ? d : a.ny - b.ny;
+	};
+	return [...sides.filter((e) => !e.ends).sort(rank), ...sides.filter((e) => e.ends).sort(rank)];
+}
+
 /**
  * A section's sides from its edges (back row, front row, the rows' two ends), each moved out to
  * the last of `seats` that way: beyond the back or front row first, then beyond the rows' ends; of
@@ -311,39 +357,14 @@ export function sidesOf(
 	seats: { x: number; y: number }[],
 	centre: { x: number; y: number }
 ): Side[] {
-	const sides = edges.map((e): Side => {
-		const length = Math.hypot(e.x1 - e.x0, e.y1 - e.y0);
-		// A row of one seat, or a section of one row: the frame's direction stands in.
-		let [dx, dy] = length > 1e-9 ? [(e.x1 - e.x0) / length, (e.y1 - e.y0) / length] : [-e.ny, e.nx];
-		let [nx, ny] = [-dy, dx];
-		if (nx * e.nx + ny * e.ny < 0) [nx, ny] = [-nx, -ny];
-		if (Math.abs(nx) < 1e-12) nx = 0;
-		if (Math.abs(ny) < 1e-12) ny = 0;
-		if (Math.abs(dx) < 1e-12) dx = 0;
-		if (Math.abs(dy) < 1e-12) dy = 0;
-		const mx = (e.x0 + e.x1) / 2;
-		const my = (e.y0 + e.y1) / 2;
-		// A curved row bulges past its chord: the side is the line every seat stays behind.
-		let out = 0;
-		for (const p of seats) out = Math.max(out, (p.x - mx) * nx + (p.y - my) * ny);
-		return {
-			x: mx + nx * out,
-			y: my + ny * out,
-			nx,
-			ny,
-			dx,
-			dy,
-			min: -length / 2,
-			max: length / 2,
-			ends: e.ends
-		};
+	const frames = edges.map(frameOf);
+	// A curved row bulges past its chord: the side is the line every seat stays behind.
+	const out = frames.map((f) => {
+		let most = 0;
+		for (const p of seats) most = Math.max(most, (p.x - f.mx) * f.nx + (p.y - f.my) * f.ny);
+		return most;
 	});
-	const outward = (a: Side) => (a.x - centre.x) * a.nx + (a.y - centre.y) * a.ny;
-	const rank = (a: Side, b: Side) => {
-		const d = outward(b) - outward(a);
-		return Math.abs(d) > 1e-6 * (1 + Math.abs(outward(a))) ? d : a.ny - b.ny;
-	};
-	return [...sides.filter((e) => !e.ends).sort(rank), ...sides.filter((e) => e.ends).sort(rank)];
+	return rankSides(frames, out, centre);
 }
 
 /**
@@ -351,7 +372,11 @@ export function sidesOf(
  * runs (the main axis of that row's seats, so a curved row counts as its chord) orders its seats
  * into a back and a front row; the back row runs between its end seats, the front row likewise,
  * and each end of the rows from the front row's end seat to the back row's, so a stand of a bowl,
- * wider at the back, has slanting ends.
+ * wider at the back, has slanting ends. Rows are numbered across the venue, each within one
+ * section (as SeatLayout numbers them).
+ *
+ * Four passes over the seats, each into per-section typed arrays: at 50,000 seats this runs while
+ * the first view is being made, where a lookup or an object per seat costs tens of ms on a phone.
  */
 export function sectionSides(
 	x: ArrayLike<number>,
@@ -362,61 +387,95 @@ export function sectionSides(
 	centre: { x: number; y: number }
 ): Side[][] {
 	const sections = anchors.length;
-	const rowOfAnchor = new Map<number, number>();
-	anchors.forEach((i, s) => {
-		if (i >= 0) rowOfAnchor.set(rowOf[i], s);
-	});
-	// The anchor rows' second moments, then their main axes.
-	const m = Array.from({ length: sections }, () => [0, 0, 0, 0, 0, 0]);
-	for (let i = 0; i < rowOf.length; i++) {
-		const s = rowOfAnchor.get(rowOf[i]);
-		if (s === undefined) continue;
-		const [dx, dy] = [x[i] - x[anchors[s]], y[i] - y[anchors[s]]];
-		const k = m[s];
-		k[0]++;
-		k[1] += dx;
-		k[2] += dy;
-		k[3] += dx * dx;
-		k[4] += dx * dy;
-		k[5] += dy * dy;
+	const n = sectionOf.length;
+	const anchorRow = new Int32Array(sections).fill(-1);
+	for (let s = 0; s < sections; s++) if (anchors[s] >= 0) anchorRow[s] = rowOf[anchors[s]];
+	// The anchor rows' second moments (count, sums of dx, dy, dx², dx·dy, dy²), then their main axes.
+	const m = new Float64Array(sections * 6);
+	for (let i = 0; i < n; i++) {
+		const s = sectionOf[i];
+		if (rowOf[i] !== anchorRow[s]) continue;
+		const a = anchors[s];
+		const dx = x[i] - x[a];
+		const dy = y[i] - y[a];
+		const k = s * 6;
+		m[k]++;
+		m[k + 1] += dx;
+		m[k + 2] += dy;
+		m[k + 3] += dx * dx;
+		m[k + 4] += dx * dy;
+		m[k + 5] += dy * dy;
 	}
-	const axes = m.map(([n, sx, sy, sxx, sxy, syy]) => {
-		if (n < 2) return [1, 0];
-		const cxx = sxx / n - (sx / n) ** 2;
-		const cxy = sxy / n - (sx / n) * (sy / n);
-		const cyy = syy / n - (sy / n) ** 2;
+	const ax = new Float64Array(sections);
+	const ay = new Float64Array(sections);
+	for (let s = 0; s < sections; s++) {
+		const k = s * 6;
+		const count = m[k];
+		if (count < 2) {
+			ax[s] = 1;
+			continue;
+		}
+		const [sx, sy] = [m[k + 1] / count, m[k + 2] / count];
+		const cxx = m[k + 3] / count - sx ** 2;
+		const cxy = m[k + 4] / count - sx * sy;
+		const cyy = m[k + 5] / count - sy ** 2;
 		const angle =
 			Math.abs(cxy) < 1e-12 ? (cxx >= cyy ? 0 : Math.PI / 2) : Math.atan2(2 * cxy, cxx - cyy) / 2;
-		return [Math.cos(angle), Math.sin(angle)];
-	});
-	const u = (s: number, i: number) => x[i] * axes[s][0] + y[i] * axes[s][1];
-	const v = (s: number, i: number) => y[i] * axes[s][0] - x[i] * axes[s][1];
+		ax[s] = Math.cos(angle);
+		ay[s] = Math.sin(angle);
+	}
 	// The seats furthest across the rows: the front and the back row.
-	const front = new Array<number>(sections).fill(-1);
-	const back = new Array<number>(sections).fill(-1);
-	const members = Array.from({ length: sections }, () => [] as { x: number; y: number }[]);
-	for (let i = 0; i < sectionOf.length; i++) {
+	const front = new Int32Array(sections).fill(-1);
+	const back = new Int32Array(sections).fill(-1);
+	const frontV = new Float64Array(sections);
+	const backV = new Float64Array(sections);
+	for (let i = 0; i < n; i++) {
 		const s = sectionOf[i];
-		members[s].push({ x: x[i], y: y[i] });
-		if (front[s] < 0 || v(s, i) < v(s, front[s])) front[s] = i;
-		if (back[s] < 0 || v(s, i) > v(s, back[s])) back[s] = i;
+		const v = y[i] * ax[s] - x[i] * ay[s];
+		if (front[s] < 0 || v < frontV[s]) {
+			front[s] = i;
+			frontV[s] = v;
+		}
+		if (back[s] < 0 || v > backV[s]) {
+			back[s] = i;
+			backV[s] = v;
+		}
 	}
-	// Those rows' end seats along the rows.
-	const ends = new Map<number, [number, number]>();
-	for (let s = 0; s < sections; s++)
-		if (front[s] >= 0) for (const i of [front[s], back[s]]) ends.set(rowOf[i], [i, i]);
-	for (let i = 0; i < rowOf.length; i++) {
-		const e = ends.get(rowOf[i]);
-		if (!e) continue;
+	// Those rows' end seats along the rows (f0, f1, b0, b1 by section), and how far along each is.
+	const frontRow = new Int32Array(sections).fill(-1);
+	const backRow = new Int32Array(sections).fill(-1);
+	const ends = new Int32Array(sections * 4).fill(-1);
+	const along = new Float64Array(sections * 4);
+	const u = (s: number, i: number) => x[i] * ax[s] + y[i] * ay[s];
+	for (let s = 0; s < sections; s++) {
+		if (front[s] < 0) continue;
+		frontRow[s] = rowOf[front[s]];
+		backRow[s] = rowOf[back[s]];
+		// One row both front and back: it starts from the back seat, as either would.
+		const f = frontRow[s] === backRow[s] ? back[s] : front[s];
+		ends.set([f, f, back[s], back[s]], s * 4);
+		along.set([u(s, f), u(s, f), u(s, back[s]), u(s, back[s])], s * 4);
+	}
+	const widen = (k: number, i: number, ui: number) => {
+		if (ui < along[k]) [ends[k], along[k]] = [i, ui];
+		if (ui > along[k + 1]) [ends[k + 1], along[k + 1]] = [i, ui];
+	};
+	for (let i = 0; i < n; i++) {
 		const s = sectionOf[i];
-		if (u(s, i) < u(s, e[0])) e[0] = i;
-		if (u(s, i) > u(s, e[1])) e[1] = i;
+		const row = rowOf[i];
+		if (row === frontRow[s]) widen(s * 4, i, u(s, i));
+		if (row === backRow[s]) widen(s * 4 + 2, i, u(s, i));
 	}
-	return anchors.map((anchor, s) => {
-		if (anchor < 0) return [];
-		const [ux, uy] = axes[s];
-		const [f0, f1] = ends.get(rowOf[front[s]])!;
-		const [b0, b1] = ends.get(rowOf[back[s]])!;
+	// The edges' frames, then how far the section's seats reach past each.
+	const frames: Frame[][] = [];
+	const frame = new Float64Array(sections * 16);
+	for (let s = 0; s < sections; s++) {
+		if (anchors[s] < 0 || front[s] < 0) {
+			frames.push([]);
+			continue;
+		}
+		const [ux, uy] = [ax[s], ay[s]];
+		const [f0, f1, b0, b1] = ends.subarray(s * 4, s * 4 + 4);
 		const edge = (a: number, b: number, nx: number, ny: number, end: boolean): Edge => ({
 			x0: x[a],
 			y0: y[a],
@@ -426,17 +485,47 @@ export function sectionSides(
 			ny,
 			ends: end
 		});
-		return sidesOf(
-			[
-				edge(b0, b1, -uy, ux, false),
-				edge(f0, f1, uy, -ux, false),
-				edge(f1, b1, ux, uy, true),
-				edge(f0, b0, -ux, -uy, true)
-			],
-			members[s],
-			centre
-		);
-	});
+		const four = [
+			edge(b0, b1, -uy, ux, false),
+			edge(f0, f1, uy, -ux, false),
+			edge(f1, b1, ux, uy, true),
+			edge(f0, b0, -ux, -uy, true)
+		].map(frameOf);
+		frames.push(four);
+		four.forEach((f, k) => frame.set([f.mx, f.my, f.nx, f.ny], s * 16 + k * 4));
+	}
+	// A curved row bulges past its chord: the side is the line every seat stays behind. A section's
+	// seats mostly come together: its frames and furthest reaches are held in locals meanwhile.
+	const out = new Float64Array(sections * 4);
+	let current = -1;
+	let [x0, y0, nx0, ny0, x1, y1, nx1, ny1, x2, y2, nx2, ny2, x3, y3, nx3, ny3] = frame;
+	let [o0, o1, o2, o3] = out;
+	for (let i = 0; i <= n; i++) {
+		const s = i < n ? sectionOf[i] : -1;
+		if (s !== current) {
+			if (current >= 0) out.set([o0, o1, o2, o3], current * 4);
+			if (s < 0) break;
+			current = s;
+			[x0, y0, nx0, ny0, x1, y1, nx1, ny1, x2, y2, nx2, ny2, x3, y3, nx3, ny3] = frame.subarray(
+				s * 16,
+				s * 16 + 16
+			);
+			[o0, o1, o2, o3] = out.subarray(s * 4, s * 4 + 4);
+		}
+		const xi = x[i];
+		const yi = y[i];
+		const d0 = (xi - x0) * nx0 + (yi - y0) * ny0;
+		const d1 = (xi - x1) * nx1 + (yi - y1) * ny1;
+		const d2 = (xi - x2) * nx2 + (yi - y2) * ny2;
+		const d3 = (xi - x3) * nx3 + (yi - y3) * ny3;
+		if (d0 > o0) o0 = d0;
+		if (d1 > o1) o1 = d1;
+		if (d2 > o2) o2 = d2;
+		if (d3 > o3) o3 = d3;
+	}
+	return frames.map((four, s) =>
+		four.length ? rankSides(four, out.subarray(s * 4, s * 4 + 4), centre) : []
+	);
 }
 
 /** Sections by importance: more seats first, then in the venue's order. */
