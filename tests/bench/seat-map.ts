@@ -276,6 +276,81 @@ async function coldLoads(
 	return { complete, synced, dcl, phone, phases, seats, last };
 }
 
+/**
+ * The page's main-thread CPU time over a cold load, from a Chromium trace: its whole, and from
+ * the seat map's answer to the map's completion (two frames after it synced). Thread time, not
+ * wall time, so it holds on a machine other work shares; with the CPU throttled, Chromium's
+ * throttling counts in it too.
+ */
+async function mainThreadCpu(
+	browser: Browser,
+	url: string,
+	{
+		width,
+		height,
+		throttle,
+		slug
+	}: { width: number; height: number; throttle: number; slug: string }
+): Promise<{ whole: number; afterAnswer: number }> {
+	const context = await browser.newContext({ viewport: { width, height }, hasTouch: true });
+	const page = await context.newPage();
+	await page.addInitScript(pageProbe);
+	const cdp = await context.newCDPSession(page);
+	if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+	await browser.startTracing(page, {
+		categories: [
+			'toplevel',
+			'devtools.timeline',
+			'disabled-by-default-devtools.timeline',
+			'v8.execute'
+		]
+	});
+	await page.goto(`${url}/events/${slug}`, { waitUntil: 'commit' });
+	await page.waitForFunction(
+		() => (window as unknown as { __bench: Probe }).__bench.syncedAt > 0,
+		undefined,
+		{ timeout: 120_000, polling: 50 }
+	);
+	await page.evaluate(async () => {
+		const frame = () => new Promise((r) => requestAnimationFrame(r));
+		await frame();
+		await frame();
+	});
+	const trace = JSON.parse((await browser.stopTracing()).toString()) as {
+		traceEvents: {
+			name: string;
+			ph: string;
+			ts: number;
+			dur?: number;
+			tdur?: number;
+			pid: number;
+			tid: number;
+			args?: { name?: string; data?: { url?: string; requestId?: string } };
+		}[];
+	};
+	await context.close();
+	const events = trace.traceEvents;
+	const sent = events.find(
+		(e) => e.name === 'ResourceSendRequest' && e.args?.data?.url?.includes('rpc/seat_map')
+	);
+	const answered = events.findLast(
+		(e) => e.name === 'ResourceFinish' && e.args?.data?.requestId === sent?.args?.data?.requestId
+	);
+	const main = events.find(
+		(e) => e.ph === 'M' && e.pid === sent?.pid && e.args?.name === 'CrRendererMain'
+	);
+	if (!sent || !answered || !main) return { whole: NaN, afterAnswer: NaN };
+	const tasks = events.filter(
+		(e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && /(^|::)RunTask$/.test(e.name)
+	);
+	const cpu = (list: typeof tasks) =>
+		list.reduce((sum, e) => sum + (e.tdur ?? e.dur ?? 0), 0) / 1000;
+	return {
+		whole: cpu(tasks),
+		afterAnswer: cpu(tasks.filter((e) => e.ts + (e.dur ?? 0) > answered.ts))
+	};
+}
+
 /** After a forced GC: the JS heap, and ArrayBuffer backing stores (typed arrays live there). */
 async function heapUsed(page: Page): Promise<{ used: number; backingStorage?: number }> {
 	const cdp = await page.context().newCDPSession(page);
@@ -758,8 +833,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		}
 		process.exit(0);
 	}
-	// --render-only [--loads N]: cold first renders of the stadium alone, phase by phase (1280×800,
-	// and 375×812 at 4× CPU), interleaved with nothing else: quick to compare before and after.
+	// --render-only [--loads N] [--cpu]: cold first renders of the stadium alone, phase by phase
+	// (1280×800, and 375×812 at 4× CPU), and with --cpu the main thread's CPU time in them: quick
+	// to compare before and after.
 	if (process.argv.includes('--render-only')) {
 		const loads = Number(option('--loads') ?? 5);
 		const before = describeMachine(machine());
@@ -771,6 +847,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		const errors: string[] = [];
 		const r = await coldLoads(browser, app.url, { loads, phoneLoads: loads, slug: SLUG }, errors);
 		await r.last?.context.close();
+		// --cpu: as many loads again, traced, for the main thread's CPU time.
+		const cpu: string[] = [];
+		for (const [name, screen] of [
+			['1280×800', { width: 1280, height: 800, throttle: 1 }],
+			['375×812, CPU 4×', { width: 375, height: 812, throttle: 4 }]
+		] as const) {
+			if (!process.argv.includes('--cpu')) break;
+			const runs: { whole: number; afterAnswer: number }[] = [];
+			for (let i = 0; i < loads; i++)
+				runs.push(await mainThreadCpu(browser, app.url, { ...screen, slug: SLUG }));
+			const p50 = (k: 'whole' | 'afterAnswer') => summarize(runs.map((t) => t[k])).median;
+			cpu.push(
+				`  main-thread CPU ${name} (p50 of ${loads}): ${ms(p50('afterAnswer'))} from the seat map's answer to complete, ${ms(p50('whole'))} in all`
+			);
+		}
 		await browser.close();
 		await app.stop();
 		const line = (name: string, all: number[], phases: Phases[]) => {
@@ -785,6 +876,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 				`Seat map first render, ${SLUG} (${r.seats} seats). Machine before: ${before}`,
 				...line('1280×800', r.complete, r.phases.desktop),
 				...line('375×812, CPU 4× throttled', r.phone, r.phases.phone),
+				...cpu,
 				...errors.map((e) => `  error: ${e}`),
 				`  machine after: ${describeMachine(machine())}`
 			].join('\n')
