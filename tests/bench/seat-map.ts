@@ -803,7 +803,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 				? ({ kind: 'profile', dir } as const)
 				: undefined;
 		type Venue = [string, () => Promise<{ app: App; done: () => void }>];
-		const venues: Venue[] = [[SLUG, async () => ({ app: await startApp(), done: () => {} })]];
+		// `--big-only`: the 100,000-seat bowl alone.
+		const bigOnly = process.argv.includes('--big-only');
+		const venues: Venue[] = bigOnly
+			? []
+			: [[SLUG, async () => ({ app: await startApp(), done: () => {} })]];
 		if (!process.argv.includes('--no-big'))
 			venues.push([
 				BIG_SLUG,

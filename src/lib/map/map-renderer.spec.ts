@@ -160,4 +160,19 @@ describe('MapRenderer', () => {
 			expect(reads).toBe(drawn);
 		}
 	});
+
+	it('a frame that has spent its budget looks up the seats of no more tiles than it draws, and one', () => {
+		const layout = grid(80, 120);
+		const { map } = renderer(layout);
+		while (map.frame({ scale: 20, tx: -400, ty: -300 }, 1600, 1200, 2, true, 1000).missing);
+		const query = layout.query.bind(layout);
+		let lookups = 0;
+		layout.query = (...args) => {
+			lookups++;
+			return query(...args);
+		};
+		const stats = map.frame({ scale: 40, tx: -800, ty: -600 }, 1600, 1200, 2, false, 1000);
+		expect(stats.missing).toBeGreaterThan(0);
+		expect(lookups).toBe(stats.drawn + 1);
+	});
 });

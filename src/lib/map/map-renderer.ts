@@ -136,16 +136,25 @@ export class MapRenderer {
 		}
 		const absent: TileId[] = [];
 		const budget = settled ? RASTER_PER_FRAME.settled : RASTER_PER_FRAME.moving;
+		/** The budget is spent: the tiles left wait for the next frame, their seats not looked up. */
+		let full = false;
 		for (const id of wanted) {
 			const tile = this.#cache.get(id);
 			if (tile && !tile.dirty) continue;
+			if (full) {
+				stats.missing++;
+				if (!tile) absent.push(id);
+				continue;
+			}
 			// The seats are looked up once: the cost is judged on them, and they are what is drawn.
 			const seats = tileSeats(this.#source.layout, this.#view(id), TILE);
 			const cost = tileCost(this.#source.layout, this.#view(id), seats, this.#dpr);
 			// At least one tile a frame, so a view always gets complete.
-			const over =
-				stats.drawn > 0 && (stats.raster + cost > budget || performance.now() - start > budgetMs);
-			if (!blank && over) {
+			full =
+				!blank &&
+				stats.drawn > 0 &&
+				(stats.raster + cost > budget || performance.now() - start > budgetMs);
+			if (full) {
 				stats.missing++;
 				if (!tile) absent.push(id);
 				continue;
