@@ -137,7 +137,7 @@ async function expectConnections(db: Db, needed: number) {
 	if (rows[0].max < needed) {
 		throw new Error(
 			`PostgreSQL allows ${rows[0].max} connections, this test needs ${needed}: ` +
-				`run "alter system set max_connections = 300" and restart the server`
+				`run "alter system set max_connections = 1000" and restart the server (two test files race at once)`
 		);
 	}
 }
