@@ -20,7 +20,7 @@ const VENUES = [
 		name: 'stadium',
 		path: '/events/stadium-finale',
 		mid: { at: [0.82, 0.3], factor: 10 },
-		deep: { at: [0.9, 0.5], factor: 25 }
+		deep: { at: [0.85, 0.5], factor: 25 }
 	}
 ] as const;
 
