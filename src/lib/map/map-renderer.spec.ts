@@ -175,4 +175,20 @@ describe('MapRenderer', () => {
 		expect(stats.missing).toBeGreaterThan(0);
 		expect(lookups).toBe(stats.drawn + 1);
 	});
+
+	it('where no tile of the view is drawn yet, the venue as it opened stands in: a pan shows no hole', () => {
+		const { map, copies } = renderer(grid(200, 200));
+		// The venue whole, then a spot of it up close, each drawn complete at rest.
+		while (map.frame({ scale: 3, tx: 0, ty: 0 }, 800, 600, 2, true, 1000).missing);
+		while (map.frame({ scale: 30, tx: -300, ty: -300 }, 800, 600, 2, true, 1000).missing);
+		// A fast pan at that scale to where no tile is drawn: the frame draws what its budget allows.
+		copies.length = 0;
+		const pan = { scale: 30, tx: -3300, ty: -3300 };
+		const stats = map.frame(pan, 800, 600, 2, false, 1000);
+		expect(stats.missing).toBeGreaterThan(0);
+		// Every tile the view wants is on screen: drawn at its own scale, or the first level scaled.
+		const own = copies.filter((c) => !c.scaled).length;
+		expect(own).toBe(stats.drawn);
+		expect(copies.filter((c) => c.scaled).length).toBeGreaterThanOrEqual(stats.missing);
+	});
 });

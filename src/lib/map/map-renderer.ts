@@ -68,6 +68,12 @@ export class MapRenderer {
 	#dpr = 1;
 	/** The level every visible tile was last drawn at. */
 	#drawn: number | null = null;
+	/**
+	 * The first level drawn complete (the venue as it opens, whole), kept whatever the view does:
+	 * where neither the view's level nor the one before covers a spot yet, it stands in, so a fast
+	 * pan or zoom out shows the venue coarse rather than a hole.
+	 */
+	#base: number | null = null;
 	#all = false;
 	readonly #changed = new Set<number>();
 
@@ -116,7 +122,7 @@ export class MapRenderer {
 	): FrameStats {
 		if (dpr !== this.#dpr) {
 			this.#cache.clear();
-			this.#drawn = null;
+			this.#drawn = this.#base = null;
 			this.#dpr = dpr;
 		}
 		this.#applyChanges();
@@ -171,17 +177,23 @@ export class MapRenderer {
 		// nearest, which a software raster does in a third of the time of filtering it, and which
 		// bounds a zoom's frame on a 3840×2160 canvas (at rest every tile is copied 1:1).
 		ctx.imageSmoothingEnabled = false;
-		const stale = this.#drawn;
-		// Where a tile is not drawn yet, the level drawn before stands in, clipped to that tile.
-		if (stale !== null && stale !== level) for (const id of absent) this.#standIn(id, stale, view);
+		// Where a tile is not drawn yet, the levels drawn before stand in, clipped to that tile: the
+		// venue's first level under the one drawn last.
+		const standIns = [...new Set([this.#base, this.#drawn])].filter(
+			(l): l is number => l !== null && l !== level
+		);
+		if (standIns.length) for (const id of absent) this.#standIn(id, standIns, view);
 		for (const id of wanted) {
 			const tile = this.#cache.peek(id);
 			if (tile) this.#blit(tile, view);
 		}
 		ctx.imageSmoothingEnabled = true;
-		if (!stats.missing) this.#drawn = level;
+		if (!stats.missing) {
+			this.#drawn = level;
+			this.#base ??= level;
+		}
 		this.#cache.capacity = Math.max(64, wanted.length * 3);
-		this.#cache.trim((id) => id.scale === level);
+		this.#cache.trim((id) => id.scale === level || id.scale === this.#base);
 		return stats;
 	}
 
@@ -204,10 +216,9 @@ export class MapRenderer {
 		this.#cache.set(tile.id, tile.bitmap);
 	}
 
-	#standIn(id: TileId, stale: number, view: Viewport): void {
+	#standIn(id: TileId, levels: number[], view: Viewport): void {
 		const span = tileSpan(id.scale);
 		const [x, y] = [id.col * span, id.row * span];
-		const range = tilesIn(stale, x, y, x + span, y + span);
 		const ctx = this.#ctx;
 		const dpr = this.#dpr;
 		ctx.save();
@@ -218,10 +229,11 @@ export class MapRenderer {
 		const y1 = Math.round(((y + span) * view.scale + view.ty) * dpr);
 		ctx.rect(x0, y0, x1 - x0, y1 - y0);
 		ctx.clip();
-		for (const other of each(range, stale)) {
-			const tile = this.#cache.peek(other);
-			if (tile) this.#blit(tile, view);
-		}
+		for (const level of levels)
+			for (const other of each(tilesIn(level, x, y, x + span, y + span), level)) {
+				const tile = this.#cache.peek(other);
+				if (tile) this.#blit(tile, view);
+			}
 		ctx.restore();
 	}
 
