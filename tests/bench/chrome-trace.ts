@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { summarize } from './stats.ts';
 
-/** A Chromium trace event (the JSON trace format's fields this summary reads). */
-interface TraceEvent {
+/** A Chromium trace event (the JSON trace format's fields the benches read). */
+export interface TraceEvent {
 	name: string;
 	ph: string;
 	ts: number;
@@ -11,7 +11,7 @@ interface TraceEvent {
 	tdur?: number;
 	pid: number;
 	tid: number;
-	args?: { name?: string };
+	args?: { name?: string; data?: { url?: string; requestId?: string } };
 }
 
 /** Trace categories that show where a canvas frame's time goes: script, paint, raster, compositor. */

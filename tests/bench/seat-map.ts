@@ -22,7 +22,7 @@ import {
 	type Screen
 } from './map-frames.ts';
 import { startProfile, stopProfile, topSelf } from './cpu-profile.ts';
-import { TRACE_CATEGORIES, traceFrames, traceSelf } from './chrome-trace.ts';
+import { TRACE_CATEGORIES, traceFrames, traceSelf, type TraceEvent } from './chrome-trace.ts';
 
 export const BUILD_HANDLER = new URL('../../build/handler.js', import.meta.url);
 export const hasBuild = () => existsSync(BUILD_HANDLER);
@@ -317,16 +317,7 @@ async function mainThreadCpu(
 		await frame();
 	});
 	const trace = JSON.parse((await browser.stopTracing()).toString()) as {
-		traceEvents: {
-			name: string;
-			ph: string;
-			ts: number;
-			dur?: number;
-			tdur?: number;
-			pid: number;
-			tid: number;
-			args?: { name?: string; data?: { url?: string; requestId?: string } };
-		}[];
+		traceEvents: TraceEvent[];
 	};
 	await context.close();
 	const events = trace.traceEvents;
