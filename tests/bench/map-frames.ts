@@ -76,9 +76,21 @@ const WHEEL_STEP = Math.log(1.5) / 0.0015;
  * (it stays under the pointer, so the view ends over seats); else by the Zoom in button.
  */
 export async function zoomTo(page: Page, steps: number, aim?: Aim): Promise<void> {
+	// Show all animates from the frame after the click: until that frame, the map has been quiet
+	// for long and `settle` alone returns at once, and the wheel below would zoom from the old view.
+	const clicked = await page.evaluate(() => performance.now());
 	await page.getByRole('button', { name: 'Show all' }).click();
+	await page
+		.waitForFunction(
+			(t) =>
+				((window as unknown as { __bench: { frames: number[] } }).__bench.frames.at(-1) ?? 0) > t,
+			clicked,
+			{ timeout: 1000, polling: 'raf' }
+		)
+		// Already the whole venue: nothing to animate.
+		.catch(() => {});
+	await settle(page);
 	if (aim && steps) {
-		await settle(page);
 		const { x, y } = await aim(page);
 		await page.mouse.move(x, y);
 		for (let k = 0; k < steps; k++) await page.mouse.wheel(0, -WHEEL_STEP);
