@@ -23,6 +23,7 @@ import {
 } from './map-frames.ts';
 import { startProfile, stopProfile, topSelf } from './cpu-profile.ts';
 import { TRACE_CATEGORIES, traceFrames, traceSelf, type TraceEvent } from './chrome-trace.ts';
+import { decodeSeatMap } from '../../src/lib/domain/seat-map-wire.ts';
 
 export const BUILD_HANDLER = new URL('../../build/handler.js', import.meta.url);
 export const hasBuild = () => existsSync(BUILD_HANDLER);
@@ -498,7 +499,8 @@ async function venueMap(url: string, slug: string) {
 	const { data: ev } = await reader.from('events').select('id').eq('slug', slug).single();
 	const eventId = (ev as { id: number }).id;
 	const { data: map } = await reader.rpc('seat_map', { p_event_id: eventId });
-	return { eventId, layout: map as { id: number[]; x: number[]; y: number[] } };
+	const { id, x, y } = decodeSeatMap(map);
+	return { eventId, layout: { id: Array.from(id), x: Array.from(x), y: Array.from(y) } };
 }
 
 export interface FrameOptions {

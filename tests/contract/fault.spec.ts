@@ -23,6 +23,7 @@ import {
 	type Op,
 	type SeatWatcher
 } from './load.ts';
+import { decodeSeatMap } from '../../src/lib/domain/seat-map-wire.ts';
 
 /**
  * The back end as a real process under real supabase-js traffic: killed with SIGKILL mid-load, then
@@ -165,7 +166,7 @@ describe.each(ENGINES)('faults on %s', (name, open) => {
 		expect(event.error).toBeNull();
 		const eventId = event.data!.id as number;
 		const map = await supabase(url).rpc('seat_map', { p_event_id: eventId });
-		const seatIds = (map.data as { id: number[] }).id;
+		const seatIds = Array.from(decodeSeatMap(map.data).id);
 		const pool = seatIds.slice(0, POOL);
 
 		const users = await signInUsers(url, USERS);

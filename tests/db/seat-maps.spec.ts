@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import type { Db, Queryable } from '../../backend/src/db/types.ts';
+import { decodeSeatMap } from '../../src/lib/domain/seat-map-wire.ts';
 import { ENGINES, createEvent, dbTest } from './helpers.ts';
 
 /** What the API hands out, and what the seats say now, as text. */
@@ -13,7 +14,7 @@ async function maps(db: Queryable, eventId: number) {
 }
 
 const prices = async (db: Queryable, eventId: number) =>
-	JSON.parse((await maps(db, eventId)).served).price_cents as number[];
+	Array.from(decodeSeatMap(JSON.parse((await maps(db, eventId)).served)).price_cents);
 
 const setPrice = (tx: Queryable, eventId: number, from: number, to: number, cents: number) =>
 	tx.query(
@@ -34,7 +35,54 @@ describe.each(ENGINES)('stored seat maps on %s', { timeout: 60_000 }, (engine) =
 		await db.transaction((tx) => setPrice(tx, event.id, 0, 3, 500));
 		const after = await maps(db, event.id);
 		expect(after.stored).toBe(after.built);
-		expect(JSON.parse(after.served).price_cents).toEqual([500, 500, 500, 1000, 1000, 1000]);
+		expect(await prices(db, event.id)).toEqual([500, 500, 500, 1000, 1000, 1000]);
+	});
+
+	it('the map the API hands out decodes to every seat as the table holds it', async ({
+		db,
+		expect
+	}) => {
+		const event = await createEvent(db, { rows: 3, seats: 12 });
+		// Gaps in the ids and numbers, a row's seats out of step, every kind of mark, odd positions.
+		await db.transaction(async (tx) => {
+			await tx.query(`delete from public.seats where id in ($1, $2, $3)`, [
+				event.seatIds[4],
+				event.seatIds[5],
+				event.seatIds[30]
+			]);
+			await tx.query(
+				`update public.seats set
+				   accessibility = case when number = 1 then 'wheelchair' when number = 2 then 'companion' end,
+				   restricted_view = number > 10, category = case when row_label = 'B' then 'upper' else category end,
+				   price_cents = price_cents + (number % 3) * 100, section = case when number > 6 then 'East' else section end,
+				   number = case when row_label = 'C' then 100 - number else number end,
+				   x = x * 1.37 - 512.3456, y = -y * 0.91 + 0.004
+				 where event_id = $1`,
+				[event.id]
+			);
+		});
+		const seats = await db.query<Record<string, unknown>>(
+			`select id, section, row_label, number, x, y, category, price_cents, accessibility, restricted_view
+			 from public.seats where event_id = $1 order by id`,
+			[event.id]
+		);
+		const decoded = decodeSeatMap(JSON.parse((await maps(db, event.id)).served));
+		expect(decoded.id.length).toBe(33);
+		seats.rows.forEach((seat, i) => {
+			const { x, y, id, ...rest } = seat;
+			expect({
+				id: decoded.id[i],
+				section: decoded.section[i],
+				row_label: decoded.row_label[i],
+				number: decoded.number[i],
+				category: decoded.category[i],
+				price_cents: decoded.price_cents[i],
+				accessibility: decoded.accessibility[i],
+				restricted_view: decoded.restricted_view[i]
+			}).toEqual({ id: Number(id), ...rest });
+			expect(Math.abs(decoded.x[i] - (x as number))).toBeLessThan(0.006);
+			expect(Math.abs(decoded.y[i] - (y as number))).toBeLessThan(0.006);
+		});
 	});
 
 	if (engine === 'pglite') return;
@@ -66,6 +114,6 @@ describe.each(ENGINES)('stored seat maps on %s', { timeout: 60_000 }, (engine) =
 		await Promise.all([first, second]);
 		const after = await maps(db, event.id);
 		expect(after.stored).toBe(after.built);
-		expect(JSON.parse(after.served).price_cents).toEqual([500, 500, 500, 700, 700, 700]);
+		expect(await prices(db, event.id)).toEqual([500, 500, 500, 700, 700, 700]);
 	});
 });

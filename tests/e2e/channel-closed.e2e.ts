@@ -17,6 +17,7 @@ import {
 	seatButton,
 	uniqueName
 } from './helpers.ts';
+import { decodeSeatMap } from '../../src/lib/domain/seat-map-wire.ts';
 
 /**
  * The server ends a page's realtime channel (its token expired) while bookings go on: each live
@@ -35,7 +36,7 @@ async function someoneBooks(baseURL: string, slug: string, count: number, seatId
 	await db.auth.signInAnonymously({ options: { data: { display_name: uniqueName('Buyer') } } });
 	const { data: event } = await db.from('events').select('id').eq('slug', slug).single();
 	const { data: map } = await db.rpc('seat_map', { p_event_id: event!.id });
-	const seats = seatId === undefined ? (map as { id: number[] }).id.slice(0, count) : [seatId];
+	const seats = seatId === undefined ? Array.from(decodeSeatMap(map).id).slice(0, count) : [seatId];
 	const booked = await db
 		.from('bookings')
 		.insert(seats.map((seat_id) => ({ event_id: event!.id, seat_id })))
@@ -153,7 +154,7 @@ test('my bookings recover after the server closes their channel', async ({ brows
 		const booked = await elsewhere
 			.from('bookings')
 			.insert(
-				(map as { id: number[] }).id
+				Array.from(decodeSeatMap(map).id)
 					.slice(0, 2)
 					.map((seat_id) => ({ event_id: event!.id, seat_id }))
 			)

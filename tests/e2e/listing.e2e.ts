@@ -12,6 +12,7 @@ import {
 	person,
 	uniqueName
 } from './helpers.ts';
+import { decodeSeatMap } from '../../src/lib/domain/seat-map-wire.ts';
 
 /**
  * What the events list tells about an event before it is opened (its prices, whether seats are
@@ -48,7 +49,7 @@ async function tokyoEvent(baseURL: string, taken: number) {
 	const buyer = createClient<Database>(baseURL, LOCAL_PUBLISHABLE_KEY, options);
 	await buyer.auth.signInAnonymously({ options: { data: { display_name: uniqueName('Buyer') } } });
 	const { data: map } = await buyer.rpc('seat_map', { p_event_id: updated.data!.id });
-	const seats = (map as { id: number[] }).id.slice(0, taken);
+	const seats = Array.from(decodeSeatMap(map).id).slice(0, taken);
 	const booked = await buyer
 		.from('bookings')
 		.insert(seats.map((seat_id) => ({ event_id: updated.data!.id, seat_id })));

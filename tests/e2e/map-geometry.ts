@@ -2,6 +2,7 @@ import { expect, type Page } from '@playwright/test';
 import { createClient } from '@supabase/supabase-js';
 import { TEST_KEYS } from '../../backend/test-support/test-keys.ts';
 import type { Database } from '../../src/lib/database.types.ts';
+import { decodeSeatMap } from '../../src/lib/domain/seat-map-wire.ts';
 
 /** The `seat_map` columns of an event, as the page gets them. */
 export interface SeatColumns {
@@ -28,7 +29,11 @@ export async function seatColumns(baseURL: string, slug: string): Promise<SeatCo
 	if (event.error) throw new Error(event.error.message);
 	const map = await db.rpc('seat_map', { p_event_id: event.data.id });
 	if (map.error) throw new Error(map.error.message);
-	return map.data as unknown as SeatColumns;
+	const c = decodeSeatMap(map.data);
+	return {
+		...{ id: Array.from(c.id), section: c.section, row_label: c.row_label },
+		...{ number: Array.from(c.number), x: Array.from(c.x), y: Array.from(c.y) }
+	};
 }
 
 /** Turns map units into page pixels, by the view the canvas says it shows. */

@@ -3,6 +3,7 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { LOCAL_PUBLISHABLE_KEY } from '../../src/lib/config/supabase-config.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 import { createEvent, expectNoSeriousViolations, hydrated, login, uniqueName } from './helpers.ts';
+import { decodeSeatMap } from '../../src/lib/domain/seat-map-wire.ts';
 
 const REFERENCE = /^[ABCDEFGHJKMNPQRSTVWXYZ2-9]{4}-[ABCDEFGHJKMNPQRSTVWXYZ2-9]{4}$/;
 
@@ -22,7 +23,7 @@ async function sameUserElsewhere(context: BrowserContext, baseURL: string) {
 		const held = await client
 			.from('bookings')
 			.insert(
-				(map as unknown as { id: number[] }).id
+				Array.from(decodeSeatMap(map).id)
 					.slice(skip, skip + count)
 					.map((seat_id) => ({ event_id: event!.id, seat_id, status: 'held' }))
 			)

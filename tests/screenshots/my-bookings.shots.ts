@@ -3,6 +3,7 @@ import { expect, test, type BrowserContext } from '@playwright/test';
 import { LOCAL_PUBLISHABLE_KEY } from '../../src/lib/config/supabase-config.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 import { hydrated, login, uniqueName } from '../e2e/helpers.ts';
+import { decodeSeatMap } from '../../src/lib/domain/seat-map-wire.ts';
 
 const WIDTHS = [375, 768, 1280];
 const SCHEMES = ['light', 'dark'] as const;
@@ -25,7 +26,7 @@ async function fill(context: BrowserContext, baseURL: string): Promise<void> {
 		]);
 		const busy = new Set((taken as unknown as { seat_id: number[] }).seat_id);
 		// Free seats from the end of the venue, away from those the other screens pick.
-		const free = (map as unknown as { id: number[] }).id.filter((id) => !busy.has(id));
+		const free = Array.from(decodeSeatMap(map).id).filter((id) => !busy.has(id));
 		const held = await db
 			.from('bookings')
 			.insert(

@@ -5,7 +5,7 @@ import type { SeatStatus } from './seat-state.ts';
 
 /** One row of six seats: a wheelchair space and its companion at each end, a restricted view. */
 function row() {
-	return SeatLayout.parse({
+	return new SeatLayout({
 		id: [1, 2, 3, 4, 5, 6],
 		section: Array(6).fill('Stalls'),
 		row_label: Array(6).fill('A'),

@@ -36,7 +36,7 @@ function gridColumns(rows: number, cols: number) {
 
 describe('SeatLayout', () => {
 	it('names a block of seats with the one seat formatter', () => {
-		const layout = SeatLayout.parse(gridColumns(3, 8));
+		const layout = new SeatLayout(gridColumns(3, 8));
 		// Row B of section A: ids 9..12 are seats 1..4.
 		expect(layout.describeSeats([10, 9, 8].map((id) => layout.indexOf(id + 1)))).toBe(
 			'A · Row B · Seats 1–3'
@@ -47,8 +47,8 @@ describe('SeatLayout', () => {
 		);
 	});
 
-	it('parses the columnar seat_map and indexes seats by id', () => {
-		const layout = SeatLayout.parse(gridColumns(3, 4));
+	it('lays out the columns and indexes seats by id', () => {
+		const layout = new SeatLayout(gridColumns(3, 4));
 		expect(layout.size).toBe(12);
 		expect(layout.indexOf(5)).toBe(4);
 		expect(layout.indexOf(99)).toBe(-1);
@@ -65,38 +65,11 @@ describe('SeatLayout', () => {
 		expect(layout.restrictedView.slice(8)).toEqual([false, false, false, true]);
 	});
 
-	it('refuses a seat_map whose accessibility columns are missing or out of step', () => {
-		const columns = gridColumns(1, 2);
-		expect(() => SeatLayout.parse({ ...columns, restricted_view: [false] })).toThrow(
-			'seat_map columns differ in length'
-		);
-		expect(() => SeatLayout.parse({ ...columns, accessibility: ['ramp', null] })).toThrow();
-		const { accessibility: _, ...withoutAccessibility } = columns;
-		expect(() => SeatLayout.parse(withoutAccessibility)).toThrow();
-	});
-
-	it('rejects columns of different lengths', () => {
-		const columns = gridColumns(1, 2);
-		columns.x.pop();
-		expect(() => SeatLayout.parse(columns)).toThrow(/length/);
-	});
-
-	it('rejects a malformed payload, naming the bad column', () => {
-		expect(() => SeatLayout.parse({ id: 'nope' })).toThrow();
-		expect(() => SeatLayout.parse(null)).toThrow(/object/);
-		const columns = gridColumns(1, 2) as unknown as Record<string, unknown[]>;
-		columns.y[1] = '2';
-		expect(() => SeatLayout.parse(columns)).toThrow(/column y\[1\] is not a number/);
-		const missing = gridColumns(1, 2) as Partial<ReturnType<typeof gridColumns>>;
-		delete missing.category;
-		expect(() => SeatLayout.parse(missing)).toThrow(/column category/);
-	});
-
 	it('finds seats by id whether the ids are consecutive or far apart', () => {
 		const columns = gridColumns(2, 4);
 		const sparse = { ...columns, id: columns.id.map((id) => id * 1_000_003) };
 		for (const c of [columns, sparse]) {
-			const layout = SeatLayout.parse(c);
+			const layout = new SeatLayout(c);
 			c.id.forEach((id, i) => expect(layout.indexOf(id)).toBe(i));
 			expect(layout.indexOf(c.id[0] - 1)).toBe(-1);
 			expect(layout.indexOf(c.id.at(-1)! + 1)).toBe(-1);
@@ -104,13 +77,13 @@ describe('SeatLayout', () => {
 	});
 
 	it('accepts an event without seats', () => {
-		const layout = SeatLayout.parse(gridColumns(0, 0));
+		const layout = new SeatLayout(gridColumns(0, 0));
 		expect(layout.size).toBe(0);
 		expect(centreSeat(layout)).toBe(-1);
 	});
 
 	it('finds seats in a rectangle and the nearest seat to a point', () => {
-		const layout = SeatLayout.parse(gridColumns(3, 4));
+		const layout = new SeatLayout(gridColumns(3, 4));
 		const found: number[] = [];
 		layout.query(-0.5, -0.5, 1.5, 0.5, (i) => found.push(i));
 		expect(found.sort()).toEqual([0, 1]);
@@ -120,7 +93,7 @@ describe('SeatLayout', () => {
 
 	it('builds 50,000 seats quickly', () => {
 		const started = performance.now();
-		const layout = SeatLayout.parse(gridColumns(200, 250));
+		const layout = new SeatLayout(gridColumns(200, 250));
 		expect(layout.size).toBe(50_000);
 		let hits = 0;
 		layout.query(10, 10, 20, 20, () => hits++);
@@ -130,7 +103,7 @@ describe('SeatLayout', () => {
 });
 
 describe('seat navigation', () => {
-	const layout = SeatLayout.parse(gridColumns(3, 4));
+	const layout = new SeatLayout(gridColumns(3, 4));
 
 	it('moves along a row and across the aisle', () => {
 		expect(neighbour(layout, 0, 'right')).toBe(1);
@@ -158,7 +131,7 @@ describe('seat navigation', () => {
 
 describe('SeatLayout sections and rows', () => {
 	it('knows each section’s extent and prices, and each row’s end seats', () => {
-		const layout = SeatLayout.parse(gridColumns(3, 8));
+		const layout = new SeatLayout(gridColumns(3, 8));
 		expect(layout.sections).toEqual(['A', 'B']);
 		expect(layout.sectionBoxes[0]).toEqual({ minX: 0, minY: 0, maxX: 3, maxY: 2 });
 		expect(layout.sectionBoxes[1]).toEqual({ minX: 5, minY: 0, maxX: 8, maxY: 2 });
@@ -171,7 +144,7 @@ describe('SeatLayout sections and rows', () => {
 	});
 
 	it('hit-tests through its grid: the nearest seat within reach, or none', () => {
-		const layout = SeatLayout.parse(gridColumns(3, 8));
+		const layout = new SeatLayout(gridColumns(3, 8));
 		expect(layout.place(layout.nearest(5.2, 1.1, 0.5))).toEqual({
 			section: 'B',
 			row: 'B',
@@ -214,7 +187,7 @@ describe('keyboard neighbours on an irregular venue', () => {
 					c.accessibility.push(null);
 					c.restricted_view.push(false);
 				}
-		return SeatLayout.parse(c);
+		return new SeatLayout(c);
 	}
 
 	/** The answer by looking at every seat, as the window's shortcut must agree with. */
@@ -301,7 +274,7 @@ describe('SeatLayout, built in one pass', () => {
 				c.accessibility.push(null);
 				c.restricted_view.push(false);
 			}
-			const layout = SeatLayout.parse(c);
+			const layout = new SeatLayout(c);
 			const sections = [...new Set(c.section)];
 			const categories = [...new Set(c.category)];
 			expect(layout.sections, `venue ${seed}`).toEqual(sections);

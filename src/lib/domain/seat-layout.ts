@@ -1,64 +1,18 @@
 import { formatPrice, formatSeat, formatSeats, type SeatPlace } from './format.ts';
-
-/**
- * The `seat_map` RPC's columnar JSON: one array per column, all the same length, ordered by id.
- * Checked column by column in plain loops straight into typed arrays: a schema library's
- * per-element checks cost more than the rest of the decoding together at 50,000 seats.
- */
-const NUMBER_COLUMNS = ['id', 'number', 'x', 'y', 'price_cents'] as const;
-const STRING_COLUMNS = ['section', 'row_label', 'category'] as const;
-
-const ACCESSIBILITY = [null, 'wheelchair', 'companion'] as const;
+import { decodeSeatMap } from './seat-map-wire.ts';
 
 /** A wheelchair space, a companion seat beside one, or (null) an ordinary seat. */
-export type Accessibility = (typeof ACCESSIBILITY)[number];
+export type Accessibility = null | 'wheelchair' | 'companion';
 
-export type SeatMapColumns = Record<(typeof NUMBER_COLUMNS)[number], ArrayLike<number>> &
-	Record<(typeof STRING_COLUMNS)[number], string[]> & {
+/** An event's seats, one entry per seat in each column, ordered by id. */
+export type SeatMapColumns = Record<
+	'id' | 'number' | 'x' | 'y' | 'price_cents',
+	ArrayLike<number>
+> &
+	Record<'section' | 'row_label' | 'category', string[]> & {
 		accessibility: Accessibility[];
 		restricted_view: boolean[];
 	};
-
-/** Checks the shape of a `seat_map` answer; throws a message naming the first bad column. */
-export function parseSeatMapColumns(json: unknown): SeatMapColumns {
-	if (typeof json !== 'object' || json === null || Array.isArray(json))
-		throw new Error('seat_map: expected an object of columns');
-	const record = json as Record<string, unknown>;
-	const id = record.id;
-	if (!Array.isArray(id)) throw new Error('seat_map: column id is not an array');
-	const n = id.length;
-	const column = (name: string): unknown[] => {
-		const value = record[name];
-		if (!Array.isArray(value)) throw new Error(`seat_map: column ${name} is not an array`);
-		if (value.length !== n) throw new Error('seat_map columns differ in length');
-		return value;
-	};
-	for (const name of NUMBER_COLUMNS) {
-		const values = column(name);
-		for (let i = 0; i < n; i++)
-			if (typeof values[i] !== 'number')
-				throw new Error(`seat_map: column ${name}[${i}] is not a number`);
-	}
-	for (const name of STRING_COLUMNS) {
-		const values = column(name);
-		for (let i = 0; i < n; i++)
-			if (typeof values[i] !== 'string')
-				throw new Error(`seat_map: column ${name}[${i}] is not a string`);
-	}
-	const accessibility = column('accessibility');
-	for (let i = 0; i < n; i++) {
-		const a = accessibility[i];
-		if (a !== null && a !== 'wheelchair' && a !== 'companion')
-			throw new Error(
-				`seat_map: column accessibility[${i}] is not one of ${ACCESSIBILITY.join(', ')}`
-			);
-	}
-	const restricted = column('restricted_view');
-	for (let i = 0; i < n; i++)
-		if (typeof restricted[i] !== 'boolean')
-			throw new Error(`seat_map: column restricted_view[${i}] is not a boolean`);
-	return record as unknown as SeatMapColumns;
-}
 
 export interface Category {
 	name: string;
@@ -371,8 +325,9 @@ export class SeatLayout {
 		for (let i = 0; i < n; i++) items[fill[cellOf[i]]++] = i;
 	}
 
+	/** The layout of a `seat_map` answer; throws a message naming its first bad part. */
 	static parse(json: unknown): SeatLayout {
-		return new SeatLayout(parseSeatMapColumns(json));
+		return new SeatLayout(decodeSeatMap(json));
 	}
 
 	indexOf(seatId: number): number {

@@ -86,17 +86,18 @@ const EVENT: EventRow = {
 	stage: null,
 	time_zone: 'UTC'
 };
+/** Four seats in a row, as `seat_map` sends them. */
 const SEAT_MAP = {
-	id: [11, 12, 13, 14],
-	section: ['A', 'A', 'A', 'A'],
-	row_label: ['1', '1', '1', '1'],
-	number: [1, 2, 3, 4],
-	x: [0, 1, 2, 3],
+	id: [11, 4],
+	section: { values: ['A'], runs: [0, 4] },
+	row_label: { values: ['1'], runs: [0, 4] },
+	number: [1, 4],
+	x: [0, 100, 100, 100],
 	y: [0, 0, 0, 0],
-	category: ['std', 'std', 'std', 'std'],
-	price_cents: [1000, 1000, 1000, 1000],
-	accessibility: [null, null, null, null],
-	restricted_view: [false, false, false, false]
+	category: { values: ['std'], runs: [0, 4] },
+	price_cents: { values: [1000], runs: [0, 4] },
+	accessibility: { values: [null], runs: [0, 4] },
+	restricted_view: { values: [false], runs: [0, 4] }
 };
 
 function fakeSupabase(layout: Promise<unknown> = Promise.resolve(SEAT_MAP)) {

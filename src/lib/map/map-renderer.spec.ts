@@ -62,7 +62,7 @@ class FakeImageData {
 function grid(rows: number, cols: number): SeatLayout {
 	const n = rows * cols;
 	const k = Array.from({ length: n }, (_, i) => i);
-	return SeatLayout.parse({
+	return new SeatLayout({
 		id: k.map((i) => i + 1),
 		section: k.map(() => 'A'),
 		row_label: k.map((i) => String(Math.floor(i / cols))),

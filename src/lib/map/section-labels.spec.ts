@@ -560,7 +560,7 @@ function randomVenue(seed: number): SeatLayout {
 		columns.accessibility.push(null);
 		columns.restricted_view.push(false);
 	});
-	return SeatLayout.parse(columns);
+	return new SeatLayout(columns);
 }
 
 describe('sectionSides, in passes over typed arrays', () => {
