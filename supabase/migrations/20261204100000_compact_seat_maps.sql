@@ -2,8 +2,8 @@
 -- every viewer's first paint waited for the database to send it, the edge to compress it and the
 -- phone to parse it. Its columns repeat themselves: a section's name, a row's label, a price and
 -- a category run unchanged over hundreds of seats, ids and seat numbers count up one at a time,
--- and neighbouring seats stand a pitch apart. Sent as runs and steps, the same map is 0.4 MB of
--- JSON and about 40 kB compressed.
+-- and neighbouring seats stand a pitch apart. Sent as runs, steps and differences, the same map
+-- is 0.53 MB of JSON and 68 kB compressed (brotli 1).
 --
 -- public.seat_map's answer, every column in seat id order:
 -- - id, number: steps, [first, count, first, count, …]: count values from first, one apart.

@@ -22,8 +22,8 @@ class WireError extends Error {
 }
 
 /**
- * The `seat_map` RPC's answer, every column in seat id order and compact (a stadium's is 0.4 MB
- * of JSON, where one entry per seat per column was 3.6 MB):
+ * The `seat_map` RPC's answer, every column in seat id order and compact (a stadium's is 0.53 MB
+ * of JSON, where one entry per seat per column was 3.65 MB):
  * - `id`, `number`: steps, `[first, count, …]`: `count` values from `first`, one apart.
  * - `section`, `row_label`, `category`, `price_cents`, `accessibility`, `restricted_view`: runs,
  *   `{ values, runs: [value index, count, …] }`.
