@@ -1,6 +1,9 @@
 import type { Accessibility, SeatMapColumns } from './seat-layout.ts';
 
 type RunColumn = keyof typeof RUN_VALUES;
+type RunValue<C extends RunColumn> = (typeof RUN_VALUES)[C][0] extends (v: unknown) => v is infer T
+	? T
+	: never;
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const RUN_VALUES = {
@@ -47,7 +50,7 @@ export function decodeSeatMap(json: unknown): SeatMapColumns {
 		x: deltas(record, 'x', n),
 		y: deltas(record, 'y', n),
 		category: runs(record, 'category', n),
-		price_cents: Int32Array.from(runs(record, 'price_cents', n)),
+		price_cents: runs(record, 'price_cents', n, new Int32Array(n)),
 		accessibility: runs(record, 'accessibility', n),
 		restricted_view: runs(record, 'restricted_view', n)
 	};
@@ -94,11 +97,13 @@ function steps<T extends Float64Array | Int32Array>(
 	return out;
 }
 
-function runs<C extends RunColumn>(
+/** A runs column, into `out` if given (a typed array for numbers). */
+function runs<C extends RunColumn, Out = RunValue<C>[]>(
 	record: Record<string, unknown>,
 	name: C,
-	n: number
-): (typeof RUN_VALUES)[C][0] extends (v: unknown) => v is infer T ? T[] : never {
+	n: number,
+	out?: Out
+): Out {
 	const column = record[name] as { values?: unknown; runs?: unknown } | null;
 	if (typeof column !== 'object' || column === null || !Array.isArray(column.values))
 		throw new WireError(`column ${name} has no values`);
@@ -109,15 +114,16 @@ function runs<C extends RunColumn>(
 		if (!isValue(v)) throw new WireError(`column ${name} value ${k} is not ${expected}`);
 	});
 	counted(name, pairs(runs, `column ${name} runs`), n);
-	const out = new Array(n);
+	// A run is filled natively: a first view waits for this, run once and cold, where a loop over
+	// every seat in script costs several times as much.
+	const into = (out ?? new Array(n)) as { fill(v: unknown, start: number, end: number): void };
 	let i = 0;
 	for (let k = 0; k < runs.length; k += 2) {
 		if (runs[k] < 0 || runs[k] >= values.length)
 			throw new WireError(`column ${name} runs[${k}] is no value's index`);
-		const v = values[runs[k]];
-		for (const end = i + runs[k + 1]; i < end; i++) out[i] = v;
+		into.fill(values[runs[k]], i, (i += runs[k + 1]));
 	}
-	return out as never;
+	return into as Out;
 }
 
 function deltas(record: Record<string, unknown>, name: 'x' | 'y', n: number): Float32Array {
