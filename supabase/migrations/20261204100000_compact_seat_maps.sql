@@ -121,4 +121,10 @@ as $$
 	from starts a
 $$;
 
+-- Only the triggers and public.seat_map (as its owner) run these; the API roles have no use of the
+-- private schema either, and none of its functions.
+revoke execute on function private.build_seat_map(bigint), private.store_seat_map(bigint),
+	private.seat_map_runs(anyarray, bigint[], bigint), private.seat_map_steps(bigint[], bigint[], bigint)
+	from public, anon, authenticated;
+
 select private.store_seat_map(e.id) from public.events e;

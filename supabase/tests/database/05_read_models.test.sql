@@ -1,6 +1,6 @@
 -- The RPCs the app loads a venue with, the seed, and the venue builder seeds and testers use.
 begin;
-select plan(34);
+select plan(35);
 
 -- A small event with history: ann booked seats 3 and 1 and released 1, bob booked 1 and 2.
 insert into auth.users (id, aud, role, is_anonymous) values
@@ -17,6 +17,16 @@ insert into public.bookings (event_id, seat_id, user_id)
 select event_id, unnest(array[seat[3], seat[1]]), ann from scene;
 update public.bookings set status = 'released' where seat_id = (select seat[1] from scene);
 insert into public.bookings (event_id, seat_id, user_id) select event_id, unnest(seat[1:2]), bob from scene;
+
+select is(
+	(select array_agg(f || ' ' || r order by f, r)
+	 from unnest(array['private.build_seat_map(bigint)', 'private.store_seat_map(bigint)',
+	                   'private.seat_map_runs(anyarray, bigint[], bigint)',
+	                   'private.seat_map_steps(bigint[], bigint[], bigint)']) as f,
+	      unnest(array['anon', 'authenticated']) as r
+	 where has_function_privilege(r, f, 'execute')),
+	null,
+	'The API roles cannot run what builds and stores the seat maps');
 
 set local role anon;
 select set_config('request.jwt.claims', '{"role": "anon"}', true);
